@@ -1,0 +1,100 @@
+/* cg_consent.h: the consent cookie's value, the opt-out signals (GPC,
+ * DNT) and the decision they lead to. No httpd here. */
+#ifndef CG_CONSENT_H
+#define CG_CONSENT_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <apr_time.h>
+
+#include "cg_classify.h"
+
+typedef enum {
+    CG_CONSENT_NONE = 0,    /* no choice, or nothing we can trust */
+    CG_CONSENT_GRANTED,
+    CG_CONSENT_DENIED
+} cg_consent_e;
+
+/* Version tag of the module's own structured consent value:
+ *   cg1.<categories joined by '~', empty for a refusal>.<unix seconds>.<revision>.<receipt id>
+ * Only characters that need no escaping in a cookie or in
+ * encodeURIComponent, so the banner's JavaScript can read it as is. */
+#define CG_CONSENT_PREFIX "cg1."
+
+typedef struct cg_consent_t {
+    cg_consent_e state;
+    int all_categories;                /* a plain "1"/"yes"/... grants all */
+    apr_array_header_t *categories;    /* const char *, when granted */
+    apr_time_t when;                   /* 0 for the plain forms */
+    int revision;                      /* 0 for the plain forms */
+    const char *receipt_id;            /* NULL for the plain forms */
+} cg_consent_t;
+
+/* What validity needs beyond the value itself. */
+typedef struct cg_consent_rules_t {
+    apr_int64_t max_age;        /* seconds; a consent older than this is none */
+    int policy_revision;        /* a consent under an older revision is none */
+    apr_time_t now;
+} cg_consent_rules_t;
+
+/* Parses one consent cookie value. Anything not exactly one of the
+ * documented forms, too old, from the future or of an older policy
+ * revision gives CG_CONSENT_NONE (fail closed). */
+void cg_consent_parse(apr_pool_t *p, const char *value,
+                      const cg_consent_rules_t *rules, cg_consent_t *out);
+
+/* Reads the consent from the crumbs of a Cookie header: every crumb named
+ * `cookie_name` is parsed, and when two of them disagree the result is
+ * CG_CONSENT_NONE. Sets *conflict when that happened. */
+void cg_consent_from_crumbs(apr_pool_t *p, const apr_array_header_t *crumbs,
+                            const char *cookie_name,
+                            const cg_consent_rules_t *rules,
+                            cg_consent_t *out, int *conflict);
+
+/* True when the consent grants `category`. */
+int cg_consent_allows(const cg_consent_t *c, const char *category);
+
+/* Formats the structured value (see CG_CONSENT_PREFIX). */
+const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categories,
+                              apr_time_t when, int revision,
+                              const char *receipt_id);
+
+/* Opt-out signals. */
+#define CG_SIGNAL_GPC 0x1
+#define CG_SIGNAL_DNT 0x2
+
+/* Sec-GPC: the value, after optional whitespace, is exactly "1". httpd
+ * merges repeated fields with ", ": any member that is "1" counts. */
+int cg_signal_gpc(const char *value);
+/* DNT: a member that starts with "1" (the DNT field grammar). */
+int cg_signal_dnt(const char *value);
+
+typedef enum {
+    CG_PRECEDENCE_SIGNAL = 0,   /* an opt-out signal beats a consent */
+    CG_PRECEDENCE_CONSENT       /* an explicit grant beats a signal */
+} cg_precedence_e;
+
+typedef enum {
+    CG_STATE_NONE = 0,
+    CG_STATE_GRANTED,
+    CG_STATE_DENIED,
+    CG_STATE_GPC,
+    CG_STATE_DNT,
+    CG_STATE_REVOKED
+} cg_state_e;
+
+/* The decision for one request. `signals_present` is a CG_SIGNAL_* mask
+ * of what the client sent, `signals_honoured` of what the config honours. */
+cg_state_e cg_decide(const cg_consent_t *consent, int signals_present,
+                     int signals_honoured, cg_precedence_e precedence,
+                     int revoked);
+
+/* "granted", "denied", "none", "gpc", "dnt", "revoked". */
+const char *cg_state_name(cg_state_e state);
+
+/* True when a cookie of class `cls` may be set (Set-Cookie) or passed on
+ * (Cookie) under `state`. `unknown_allowed` is ConsentUnknownCookies. */
+int cg_class_passes(const cg_class_t *cls, cg_state_e state,
+                    const cg_consent_t *consent, int unknown_allowed);
+
+#endif /* CG_CONSENT_H */

@@ -1,0 +1,247 @@
+/* cg_classify.c: cookie classes, PCRE2 rules and the built-in presets. */
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+
+#include "cg_classify.h"
+
+struct cg_matcher_t {
+    pcre2_match_data *md;
+};
+
+struct cg_regex_t {
+    pcre2_code *code;
+};
+
+const cg_class_t cg_class_unknown = { CG_CLASS_UNKNOWN, NULL };
+const cg_class_t cg_class_necessary = { CG_CLASS_NECESSARY, NULL };
+static const cg_class_t class_drop = { CG_CLASS_DROP, NULL };
+static const cg_class_t class_tracking = { CG_CLASS_CATEGORY, "tracking" };
+
+const cg_class_t *cg_class_parse(apr_pool_t *p, const char *word)
+{
+    cg_class_t *cls;
+    const char *c;
+
+    if (!strcmp(word, "necessary")) {
+        return &cg_class_necessary;
+    }
+    if (!strcmp(word, "drop")) {
+        return &class_drop;
+    }
+    if (!strcmp(word, "unknown") || !*word || strlen(word) > 32) {
+        return NULL;
+    }
+    for (c = word; *c; ++c) {
+        if (!(apr_islower(*c) || apr_isdigit(*c) || *c == '_' || *c == '-')) {
+            return NULL;
+        }
+    }
+    cls = apr_palloc(p, sizeof(*cls));
+    cls->kind = CG_CLASS_CATEGORY;
+    cls->category = apr_pstrdup(p, word);
+    return cls;
+}
+
+static apr_status_t code_cleanup(void *data)
+{
+    pcre2_code_free((pcre2_code *)data);
+    return APR_SUCCESS;
+}
+
+static apr_status_t md_cleanup(void *data)
+{
+    pcre2_match_data_free((pcre2_match_data *)data);
+    return APR_SUCCESS;
+}
+
+static const char *compile(apr_pool_t *p, const char *pattern,
+                           uint32_t options, pcre2_code **out)
+{
+    int errcode;
+    PCRE2_SIZE erroffset;
+    pcre2_code *code;
+
+    code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                         options | PCRE2_UTF | PCRE2_NO_UTF_CHECK
+                         | PCRE2_MATCH_INVALID_UTF,
+                         &errcode, &erroffset, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        return apr_psprintf(p, "invalid pattern '%s' at offset %lu: %s",
+                            pattern, (unsigned long)erroffset, (char *)msg);
+    }
+    /* JIT is an optimisation: a build without it still matches correctly */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    apr_pool_cleanup_register(p, code, code_cleanup, apr_pool_cleanup_null);
+    *out = code;
+    return NULL;
+}
+
+const char *cg_rule_compile(apr_pool_t *p, const cg_class_t *cls,
+                            const char *pattern, cg_rule_t *rule)
+{
+    pcre2_code *code;
+    const char *err;
+
+    /* the pattern must match the whole name, as the directive promises */
+    err = compile(p, pattern, PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code);
+    if (err) {
+        return err;
+    }
+    rule->cls = cls;
+    rule->pattern = pattern;
+    rule->code = code;
+    return NULL;
+}
+
+cg_matcher_t *cg_matcher_make(apr_pool_t *p)
+{
+    cg_matcher_t *m = apr_palloc(p, sizeof(*m));
+
+    m->md = pcre2_match_data_create(1, NULL);
+    apr_pool_cleanup_register(p, m->md, md_cleanup, apr_pool_cleanup_null);
+    return m;
+}
+
+static int matches(const pcre2_code *code, const char *subject,
+                   cg_matcher_t *m)
+{
+    /* no match, and every error (e.g. a match limit), is "no match":
+     * a rule that cannot decide never puts a cookie in a class */
+    return pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
+                       m->md, NULL) >= 0;
+}
+
+const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
+                                 const char *name, cg_matcher_t *m)
+{
+    const cg_rule_t *r = (const cg_rule_t *)rules->elts;
+    int i;
+
+    for (i = 0; i < rules->nelts; ++i) {
+        if (matches(r[i].code, name, m)) {
+            return r[i].cls;
+        }
+    }
+    return NULL;
+}
+
+const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
+                             cg_regex_t **out)
+{
+    cg_regex_t *re = apr_palloc(p, sizeof(*re));
+    const char *err = compile(p, pattern, 0, &re->code);
+
+    if (err) {
+        return err;
+    }
+    *out = re;
+    return NULL;
+}
+
+int cg_regex_search(const cg_regex_t *re, const char *subject,
+                    cg_matcher_t *m)
+{
+    return matches(re->code, subject, m);
+}
+
+/* The presets. Names, lifetimes and routes are from the reference notes on
+ * Mautic 2.x-5.x, Mattermost and Matomo; necessary rules come first so a
+ * broad tracking pattern can never swallow a session or consent cookie. */
+typedef struct preset_rule_t {
+    const cg_class_t *cls;
+    const char *pattern;
+} preset_rule_t;
+
+static const preset_rule_t mautic_rules[] = {
+    /* Focus item state (written by its JS) and the admin update wizard */
+    { &cg_class_necessary, "mautic_focus_[0-9]+(_closed)?" },
+    { &cg_class_necessary, "mautic_update" },
+    /* the Symfony session: md5(md5(config path) . secret), forms and CSRF */
+    { &cg_class_necessary, "[0-9a-f]{32}" },
+    { &class_tracking, "mautic_device_id" },
+    { &class_tracking, "mtc_id" },
+    { &class_tracking, "mautic_referer_id" },
+    { &class_tracking, "mautic_page_[0-9]+" },
+    /* 4.x only (removed in 5.0) and the 2.x session id: never set again */
+    { &class_drop, "mtc_sid" },
+    { &class_drop, "mautic_session_id" },
+    { NULL, NULL }
+};
+
+static const preset_rule_t mattermost_rules[] = {
+    { &cg_class_necessary, "MMAUTHTOKEN" },
+    { &cg_class_necessary, "MMUSERID" },
+    { &cg_class_necessary, "MMCSRF" },
+    /* the telemetry ids its web app writes on the parent domain */
+    { &class_tracking, "rl_(user|anonymous)_id" },
+    { NULL, NULL }
+};
+
+static const preset_rule_t matomo_rules[] = {
+    /* Tag Manager consent records and the opt-out cookie are the choice */
+    { &cg_class_necessary, "mtm_(consent|consent_removed|cookie_consent)" },
+    { &cg_class_necessary, "(matomo|piwik)_ignore" },
+    { &cg_class_necessary, "MATOMO_SESSID" },
+    { &class_tracking, "_pk_[A-Za-z0-9_.]+" },
+    { &class_tracking, "mtm_[A-Za-z0-9_]+" },
+    { NULL, NULL }
+};
+
+static const char *const mautic_revoke[] = {
+    "^/email/(unsubscribe|dnc)/", NULL
+};
+
+static const struct {
+    const char *name;
+    const preset_rule_t *rules;
+    const char *const *revoke;
+} presets[] = {
+    { "mautic", mautic_rules, mautic_revoke },
+    { "mattermost", mattermost_rules, NULL },
+    { "matomo", matomo_rules, NULL },
+    { NULL, NULL, NULL }
+};
+
+int cg_preset_rules(apr_pool_t *p, const char *preset,
+                    apr_array_header_t *rules)
+{
+    int i, j;
+
+    for (i = 0; presets[i].name; ++i) {
+        if (strcmp(presets[i].name, preset)) {
+            continue;
+        }
+        for (j = 0; presets[i].rules[j].pattern; ++j) {
+            cg_rule_t *rule = apr_array_push(rules);
+            /* built-in patterns are known to compile */
+            cg_rule_compile(p, presets[i].rules[j].cls,
+                            presets[i].rules[j].pattern, rule);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+const char *const *cg_preset_revoke_paths(const char *preset)
+{
+    int i;
+
+    for (i = 0; presets[i].name; ++i) {
+        if (!strcmp(presets[i].name, preset)) {
+            return presets[i].revoke;
+        }
+    }
+    return NULL;
+}
+
+const char *cg_preset_names(void)
+{
+    return "mautic, mattermost, matomo";
+}

@@ -1,0 +1,251 @@
+/* cg_cookie.c: Cookie request header and Set-Cookie line parsing. */
+#include <errno.h>
+#include <string.h>
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <apr_date.h>
+
+#include "cg_cookie.h"
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* RFC 7230 tchar */
+static int is_tchar(unsigned char c)
+{
+    if (apr_isalnum(c)) {
+        return 1;
+    }
+    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+int cg_cookie_name_valid(const char *name)
+{
+    if (!name || !*name) {
+        return 0;
+    }
+    for (; *name; ++name) {
+        if (!is_tchar((unsigned char)*name)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Does the text after a comma start a new "token=" pair? */
+static int starts_pair(const char *s)
+{
+    const char *t;
+
+    while (is_ows(*s)) {
+        ++s;
+    }
+    for (t = s; is_tchar((unsigned char)*t); ++t) {
+    }
+    return t > s && *t == '=';
+}
+
+/* Trims OWS in place on [*b, *e). */
+static void trim(char **b, char **e)
+{
+    while (*b < *e && is_ows(**b)) {
+        ++*b;
+    }
+    while (*e > *b && is_ows((*e)[-1])) {
+        --*e;
+    }
+}
+
+static void add_crumb(apr_array_header_t *arr, char *b, char *e)
+{
+    cg_crumb_t *c;
+    char *eq;
+
+    trim(&b, &e);
+    if (b == e) {
+        return;
+    }
+    *e = '\0';
+    c = apr_array_push(arr);
+    c->crumb = b;
+    eq = strchr(b, '=');
+    if (!eq) {
+        /* RFC 6265bis: a pair without '=' is a cookie with an empty name */
+        c->name = "";
+        c->value = b;
+        return;
+    }
+    {
+        char *ne = eq, *vb = eq + 1, *ve = e;
+        char *nb = b;
+        trim(&nb, &ne);
+        trim(&vb, &ve);
+        c->name = apr_pstrmemdup(arr->pool, nb, ne - nb);
+        c->value = vb;
+    }
+}
+
+apr_array_header_t *cg_cookie_parse(apr_pool_t *p, const char *header)
+{
+    apr_array_header_t *arr = apr_array_make(p, 8, sizeof(cg_crumb_t));
+    char *s, *b;
+
+    if (!header) {
+        return arr;
+    }
+    s = apr_pstrdup(p, header);
+    for (b = s; *s; ++s) {
+        if (*s == ';' || (*s == ',' && starts_pair(s + 1))) {
+            add_crumb(arr, b, s);
+            b = s + 1;
+        }
+    }
+    add_crumb(arr, b, s);
+    return arr;
+}
+
+const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs)
+{
+    const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
+    apr_size_t len = 0, n;
+    char *out, *w;
+    int i;
+
+    for (i = 0; i < crumbs->nelts; ++i) {
+        len += strlen(c[i].crumb) + 2;
+    }
+    w = out = apr_palloc(p, len + 1);
+    for (i = 0; i < crumbs->nelts; ++i) {
+        if (i) {
+            *w++ = ';';
+            *w++ = ' ';
+        }
+        n = strlen(c[i].crumb);
+        memcpy(w, c[i].crumb, n);
+        w += n;
+    }
+    *w = '\0';
+    return out;
+}
+
+static int parse_int64(const char *s, apr_int64_t *out)
+{
+    char *end;
+    apr_int64_t v;
+
+    if (!*s || !(apr_isdigit(*s) || (*s == '-' && apr_isdigit(s[1])))) {
+        return 0;
+    }
+    errno = 0;
+    v = apr_strtoi64(s, &end, 10);
+    if (*end != '\0') {
+        return 0;
+    }
+    if (errno == ERANGE) {
+        /* an absurd Max-Age is still a sign: clamp it */
+        v = (*s == '-') ? APR_INT64_MIN : APR_INT64_MAX;
+    }
+    *out = v;
+    return 1;
+}
+
+void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
+{
+    char *s = apr_pstrdup(p, line ? line : "");
+    char *attrs = strchr(s, ';');
+    char *pair_end, *eq, *b, *e;
+
+    memset(out, 0, sizeof(*out));
+    if (attrs) {
+        *attrs++ = '\0';
+    }
+    pair_end = s + strlen(s);
+    eq = strchr(s, '=');
+    if (!eq) {
+        b = s;
+        e = pair_end;
+        trim(&b, &e);
+        *e = '\0';
+        out->name = "";
+        out->value = b;
+    }
+    else {
+        char *vb = eq + 1, *ve = pair_end;
+        b = s;
+        e = eq;
+        trim(&b, &e);
+        out->name = apr_pstrmemdup(p, b, e - b);
+        trim(&vb, &ve);
+        *ve = '\0';
+        out->value = vb;
+    }
+
+    while (attrs && *attrs) {
+        char *next = strchr(attrs, ';');
+        char *an, *ae, *av = NULL, *ave = NULL;
+
+        if (next) {
+            *next++ = '\0';
+        }
+        an = attrs;
+        ae = strchr(attrs, '=');
+        if (ae) {
+            av = ae + 1;
+            ave = av + strlen(av);
+            trim(&av, &ave);
+            *ave = '\0';
+        }
+        else {
+            ae = an + strlen(an);
+        }
+        trim(&an, &ae);
+        *ae = '\0';
+
+        if (!strcasecmp(an, "Max-Age") && av) {
+            apr_int64_t v;
+            if (parse_int64(av, &v)) {
+                out->has_max_age = 1;
+                out->max_age = v;
+            }
+        }
+        else if (!strcasecmp(an, "Expires") && av) {
+            out->expires = apr_date_parse_rfc(av);
+            if (out->expires == APR_DATE_BAD) {
+                out->expires = 0;
+            }
+        }
+        else if (!strcasecmp(an, "Path") && av) {
+            out->path = av;
+        }
+        else if (!strcasecmp(an, "Domain") && av) {
+            out->domain = av;
+        }
+        else if (!strcasecmp(an, "Secure")) {
+            out->secure = 1;
+        }
+        else if (!strcasecmp(an, "HttpOnly")) {
+            out->httponly = 1;
+        }
+        attrs = next;
+    }
+}
+
+int cg_setcookie_is_deletion(const cg_setcookie_t *sc, apr_time_t now)
+{
+    if (sc->has_max_age) {
+        return sc->max_age <= 0;
+    }
+    return sc->expires != 0 && sc->expires < now;
+}
+
+const char *cg_setcookie_expiry(apr_pool_t *p, const char *name,
+                                const char *domain, int secure)
+{
+    return apr_pstrcat(p, name, "=; Max-Age=0; "
+                       "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
+                       domain ? "; Domain=" : "", domain ? domain : "",
+                       secure ? "; Secure" : "", NULL);
+}

@@ -1,0 +1,40 @@
+/* mod_consentgate: keeps tracking cookies out of responses until the
+ * visitor consents and sends no opt-out signal (GDPR, ePrivacy).
+ * This file is the module record and its hooks; the work is in src/
+ * (httpd layer) and lib/ (httpd-free parsers and decisions). */
+#include <httpd.h>
+#include <http_config.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <util_filter.h>
+
+#include "mod_cg.h"
+
+static void register_hooks(apr_pool_t *p)
+{
+    /* after mod_headers, so cookies it adds are gated too */
+    static const char *const after_headers[] = { "mod_headers.c", NULL };
+
+    ap_hook_post_read_request(mod_cg_post_read_request, NULL, NULL,
+                              APR_HOOK_FIRST);
+    ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_filter(mod_cg_insert_filter, after_headers, NULL,
+                          APR_HOOK_LAST);
+    ap_hook_insert_error_filter(mod_cg_insert_filter, after_headers, NULL,
+                                APR_HOOK_LAST);
+    /* before CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1): mod_cache stores the
+     * gated response together with the Vary that keys it on the inputs of
+     * the decision, so a cache hit never replays another visitor's cookies */
+    ap_register_output_filter(MOD_CG_FILTER, mod_cg_out_filter, NULL,
+                              AP_FTYPE_CONTENT_SET);
+}
+
+AP_DECLARE_MODULE(consentgate) = {
+    STANDARD20_MODULE_STUFF,
+    mod_cg_create_dir_conf,
+    mod_cg_merge_dir_conf,
+    mod_cg_create_server_conf,
+    mod_cg_merge_server_conf,
+    mod_cg_cmds,
+    register_hooks
+};

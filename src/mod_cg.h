@@ -1,0 +1,65 @@
+/* mod_cg.h: the httpd layer of mod_consentgate (configuration and the
+ * gate), shared by mod_consentgate.c and src/mod_cg_*.c. */
+#ifndef MOD_CG_H
+#define MOD_CG_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include <util_filter.h>
+
+#include "cg_classify.h"
+#include "cg_consent.h"
+
+extern module AP_MODULE_DECLARE_DATA consentgate_module;
+
+/* Log tag: the AH numbers belong to modules shipped with httpd. */
+#define CGLOGNO(n) "CG" #n ": "
+
+#define MOD_CG_FILTER "CONSENTGATE"
+
+/* Defaults, in one place. Every field of both configs starts "unset"
+ * (-1 or NULL) and is merged "child if set, else parent". */
+#define MOD_CG_DEFAULT_COOKIE   "mautic_consent"
+#define MOD_CG_DEFAULT_MAX_AGE  15552000    /* six months */
+#define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
+
+typedef struct mod_cg_server_conf {
+    const char *cookie_name;
+    const char *cookie_domain;
+    apr_int64_t max_age;
+    int policy_revision;
+    apr_array_header_t *revoke_paths;   /* cg_regex_t * */
+    int revoke_none;                    /* "ConsentRevokePath none" */
+} mod_cg_server_conf;
+
+typedef struct mod_cg_dir_conf {
+    int enabled;
+    apr_array_header_t *rules;          /* cg_rule_t: ConsentCookieClass */
+    apr_array_header_t *preset_rules;   /* cg_rule_t: ConsentPreset */
+    apr_array_header_t *preset_revoke;  /* cg_regex_t *: the presets' paths */
+    int unknown_allowed;
+    int signals;                        /* CG_SIGNAL_* mask */
+    const void *signals_line;           /* parsing only: the line being read */
+    int signals_none;                   /* parsing only: "none" was given */
+    int precedence;
+    int scrub;
+    int forward_gpc;
+} mod_cg_dir_conf;
+
+/* mod_cg_config.c */
+void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s);
+void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv);
+void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir);
+void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
+extern const command_rec mod_cg_cmds[];
+
+/* Effective values (defaults applied). */
+const char *mod_cg_cookie_name(const mod_cg_server_conf *sc);
+
+/* mod_cg_gate.c */
+int mod_cg_post_read_request(request_rec *r);
+int mod_cg_fixups(request_rec *r);
+void mod_cg_insert_filter(request_rec *r);
+apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+
+#endif /* MOD_CG_H */
