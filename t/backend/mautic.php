@@ -1,0 +1,200 @@
+<?php
+/* A backend that behaves like Mautic 5.x (Symfony 5.4's cookie format:
+ * lower-case attributes, Secure always, SameSite as CookieHelper passes it)
+ * on the routes that set cookies, plus a few routes the tests need.
+ * Reached as CGI (php-cgi), through php-fpm and through mod_proxy_http. */
+
+function sf_cookie($name, $value, $expire = 1800, $samesite = 'lax', $httponly = false)
+{
+    $line = $name . '=' . rawurlencode((string)$value);
+    if ($expire !== null) {
+        $t = time() + $expire;
+        $line .= '; expires=' . gmdate('D, d-M-Y H:i:s T', $t) . '; Max-Age=' . max(0, $expire);
+    }
+    $line .= '; path=/; secure';
+    if ($httponly) {
+        $line .= '; httponly';
+    }
+    $line .= '; samesite=' . $samesite;
+    header('Set-Cookie: ' . $line, false);
+}
+
+/* Mautic 4.x used PHP's setcookie(): mixed-case attributes, SameSite=None */
+function php_cookie($name, $value, $expire)
+{
+    setcookie($name, $value, ['expires' => $expire ? time() + $expire : 0,
+        'path' => '/', 'secure' => true, 'samesite' => 'None']);
+}
+
+function device_id()
+{
+    $chars = '0123456789abcdefghijklmnopqrstuvwxyz';
+    $id = '';
+    for ($i = 0; $i < 23; $i++) {
+        $id .= $chars[random_int(0, 35)];
+    }
+    return $id;
+}
+
+/* DeviceTrackingService::createTrackingCookies for a new device */
+function track_device()
+{
+    if (!empty($_COOKIE['mautic_device_id'])) {
+        return;
+    }
+    sf_cookie('mautic_device_id', device_id(), 31536000, 'none');
+    sf_cookie('mtc_id', 42, null, 'none');
+}
+
+/* PageModel::hitPage */
+function hit_page()
+{
+    sf_cookie('mautic_referer_id', random_int(1000, 999999), 1800, 'none');
+}
+
+function session_cookie()
+{
+    /* the Symfony session: a 32-hex name, HttpOnly, SameSite=Lax */
+    header('Set-Cookie: 0123456789abcdef0123456789abcdef=' . bin2hex(random_bytes(8))
+        . '; path=/; secure; httponly; samesite=lax', false);
+}
+
+$route = !empty($_SERVER['PATH_INFO']) ? $_SERVER['PATH_INFO']
+    : parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
+/* a vhost may mount the app below a prefix */
+$route = preg_replace('#^/(mautic|app)(?=/)#', '', $route);
+header('Content-Type: text/html; charset=UTF-8');
+
+switch (true) {
+case $route === '/mtc.js':
+    /* MAUTIC_NON_TRACKABLE_REQUEST: no cookie for new visitors */
+    header('Content-Type: application/javascript');
+    echo "/* mtc.js */\n";
+    break;
+
+case $route === '/mtracking.gif' || $route === '/mtc/event'
+    || (bool)preg_match('#^/focus/\d+/viewpixel\.gif$#', $route)
+    || (bool)preg_match('#^/email/[^/]+\.gif$#', $route):
+    track_device();
+    hit_page();
+    header('Content-Type: image/gif');
+    echo base64_decode('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==');
+    break;
+
+case $route === '/mtc':
+    track_device();
+    header('Content-Type: application/json');
+    echo '{"id":42,"sid":null,"device_id":"x"}';
+    break;
+
+case $route === '/v4/mtracking.gif':
+    /* Mautic 4.x: mtc_sid too, PHP's attribute spelling */
+    php_cookie('mautic_device_id', device_id(), 31536000);
+    php_cookie('mtc_id', '42', 0);
+    php_cookie('mtc_sid', device_id(), 0);
+    header('Content-Type: image/gif');
+    echo "GIF89a";
+    break;
+
+case (bool)preg_match('#^/(r|redirect)/\w+$#', $route):
+    /* only an email click (?ct=) identifies and cookies the visitor */
+    if (isset($_GET['ct'])) {
+        track_device();
+        hit_page();
+    }
+    header('Location: https://example.org/landing', true, 302);
+    break;
+
+case (bool)preg_match('#^/asset/#', $route):
+    track_device();
+    header('Content-Type: application/pdf');
+    echo "%PDF-1.4\n";
+    break;
+
+case $route === '/form/submit':
+    /* even in kiosk mode, saveSubmission() calls getContact() */
+    track_device();
+    session_cookie();
+    header('Location: /form/message', true, 302);
+    break;
+
+case (bool)preg_match('#^/email/(unsubscribe|dnc)/#', $route):
+    track_device();
+    hit_page();
+    session_cookie();
+    echo "<html><body><p>You have been unsubscribed.</p></body></html>\n";
+    break;
+
+case $route === '/landing-ab':
+    track_device();
+    hit_page();
+    sf_cookie('mautic_page_12', 13, 1209600);
+    echo "<html><head><title>Landing</title></head><body>A/B</body></html>\n";
+    break;
+
+case $route === '/deleted':
+    /* DeviceTrackingService::clearTrackingCookies */
+    header('Set-Cookie: mtc_id=deleted; expires=' . gmdate('D, d-M-Y H:i:s T', time() - 31536001)
+        . '; Max-Age=0; path=/; secure; samesite=lax', false);
+    header('Set-Cookie: mautic_device_id=deleted; expires=' . gmdate('D, d-M-Y H:i:s T', time() - 31536001)
+        . '; Max-Age=0; path=/; secure; samesite=lax', false);
+    echo "deleted\n";
+    break;
+
+case $route === '/mattermost/login':
+    header('Set-Cookie: MMAUTHTOKEN=tok123; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax', false);
+    header('Set-Cookie: MMUSERID=user1; Path=/; Max-Age=2592000; Secure; SameSite=Lax', false);
+    header('Set-Cookie: MMCSRF=csrf1; Path=/; Max-Age=2592000; Secure; SameSite=Lax', false);
+    echo "<html><head><title>Mattermost</title></head><body>login</body></html>\n";
+    break;
+
+case $route === '/echo':
+    /* what the backend was told */
+    header('Content-Type: text/plain');
+    printf("cookie: %s\n", $_SERVER['HTTP_COOKIE'] ?? '');
+    printf("consent-state: %s\n", $_SERVER['HTTP_CONSENT_STATE'] ?? '');
+    printf("sec-gpc: %s\n", $_SERVER['HTTP_SEC_GPC'] ?? '');
+    printf("env: %s\n", $_SERVER['CONSENTGATE'] ?? getenv('CONSENTGATE') ?: '');
+    printf("mautic_device_id: %s\n", $_COOKIE['mautic_device_id'] ?? '');
+    break;
+
+case (bool)preg_match('#^/status/(\d{3})$#', $route, $m):
+    track_device();
+    hit_page();
+    session_cookie();
+    http_response_code((int)$m[1]);
+    echo "status $m[1]\n";
+    break;
+
+case $route === '/etag':
+    track_device();
+    hit_page();
+    header('ETag: "v1"');
+    header('Cache-Control: no-cache');
+    if (($_SERVER['HTTP_IF_NONE_MATCH'] ?? '') === '"v1"') {
+        http_response_code(304);
+        break;
+    }
+    echo "etag body\n";
+    break;
+
+case $route === '/cacheable':
+    track_device();
+    hit_page();
+    session_cookie();
+    header('Cache-Control: public, max-age=300');
+    echo 'generated ' . uniqid('', true) . "\n";
+    break;
+
+default:
+    /* the catch-all: a landing page, or a 404 that still records a hit
+     * and cookies the visitor (do_not_track_404_anonymous is false) */
+    track_device();
+    hit_page();
+    if ($route === '/' || $route === '/landing') {
+        echo "<html><head><title>Landing</title></head><body>Welcome</body></html>\n";
+    } else {
+        http_response_code(404);
+        echo "<html><body>Not found</body></html>\n";
+    }
+}

@@ -1,0 +1,73 @@
+package CG;
+# Helpers shared by the gate's tests: requests to a named vhost, and what
+# a response's Set-Cookie lines say.
+use strict;
+use warnings;
+
+use Exporter 'import';
+use Apache::Test ();
+use Apache::TestRequest ();
+use Apache::TestConfig ();
+
+our @EXPORT = qw(get_from head_from post_from set_cookie_lines cookie_names
+    has_cookie tracking_names empty_set_cookie TRACKING SESSION
+    structured_consent);
+
+use constant TRACKING => qw(mautic_device_id mtc_id mautic_referer_id);
+use constant SESSION  => '0123456789abcdef0123456789abcdef';
+
+# no redirects followed, no cookie jar: every response is looked at as sent
+Apache::TestRequest::user_agent(reset => 1, requests_redirectable => 0,
+                                keep_alive => 0);
+
+sub _request {
+    my ($method, $vhost, $path, @headers) = @_;
+    Apache::TestRequest::module($vhost);
+    no strict 'refs';
+    return &{"Apache::TestRequest::$method"}($path, @headers);
+}
+
+sub get_from  { _request('GET',  @_) }
+sub head_from { _request('HEAD', @_) }
+sub post_from { _request('POST', @_) }
+
+sub set_cookie_lines {
+    my ($res) = @_;
+    my @lines = $res->header('Set-Cookie');
+    # LWP folds repeated fields into a list; an empty header still counts
+    return map { defined $_ ? $_ : '' } @lines;
+}
+
+sub cookie_names {
+    my ($res) = @_;
+    return map { /^\s*([^=;]*)/ ? $1 : '' } set_cookie_lines($res);
+}
+
+sub has_cookie {
+    my ($res, $name) = @_;
+    return scalar grep { $_ eq $name } cookie_names($res);
+}
+
+sub tracking_names {
+    my ($res) = @_;
+    my %t = map { $_ => 1 } (TRACKING, 'mtc_sid');
+    return grep { $t{$_} || /^mautic_page_\d+$/ } cookie_names($res);
+}
+
+# true when a response carries a Set-Cookie field with nothing in it
+sub empty_set_cookie {
+    my ($res) = @_;
+    my $raw = $res->as_string;
+    return $raw =~ /^Set-Cookie:[ \t]*\r?$/mi ? 1 : 0;
+}
+
+# the module's own consent value: cg1.<cats>.<seconds>.<revision>.<receipt>
+sub structured_consent {
+    my (%a) = @_;
+    my $cats = join '~', @{ $a{categories} || [] };
+    my $when = defined $a{when} ? $a{when} : time;
+    my $rev  = defined $a{revision} ? $a{revision} : 0;
+    return "cg1.$cats.$when.$rev." . ($a{receipt} || 'r3c31pt0001');
+}
+
+1;
