@@ -39,7 +39,9 @@ typedef struct cg_consent_rules_t {
 
 /* Parses one consent cookie value. Anything not exactly one of the
  * documented forms, too old, from the future or of an older policy
- * revision gives CG_CONSENT_NONE (fail closed). */
+ * revision gives CG_CONSENT_NONE (fail closed). The plain forms
+ * ("1", "no", ...) are of revision 0: under a policy revision above 0
+ * they are no consent. */
 void cg_consent_parse(apr_pool_t *p, const char *value,
                       const cg_consent_rules_t *rules, cg_consent_t *out);
 

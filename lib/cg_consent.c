@@ -121,6 +121,11 @@ void cg_consent_parse(apr_pool_t *p, const char *value,
         ++value;
         len -= 2;
     }
+    /* the plain forms carry no revision: they are of revision 0 */
+    if (rules->policy_revision > 0
+        && (word_is(value, len, grant) || word_is(value, len, deny))) {
+        return;
+    }
     if (word_is(value, len, grant)) {
         out->state = CG_CONSENT_GRANTED;
         out->all_categories = 1;
@@ -150,26 +155,29 @@ void cg_consent_parse(apr_pool_t *p, const char *value,
     /* anything else is no consent */
 }
 
-/* Two consents agree when they would let the same cookies through. */
-static int same_decision(const cg_consent_t *a, const cg_consent_t *b)
+/* True when every category of `a` is granted by `b`. */
+static int categories_within(const cg_consent_t *a, const cg_consent_t *b)
 {
     int i;
 
-    if (a->state != b->state || a->all_categories != b->all_categories) {
-        return 0;
-    }
-    if (a->state != CG_CONSENT_GRANTED || a->all_categories) {
-        return 1;
-    }
-    if (a->categories->nelts != b->categories->nelts) {
-        return 0;
-    }
     for (i = 0; i < a->categories->nelts; ++i) {
         if (!cg_consent_allows(b, APR_ARRAY_IDX(a->categories, i, const char *))) {
             return 0;
         }
     }
     return 1;
+}
+
+/* Two consents agree when they would let the same cookies through. */
+static int same_decision(const cg_consent_t *a, const cg_consent_t *b)
+{
+    if (a->state != b->state || a->all_categories != b->all_categories) {
+        return 0;
+    }
+    if (a->state != CG_CONSENT_GRANTED || a->all_categories) {
+        return 1;
+    }
+    return categories_within(a, b) && categories_within(b, a);
 }
 
 void cg_consent_from_crumbs(apr_pool_t *p, const apr_array_header_t *crumbs,

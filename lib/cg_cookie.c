@@ -1,5 +1,6 @@
 /* cg_cookie.c: Cookie request header and Set-Cookie line parsing. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -152,6 +153,28 @@ static int parse_int64(const char *s, apr_int64_t *out)
     return 1;
 }
 
+/* apr_date_parse_rfc() answers APR_DATE_BAD (0) for the epoch itself and
+ * for any year before it, which is exactly how deletions are written
+ * ("Thu, 01 Jan 1970 00:00:00 GMT"): such a date becomes 1 us after the
+ * epoch, still long past. Unparseable dates give 0 (ignored, RFC 6265). */
+static apr_time_t parse_expires(const char *value)
+{
+    apr_time_t t = apr_date_parse_rfc(value);
+    const char *c;
+
+    if (t != APR_DATE_BAD) {
+        return t;
+    }
+    for (c = value; *c; ++c) {
+        if (apr_isdigit(c[0]) && apr_isdigit(c[1]) && apr_isdigit(c[2])
+            && apr_isdigit(c[3]) && !apr_isdigit(c[4])
+            && (c == value || !apr_isdigit(c[-1]))) {
+            return atoi(c) <= 1970 ? 1 : 0;
+        }
+    }
+    return 0;
+}
+
 void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
 {
     char *s = apr_pstrdup(p, line ? line : "");
@@ -212,10 +235,7 @@ void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
             }
         }
         else if (!strcasecmp(an, "Expires") && av) {
-            out->expires = apr_date_parse_rfc(av);
-            if (out->expires == APR_DATE_BAD) {
-                out->expires = 0;
-            }
+            out->expires = parse_expires(av);
         }
         else if (!strcasecmp(an, "Path") && av) {
             out->path = av;

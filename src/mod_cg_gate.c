@@ -158,9 +158,6 @@ static int unknown_allowed(const mod_cg_dir_conf *dc)
 
 int mod_cg_post_read_request(request_rec *r)
 {
-    /* Consent-State is ours to say: a client's copy never reaches a backend,
-     * gated scope or not */
-    apr_table_unset(r->headers_in, "Consent-State");
     /* remember the URI before mod_rewrite or an internal redirect to
      * index.php replaces it: revocation paths are matched against it */
     if (!r->main && !r->prev
@@ -185,7 +182,8 @@ int mod_cg_fixups(request_rec *r)
     st = request_state(r);
     state = decide(r, dc, st);
 
-    /* the backend learns the decision from us, never from the client */
+    /* the backend learns the decision from us, never from the client:
+     * set() replaces whatever Consent-State the client sent */
     apr_table_set(r->headers_in, "Consent-State", cg_state_name(state));
     apr_table_set(r->subprocess_env, "CONSENTGATE", cg_state_name(state));
 
@@ -333,21 +331,28 @@ static void expire_held_cookies(gate_pass *gp)
 static void add_vary(request_rec *r, const mod_cg_dir_conf *dc)
 {
     /* a shared cache must key the response on every input of the decision */
-    static const char *const inputs[] = { "Cookie", "Sec-GPC", "DNT" };
+    static const struct {
+        const char *header;
+        int signal;
+    } inputs[] = {
+        { "Cookie", 0 }, { "Sec-GPC", CG_SIGNAL_GPC }, { "DNT", CG_SIGNAL_DNT }
+    };
     int honoured = signals_honoured(dc);
     apr_table_t *t = ap_is_HTTP_ERROR(r->status) ? r->err_headers_out
                                                  : r->headers_out;
-    int i;
+    const char *vary = apr_table_get(t, "Vary");
+    apr_size_t i;
 
-    for (i = 0; i < 3; ++i) {
-        const char *vary = apr_table_get(t, "Vary");
-        if ((i == 1 && !(honoured & CG_SIGNAL_GPC))
-            || (i == 2 && !(honoured & CG_SIGNAL_DNT))) {
+    for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); ++i) {
+        if ((inputs[i].signal && !(honoured & inputs[i].signal))
+            || (vary && ap_find_token(r->pool, vary, inputs[i].header))) {
             continue;
         }
-        if (!vary || !ap_find_token(r->pool, vary, inputs[i])) {
-            apr_table_mergen(t, "Vary", inputs[i]);
-        }
+        vary = vary ? apr_pstrcat(r->pool, vary, ", ", inputs[i].header, NULL)
+                    : inputs[i].header;
+    }
+    if (vary) {
+        apr_table_setn(t, "Vary", vary);
     }
 }
 

@@ -132,6 +132,13 @@ case $route === '/landing-ab':
     echo "<html><head><title>Landing</title></head><body>A/B</body></html>\n";
     break;
 
+case $route === '/misc':
+    /* a cookie no preset knows */
+    header('Set-Cookie: shop_pref=blue; path=/', false);
+    sf_cookie('mautic_referer_id', 7, 1800, 'none');
+    echo "misc\n";
+    break;
+
 case $route === '/deleted':
     /* DeviceTrackingService::clearTrackingCookies */
     header('Set-Cookie: mtc_id=deleted; expires=' . gmdate('D, d-M-Y H:i:s T', time() - 31536001)
@@ -148,7 +155,7 @@ case $route === '/mattermost/login':
     echo "<html><head><title>Mattermost</title></head><body>login</body></html>\n";
     break;
 
-case $route === '/echo':
+case (bool)preg_match('#(^|/)echo$#', $route):
     /* what the backend was told */
     header('Content-Type: text/plain');
     printf("cookie: %s\n", $_SERVER['HTTP_COOKIE'] ?? '');

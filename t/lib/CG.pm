@@ -11,7 +11,7 @@ use Apache::TestConfig ();
 
 our @EXPORT = qw(get_from head_from post_from set_cookie_lines cookie_names
     has_cookie tracking_names empty_set_cookie TRACKING SESSION
-    structured_consent);
+    structured_consent raw_request);
 
 use constant TRACKING => qw(mautic_device_id mtc_id mautic_referer_id);
 use constant SESSION  => '0123456789abcdef0123456789abcdef';
@@ -59,6 +59,19 @@ sub empty_set_cookie {
     my ($res) = @_;
     my $raw = $res->as_string;
     return $raw =~ /^Set-Cookie:[ \t]*\r?$/mi ? 1 : 0;
+}
+
+# sends a request exactly as written (e.g. two Cookie lines) to a vhost
+sub raw_request {
+    my ($vhost, $text) = @_;
+    require HTTP::Response;
+    my $sock = Apache::TestRequest::vhost_socket($vhost) or die "no socket";
+    $text =~ s/\r?\n/\r\n/g;
+    print $sock $text;
+    local $/;
+    my $raw = <$sock>;
+    close $sock;
+    return HTTP::Response->parse($raw);
 }
 
 # the module's own consent value: cg1.<cats>.<seconds>.<revision>.<receipt>

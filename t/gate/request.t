@@ -1,0 +1,115 @@
+# The way in: unconsented tracking cookies are scrubbed from the Cookie
+# header, the backend learns the decision (Consent-State, CONSENTGATE) and
+# never a client's own Consent-State; HTTP/1.1's merged Cookie lines.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use Apache::Test ();
+use CG;
+
+sub echo {
+    my ($vhost, $path, @headers) = @_;
+    my $res = get_from($vhost, $path, @headers);
+    my %seen = map { /^([\w-]+): ?(.*)$/ ? ($1 => $2) : () }
+               split /\n/, $res->content;
+    return \%seen;
+}
+
+my $jar = 'mautic_device_id=abc123; mtc_id=5; MMAUTHTOKEN=tok; shop=1';
+
+for my $t ([ 'cgi', 'gate', '/cgi/echo' ], [ 'proxy', 'gate', '/proxy/echo' ],
+           [ 'fpm', 'mautic_fpm', '/echo' ]) {
+    my ($name, $vhost, $path) = @$t;
+    my $e = echo($vhost, $path, Cookie => $jar);
+    is($e->{cookie}, 'MMAUTHTOKEN=tok; shop=1',
+       "$name: tracking cookies scrubbed, the rest kept in order");
+    is($e->{'consent-state'}, 'none', "$name: Consent-State: none");
+    is($e->{mautic_device_id}, '', "$name: the backend cannot read the device id");
+
+    $e = echo($vhost, $path, Cookie => "$jar; mautic_consent=1");
+    is($e->{cookie}, "$jar; mautic_consent=1", "$name: consent keeps every cookie");
+    is($e->{'consent-state'}, 'granted', "$name: Consent-State: granted");
+
+    $e = echo($vhost, $path, Cookie => "$jar; mautic_consent=1",
+              'Sec-GPC' => '1');
+    is($e->{cookie}, 'MMAUTHTOKEN=tok; shop=1; mautic_consent=1',
+       "$name: GPC scrubs despite consent");
+    is($e->{'consent-state'}, 'gpc', "$name: Consent-State: gpc");
+
+    $e = echo($vhost, $path, Cookie => 'mautic_consent=no', DNT => '1');
+    is($e->{'consent-state'}, 'dnt', "$name: Consent-State: dnt");
+
+    $e = echo($vhost, $path, Cookie => 'mautic_consent=0');
+    is($e->{'consent-state'}, 'denied', "$name: Consent-State: denied");
+
+    $e = echo($vhost, $path, 'Consent-State' => 'granted');
+    is($e->{'consent-state'}, 'none', "$name: a client's Consent-State is discarded");
+
+    $e = echo($vhost, $path, Cookie => 'mtc_id=5');
+    ok(!exists $e->{cookie} || $e->{cookie} eq '',
+       "$name: a header left empty is removed");
+}
+
+# the environment variable, for CGI/FastCGI and for CustomLog
+is(echo('gate', '/cgi/echo', Cookie => 'mautic_consent=1')->{env}, 'granted',
+   'CONSENTGATE reaches a CGI program');
+is(echo('mautic_fpm', '/echo', 'Sec-GPC' => '1')->{env}, 'gpc',
+   'CONSENTGATE reaches php-fpm');
+
+# outside the gate (ConsentGate Off) the module changes nothing: a gated
+# front end's Consent-State reaches a backend httpd that loads the module
+{
+    my $e = echo('gate', '/off/echo', Cookie => $jar, 'Consent-State' => 'granted');
+    is($e->{'consent-state'}, 'granted', 'ungated: headers are left alone');
+    is($e->{cookie}, $jar, 'ungated: cookies untouched');
+}
+
+# ConsentScrubRequest Off, ConsentForwardGPC On
+{
+    my $e = echo('gate', '/noscrub/echo', Cookie => $jar);
+    is($e->{cookie}, $jar, 'ConsentScrubRequest Off leaves the Cookie header');
+    is($e->{'consent-state'}, 'none', '... and still tells the decision');
+
+    $e = echo('gate', '/fwdgpc/echo');
+    is($e->{'sec-gpc'}, '1', 'ConsentForwardGPC: Sec-GPC: 1 without consent');
+    $e = echo('gate', '/fwdgpc/echo', Cookie => 'mautic_consent=1');
+    is($e->{'sec-gpc'}, '', '... and none with consent');
+    $e = echo('gate', '/cgi/echo');
+    is($e->{'sec-gpc'}, '', 'no Sec-GPC is invented by default');
+}
+
+# HTTP/1.1: two Cookie lines arrive merged with ", "
+{
+    my $req = "GET /cgi/echo HTTP/1.0\nHost: localhost\n"
+            . "Cookie: mautic_device_id=abc; shop=1\nCookie: mautic_consent=1\n\n";
+    my $res = raw_request('gate', $req);
+    like($res->content, qr/^consent-state: granted$/m,
+         'a consent in the second Cookie line counts');
+    like($res->content, qr/^mautic_device_id: abc$/m,
+         '... and the first line\'s tracking cookie is kept');
+
+    $req = "GET /cgi/echo HTTP/1.0\nHost: localhost\n"
+         . "Cookie: shop=1\nCookie: mtc_id=5; klaro={\"a\":true,\"b\":false}\n\n";
+    $res = raw_request('gate', $req);
+    like($res->content, qr/^cookie: shop=1; klaro=\{"a":true,"b":false\}$/m,
+         'merged lines: tracking scrubbed, a JSON value with commas whole');
+
+    $req = "GET /cgi/mtracking.gif HTTP/1.0\nHost: localhost\n"
+         . "Cookie: mautic_consent=1\nCookie: mautic_consent=0\n\n";
+    $res = raw_request('gate', $req);
+    is_deeply([ tracking_names($res) ], [],
+              'two consent cookies on two lines that disagree: no consent');
+}
+
+# the decision is logged through the environment variable
+{
+    my $log = Apache::Test::vars('t_logs') . '/consent_log';
+    open my $fh, '<', $log or die "$log: $!";
+    my $text = do { local $/; <$fh> };
+    like($text, qr{"GET /cgi/echo HTTP/1.1" 200 consent=granted},
+         'CustomLog records %{CONSENTGATE}e');
+}
+
+done_testing();

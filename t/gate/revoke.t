@@ -1,0 +1,74 @@
+# Revocation paths: matched on the URI the client asked for, before
+# Mautic's .htaccess rewrites it to index.php; no tracking cookie however
+# the visitor chose, and the tracking cookies they hold are expired.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use CG;
+
+my $held = 'mautic_consent=1; mautic_device_id=abc123; mtc_id=5; MMAUTHTOKEN=t; '
+         . '0123456789abcdef0123456789abcdef=s';
+
+sub expiries {
+    my ($res) = @_;
+    return sort map { /^([^=]+)=;.*Max-Age=0/ ? $1 : () } set_cookie_lines($res);
+}
+
+for my $path ('/email/unsubscribe/abc123/me%40example.org/secret',
+              '/email/dnc/abc123') {
+    # the fpm vhost: /email/... is rewritten internally to /index.php
+    my $res = get_from('mautic_fpm', $path, Cookie => $held);
+    is($res->code, 200, "$path: the page is served");
+    like($res->content, qr/unsubscribed/, "$path: by the backend");
+    is_deeply([ grep { $_ ne 'mtc_id' && $_ ne 'mautic_device_id' }
+                tracking_names($res) ], [], "$path: no new tracking cookie");
+    ok(!grep({ /^(mautic_device_id|mtc_id|mautic_referer_id)=[^;]/ }
+             set_cookie_lines($res)), "$path: none with a value, despite consent");
+    is_deeply([ expiries($res) ], [ 'mautic_device_id', 'mtc_id' ],
+              "$path: the tracking cookies held are expired");
+    ok(has_cookie($res, SESSION), "$path: the session cookie still passes");
+    ok(!grep({ /^MMAUTHTOKEN=/ } set_cookie_lines($res)),
+       "$path: a necessary cookie held is not expired");
+    is(scalar(grep { /^mtc_id=;/ } set_cookie_lines($res)), 1,
+       "$path: each cookie expired once");
+}
+
+# the same app without a consent cookie: nothing to expire but what is held
+{
+    my $res = get_from('mautic_fpm', '/email/unsubscribe/x', Cookie => 'mtc_id=5');
+    is_deeply([ expiries($res) ], [ 'mtc_id' ], 'only what the visitor holds');
+    my $line = (grep { /^mtc_id=;/ } set_cookie_lines($res))[0];
+    like($line, qr/; Path=\/(;|$)/, 'expired on Path=/');
+    like($line, qr/Expires=Thu, 01 Jan 1970 00:00:00 GMT/, 'with an Expires for old clients');
+    unlike($line, qr/Domain=/, 'host-only when no ConsentCookieDomain is set');
+}
+
+# other routes of the same app are not revocations
+{
+    my $res = get_from('mautic_fpm', '/email/view/abc', Cookie => $held);
+    is_deeply([ expiries($res) ], [], 'a non-revocation path expires nothing');
+    ok(has_cookie($res, 'mautic_referer_id'), 'and lets consented tracking through');
+}
+
+# ConsentRevokePath on another vhost, with ConsentCookieDomain: both
+# the host-only cookie and the domain cookie are expired
+{
+    my $res = get_from('strict', '/cgi/bye/now', Cookie => 'mautic_device_id=abc');
+    my @lines = grep { /^mautic_device_id=;/ } set_cookie_lines($res);
+    is(scalar(@lines), 2, 'ConsentRevokePath: two expiries');
+    is(scalar(grep { /Domain=example\.test/ } @lines), 1, 'one on the consent domain');
+    is(scalar(grep { !/Domain=/ } @lines), 1, 'one host-only');
+
+    $res = get_from('strict', '/cgi/bye/echo',
+                    Cookie => 'site_consent=1; mautic_device_id=abc');
+    like($res->content, qr/^consent-state: revoked$/m, 'the backend is told revoked');
+    like($res->content, qr/^mautic_device_id: $/m, 'and gets no tracking cookie');
+
+    # the preset's path is anchored at /email: not a revocation under /cgi
+    $res = get_from('gate', '/cgi/email/dnc/abc', Cookie => $held);
+    is_deeply([ expiries($res) ], [], 'the preset pattern is anchored');
+}
+
+done_testing();
