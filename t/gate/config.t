@@ -1,0 +1,91 @@
+# A broken configuration fails the configuration test (httpd -t, as
+# apachectl -t runs it) with a message naming the directive, file and line.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use File::Temp qw(tempdir);
+use Apache::Test ();
+
+my $httpd   = Apache::Test::vars('httpd');
+my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
+my $module  = Apache::Test::vars('top_dir') . '/.libs/mod_consentgate.so';
+my $dir     = tempdir(CLEANUP => 1);
+
+# returns (exit status, output) of httpd -t on a config ending in $tail
+sub config_test {
+    my ($tail) = @_;
+    my $file = "$dir/httpd.conf";
+    open my $fh, '>', $file or die $!;
+    print $fh <<"CONF";
+ServerRoot $dir
+ServerName localhost
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+Listen 127.0.0.1:1
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule consentgate_module $module
+$tail
+CONF
+    close $fh;
+    my $out = `'$httpd' -t -f '$file' 2>&1`;
+    return ($? >> 8, $out, $file);
+}
+
+my ($rc, $out) = config_test(<<'OK');
+ConsentGate On
+ConsentPreset mautic mattermost matomo
+ConsentCookieClass analytics ^_ga(_.*)?$ _gid
+ConsentCookieClass necessary PHPSESSID
+ConsentUnknownCookies strip
+ConsentCookieName site_consent
+ConsentCookieDomain example.org
+ConsentMaxAge 86400
+ConsentPolicyRevision 4
+ConsentSignals gpc dnt
+ConsentSignalPrecedence consent
+ConsentScrubRequest Off
+ConsentForwardGPC On
+ConsentRevokePath ^/email/(unsubscribe|dnc)/ ^/bye
+<Location /x>
+    ConsentGate Off
+    ConsentSignals none
+</Location>
+OK
+is($rc, 0, 'every directive accepted') or diag($out);
+like($out, qr/Syntax OK/, 'Syntax OK');
+
+my @bad = (
+    [ 'ConsentCookieClass tracking "foo("',
+      qr/ConsentCookieClass: invalid pattern 'foo\(' at offset 4/ ],
+    [ 'ConsentCookieClass "Bad Class" x', qr/ConsentCookieClass: invalid class 'Bad Class'/ ],
+    [ 'ConsentCookieClass unknown x', qr/ConsentCookieClass: invalid class 'unknown'/ ],
+    [ 'ConsentPreset mautic wordpress', qr/ConsentPreset: unknown preset 'wordpress' \(known: mautic, mattermost, matomo\)/ ],
+    [ 'ConsentGate Maybe', qr/ConsentGate must be On or Off/ ],
+    [ 'ConsentScrubRequest yes please', qr/ConsentScrubRequest/ ],
+    [ 'ConsentSignals gpc smoke', qr/ConsentSignals: unknown signal 'smoke'/ ],
+    [ 'ConsentSignals gpc none', qr/ConsentSignals: 'none' stands alone/ ],
+    [ 'ConsentSignalPrecedence loudest', qr/ConsentSignalPrecedence: 'loudest' is neither signal nor consent/ ],
+    [ 'ConsentUnknownCookies drop', qr/ConsentUnknownCookies: 'drop' is neither allow nor strip/ ],
+    [ 'ConsentCookieName "a b"', qr/ConsentCookieName: 'a b' is not a valid cookie name/ ],
+    [ 'ConsentCookieDomain "ex ample.org"', qr/ConsentCookieDomain: 'ex ample.org' is not a domain name/ ],
+    [ 'ConsentMaxAge -5', qr/ConsentMaxAge: '-5' is not a number from 1/ ],
+    [ 'ConsentMaxAge 10days', qr/ConsentMaxAge: '10days' is not a number/ ],
+    [ 'ConsentPolicyRevision x', qr/ConsentPolicyRevision: 'x' is not a number/ ],
+    [ 'ConsentRevokePath "^/(unsubscribe"', qr/ConsentRevokePath: invalid pattern/ ],
+    [ 'ConsentRevokePath ^/a none', qr/ConsentRevokePath: 'none' stands alone/ ],
+    [ "<Location /x>\nConsentCookieName other\n</Location>",
+      qr/ConsentCookieName not allowed in <Location> context/, 11 ],
+);
+for my $case (@bad) {
+    my ($line, $expect, $lineno) = @$case;
+    my ($rc, $out, $file) = config_test("# a comment\n$line");
+    isnt($rc, 0, "rejected: $line");
+    like($out, $expect, "named: $line");
+    $lineno ||= 10;
+    like($out, qr/line $lineno of \Q$file\E/, "file and line given: $line");
+}
+
+done_testing();
