@@ -45,7 +45,8 @@ const char *cg_rule_compile(apr_pool_t *p, const cg_class_t *cls,
 cg_matcher_t *cg_matcher_make(apr_pool_t *p);
 
 /* The class of the first rule (array of cg_rule_t, in order) that matches
- * the whole of `name`, or NULL when none does. */
+ * the whole of `name`, or NULL when none does. A rule whose match fails
+ * with an error (a match limit) gives the drop class: fail closed. */
 const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
                                  const char *name, cg_matcher_t *m);
 
@@ -55,6 +56,7 @@ typedef struct cg_regex_t cg_regex_t;
 /* NULL when fine, else an error text with the offset. */
 const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
                              cg_regex_t **out);
+/* True on a match, and when the match fails with an error. */
 int cg_regex_search(const cg_regex_t *re, const char *subject,
                     cg_matcher_t *m);
 

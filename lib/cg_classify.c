@@ -109,13 +109,15 @@ cg_matcher_t *cg_matcher_make(apr_pool_t *p)
     return m;
 }
 
+/* 1 match, 0 no match, -1 the match could not be decided (a match or
+ * depth limit on a pathological pattern) */
 static int matches(const pcre2_code *code, const char *subject,
                    cg_matcher_t *m)
 {
-    /* no match, and every error (e.g. a match limit), is "no match":
-     * a rule that cannot decide never puts a cookie in a class */
-    return pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
-                       m->md, NULL) >= 0;
+    int rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
+                         m->md, NULL);
+
+    return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
 const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
@@ -125,8 +127,14 @@ const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
     int i;
 
     for (i = 0; i < rules->nelts; ++i) {
-        if (matches(r[i].code, name, m)) {
+        switch (matches(r[i].code, name, m)) {
+        case 1:
             return r[i].cls;
+        case -1:
+            /* fail closed: a cookie we cannot classify never passes */
+            return &class_drop;
+        default:
+            break;
         }
     }
     return NULL;
@@ -148,7 +156,8 @@ const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
 int cg_regex_search(const cg_regex_t *re, const char *subject,
                     cg_matcher_t *m)
 {
-    return matches(re->code, subject, m);
+    /* for revocation paths, undecidable counts as a match: fail closed */
+    return matches(re->code, subject, m) != 0;
 }
 
 /* The presets. Names, lifetimes and routes are from the reference notes on

@@ -244,13 +244,14 @@ static int line_passes(gate_pass *gp, const char *line)
     const cg_class_t *cls;
 
     cg_setcookie_parse(gp->r->pool, line, &sc);
-    cls = classify(gp->r, gp->dc, gp->st, sc.name);
-    if (cls->kind != CG_CLASS_NECESSARY) {
-        gp->decided = 1;
-    }
     /* deleting a cookie never tracks anyone: let it through */
     if (cg_setcookie_is_deletion(&sc, gp->r->request_time)) {
         return 1;
+    }
+    cls = classify(gp->r, gp->dc, gp->st, sc.name);
+    if (cls->kind == CG_CLASS_CATEGORY) {
+        /* only a category cookie's fate depends on the visitor */
+        gp->decided = 1;
     }
     if (cg_class_passes(cls, gp->state, &gp->st->consent,
                         unknown_allowed(gp->dc))) {

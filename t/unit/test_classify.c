@@ -275,6 +275,31 @@ static void rules_none_gives_null(void **state)
     assert_ptr_equal(cg_rules_match(rules, "aaa", m), &cg_class_necessary);
 }
 
+/* A match that hits PCRE2's match limit cannot say whether the cookie is
+ * in the class: it must never pass (drop), and a revocation path that
+ * cannot be decided counts as one. */
+static void rules_undecidable_match_fails_closed(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *rules = rules_make(p);
+    cg_matcher_t *m = cg_matcher_make(p);
+    const cg_class_t *tracking = cg_class_parse(p, "tracking");
+    const cg_class_t *got;
+    cg_regex_t *re;
+    char name[41];
+
+    memset(name, 'a', 40);
+    name[40] = '\0';
+    rule_add(p, rules, tracking, "(a|a)+[^a]");
+    got = cg_rules_match(rules, name, m);
+    assert_non_null(got);
+    assert_int_equal(got->kind, CG_CLASS_DROP);
+
+    assert_null(cg_regex_compile(p, "^(a|a)+[^a]", &re));
+    assert_true(cg_regex_search(re, name, m));
+    assert_false(cg_regex_search(re, "b", m));
+}
+
 static void rules_invalid_utf8_name_does_not_match(void **state)
 {
     apr_pool_t *p = *state;
@@ -528,6 +553,7 @@ int main(void)
         CG_TEST(rules_first_match_wins),
         CG_TEST(rules_first_match_wins_reversed),
         CG_TEST(rules_none_gives_null),
+        CG_TEST(rules_undecidable_match_fails_closed),
         CG_TEST(rules_invalid_utf8_name_does_not_match),
         CG_TEST(preset_mautic),
         CG_TEST(preset_mattermost),
