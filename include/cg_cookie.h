@@ -44,6 +44,10 @@ typedef struct cg_setcookie_t {
  * Never fails: a line without '=' is a nameless cookie. */
 void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out);
 
+/* Just the cookie name of a Set-Cookie line (trimmed; "" for a nameless
+ * cookie), as cg_setcookie_parse() would give it, without the attributes. */
+const char *cg_setcookie_name(apr_pool_t *p, const char *line);
+
 /* True when the line removes the cookie from the browser: Max-Age <= 0,
  * or no Max-Age and an Expires before `now`. A deletion never tracks
  * anyone, so the gate always lets it through. */

@@ -253,6 +253,23 @@ void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
     }
 }
 
+const char *cg_setcookie_name(apr_pool_t *p, const char *line)
+{
+    const char *b = line ? line : "", *e;
+
+    e = b + strcspn(b, "=;");
+    if (*e != '=') {
+        return "";
+    }
+    while (b < e && is_ows(*b)) {
+        ++b;
+    }
+    while (e > b && is_ows(e[-1])) {
+        --e;
+    }
+    return apr_pstrmemdup(p, b, e - b);
+}
+
 int cg_setcookie_is_deletion(const cg_setcookie_t *sc, apr_time_t now)
 {
     if (sc->has_max_age) {

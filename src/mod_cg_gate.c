@@ -27,6 +27,8 @@ typedef struct mod_cg_request {
     int signals_present;
     cg_matcher_t *matcher;
     int expired;                    /* revocation expiries already added */
+    const mod_cg_dir_conf *state_for;   /* the config `state` was decided on */
+    cg_state_e state;
 } mod_cg_request;
 
 static request_rec *root_request(request_rec *r)
@@ -124,13 +126,20 @@ static int signals_honoured(const mod_cg_dir_conf *dc)
     return dc->signals != -1 ? dc->signals : MOD_CG_DEFAULT_SIGNALS;
 }
 
+/* Decided once per request and configuration: fixups and the filter ask
+ * the same question. */
 static cg_state_e decide(request_rec *r, const mod_cg_dir_conf *dc,
                          mod_cg_request *st)
 {
-    return cg_decide(&st->consent, st->signals_present, signals_honoured(dc),
-                     dc->precedence != -1 ? dc->precedence
-                                          : CG_PRECEDENCE_SIGNAL,
-                     revoked(r, dc, st));
+    if (st->state_for != dc) {
+        st->state = cg_decide(&st->consent, st->signals_present,
+                              signals_honoured(dc),
+                              dc->precedence != -1 ? dc->precedence
+                                                   : CG_PRECEDENCE_SIGNAL,
+                              revoked(r, dc, st));
+        st->state_for = dc;
+    }
+    return st->state;
 }
 
 static const cg_class_t *classify(request_rec *r, const mod_cg_dir_conf *dc,
@@ -240,15 +249,10 @@ static int collect_line(void *rec, const char *key, const char *value)
 
 static int line_passes(gate_pass *gp, const char *line)
 {
+    const char *name = cg_setcookie_name(gp->r->pool, line);
+    const cg_class_t *cls = classify(gp->r, gp->dc, gp->st, name);
     cg_setcookie_t sc;
-    const cg_class_t *cls;
 
-    cg_setcookie_parse(gp->r->pool, line, &sc);
-    /* deleting a cookie never tracks anyone: let it through */
-    if (cg_setcookie_is_deletion(&sc, gp->r->request_time)) {
-        return 1;
-    }
-    cls = classify(gp->r, gp->dc, gp->st, sc.name);
     if (cls->kind == CG_CLASS_CATEGORY) {
         /* only a category cookie's fate depends on the visitor */
         gp->decided = 1;
@@ -257,8 +261,13 @@ static int line_passes(gate_pass *gp, const char *line)
                         unknown_allowed(gp->dc))) {
         return 1;
     }
+    /* deleting a cookie never tracks anyone: let it through */
+    cg_setcookie_parse(gp->r->pool, line, &sc);
+    if (cg_setcookie_is_deletion(&sc, gp->r->request_time)) {
+        return 1;
+    }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gp->r, CGLOGNO(002)
-                  "removed Set-Cookie %s (%s, consent state %s)", sc.name,
+                  "removed Set-Cookie %s (%s, consent state %s)", name,
                   cls->category ? cls->category
                   : cls->kind == CG_CLASS_DROP ? "drop" : "unknown",
                   cg_state_name(gp->state));

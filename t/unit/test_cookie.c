@@ -677,6 +677,32 @@ static void name_valid_rejects_non_tokens(void **state)
 }
 
 
+/* cg_setcookie_name() is the gate's fast path: it must name every line
+ * exactly as the full parser does. */
+static void setcookie_name_matches_parse(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const lines[] = {
+        "mautic_device_id=abc; expires=Sun, 22-Nov-2027 19:00:00 GMT; path=/",
+        "  mtc_id  =  42 ; path=/", "a=b=c", "nameless", "nameless; Path=/",
+        "=value", " = ", "", "x=;", "\tname\t=v", "k;=v", "__Host-id=1; Secure",
+        NULL
+    };
+    int i;
+
+    for (i = 0; lines[i]; ++i) {
+        cg_setcookie_t sc;
+
+        cg_setcookie_parse(p, lines[i], &sc);
+        if (strcmp(cg_setcookie_name(p, lines[i]), sc.name)) {
+            fail_tap("'%s': name '%s', parser '%s'", lines[i],
+                     cg_setcookie_name(p, lines[i]), sc.name);
+        }
+    }
+    assert_string_equal(cg_setcookie_name(p, NULL), "");
+    assert_string_equal(cg_setcookie_name(p, " mtc_id = 1"), "mtc_id");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -738,6 +764,7 @@ int main(void)
         CG_TEST(expiry_parses_back_as_deletion),
         CG_TEST(name_valid_tokens),
         CG_TEST(name_valid_rejects_non_tokens),
+        CG_TEST(setcookie_name_matches_parse),
     };
     CG_RUN_GROUP("cookie", tests);
 }
