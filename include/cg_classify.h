@@ -24,6 +24,13 @@ typedef struct cg_rule_t {
     const cg_class_t *cls;
     const char *pattern;
     void *code;             /* pcre2_code *, freed by a cleanup on its pool */
+    /* Fast paths found at compile time: a pattern that is a plain name is
+     * compared as a string; otherwise a name that lacks the pattern's
+     * literal prefix cannot match and is not given to PCRE2. */
+    int literal;
+    const char *prefix;
+    apr_size_t prefix_len;
+    apr_size_t min_length;  /* PCRE2's shortest possible match */
 } cg_rule_t;
 
 /* Scratch space for matching (PCRE2 match data), one per request, so a

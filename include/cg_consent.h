@@ -61,6 +61,10 @@ const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categorie
                               apr_time_t when, int revision,
                               const char *receipt_id);
 
+/* A fresh receipt id: 128 random bits as 32 lower-case hex digits, from
+ * APR's random source. NULL when no randomness could be had. */
+const char *cg_receipt_id(apr_pool_t *p);
+
 /* Opt-out signals. */
 #define CG_SIGNAL_GPC 0x1
 #define CG_SIGNAL_DNT 0x2

@@ -53,12 +53,23 @@ const char *cg_setcookie_name(apr_pool_t *p, const char *line);
  * anyone, so the gate always lets it through. */
 int cg_setcookie_is_deletion(const cg_setcookie_t *sc, apr_time_t now);
 
+/* The same answer as cg_setcookie_parse() + cg_setcookie_is_deletion(),
+ * read straight from the line: only Max-Age (and Expires when there is
+ * no Max-Age) are looked at, and only those are copied. */
+int cg_setcookie_deletes(apr_pool_t *p, const char *line, apr_time_t now);
+
 /* A Set-Cookie line that deletes `name`: empty value, Max-Age=0 and an
  * Expires in 1970 (for old clients), Path=/, Domain when given, Secure
  * when asked (a browser only lets a secure origin overwrite a Secure
  * cookie, and Mautic sets its cookies Secure). */
 const char *cg_setcookie_expiry(apr_pool_t *p, const char *name,
                                 const char *domain, int secure);
+
+/* A first-party Set-Cookie line: Max-Age, Path=/, Domain when given,
+ * SameSite=Lax, Secure when asked. */
+const char *cg_setcookie_line(apr_pool_t *p, const char *name,
+                              const char *value, apr_int64_t max_age,
+                              const char *domain, int secure);
 
 /* True when `name` is a valid cookie name (an RFC 7230 token). */
 int cg_cookie_name_valid(const char *name);

@@ -15,6 +15,8 @@ struct cg_matcher_t {
 
 struct cg_regex_t {
     pcre2_code *code;
+    const char *prefix;     /* a "^literal" start, see literal_prefix() */
+    apr_size_t prefix_len;
 };
 
 const cg_class_t cg_class_unknown = { CG_CLASS_UNKNOWN, NULL };
@@ -83,6 +85,75 @@ static const char *compile(apr_pool_t *p, const char *pattern,
     return NULL;
 }
 
+static int is_plain(char c)
+{
+    /* characters that stand for themselves in a PCRE2 pattern */
+    return apr_isalnum(c) || c == '_' || c == '-' || c == '/' || c == '%'
+        || c == '=' || c == '@' || c == '~' || c == '!' || c == ',' || c == ':'
+        || c == ';' || c == '\'' || c == '"' || c == '&' || c == '<' || c == '>';
+}
+
+/* Is there a '|' outside every group and character class? */
+static int top_level_alternation(const char *c)
+{
+    int depth = 0;
+
+    for (; *c; ++c) {
+        if (*c == '\\') {
+            /* \Q...\E quotes: give up rather than parse them */
+            if (c[1] == 'Q' || !c[1]) {
+                return 1;
+            }
+            ++c;
+        }
+        else if (*c == '[') {
+            c += (c[1] == '^') ? 2 : 1;
+            if (*c == ']') {
+                ++c;
+            }
+            while (*c && *c != ']') {
+                if (*c == '\\' && c[1]) {
+                    ++c;
+                }
+                ++c;
+            }
+            if (!*c) {
+                return 1;
+            }
+        }
+        else if (*c == '(') {
+            ++depth;
+        }
+        else if (*c == ')') {
+            --depth;
+        }
+        else if (*c == '|' && depth <= 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The literal text every match must start with: the leading run of plain
+ * characters, less its last one when a quantifier that allows zero
+ * follows it. A top-level alternation makes it unknown (length 0), which
+ * only costs speed: PCRE2 still decides. */
+static apr_size_t literal_prefix(const char *pattern)
+{
+    apr_size_t n = 0;
+
+    if (top_level_alternation(pattern)) {
+        return 0;
+    }
+    while (is_plain(pattern[n])) {
+        ++n;
+    }
+    if (n && (pattern[n] == '?' || pattern[n] == '*' || pattern[n] == '{')) {
+        --n;
+    }
+    return n;
+}
+
 const char *cg_rule_compile(apr_pool_t *p, const cg_class_t *cls,
                             const char *pattern, cg_rule_t *rule)
 {
@@ -97,6 +168,14 @@ const char *cg_rule_compile(apr_pool_t *p, const cg_class_t *cls,
     rule->cls = cls;
     rule->pattern = pattern;
     rule->code = code;
+    {
+        uint32_t min_length = 0;
+        pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &min_length);
+        rule->min_length = min_length;
+    }
+    rule->prefix_len = literal_prefix(pattern);
+    rule->prefix = pattern;
+    rule->literal = rule->prefix_len == strlen(pattern);
     return NULL;
 }
 
@@ -124,9 +203,22 @@ const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
                                  const char *name, cg_matcher_t *m)
 {
     const cg_rule_t *r = (const cg_rule_t *)rules->elts;
+    apr_size_t len = strlen(name);
     int i;
 
     for (i = 0; i < rules->nelts; ++i) {
+        if (len < r[i].min_length) {
+            continue;
+        }
+        if (r[i].literal) {
+            if (!strcmp(name, r[i].pattern)) {
+                return r[i].cls;
+            }
+            continue;
+        }
+        if (r[i].prefix_len && strncmp(name, r[i].prefix, r[i].prefix_len)) {
+            continue;
+        }
         switch (matches(r[i].code, name, m)) {
         case 1:
             return r[i].cls;
@@ -149,6 +241,9 @@ const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
     if (err) {
         return err;
     }
+    /* only a pattern anchored at the start has a prefix to check */
+    re->prefix = pattern + 1;
+    re->prefix_len = pattern[0] == '^' ? literal_prefix(pattern + 1) : 0;
     *out = re;
     return NULL;
 }
@@ -156,6 +251,9 @@ const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
 int cg_regex_search(const cg_regex_t *re, const char *subject,
                     cg_matcher_t *m)
 {
+    if (re->prefix_len && strncmp(subject, re->prefix, re->prefix_len)) {
+        return 0;
+    }
     /* for revocation paths, undecidable counts as a match: fail closed */
     return matches(re->code, subject, m) != 0;
 }

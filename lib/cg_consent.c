@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 #include <apr_lib.h>
+#include <apr_general.h>
 
 #include "cg_consent.h"
 #include "cg_cookie.h"
@@ -241,6 +242,21 @@ const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categorie
     return apr_psprintf(p, CG_CONSENT_PREFIX "%s.%" APR_INT64_T_FMT ".%d.%s",
                         cats, (apr_int64_t)apr_time_sec(when), revision,
                         receipt_id);
+}
+
+const char *cg_receipt_id(apr_pool_t *p)
+{
+    unsigned char bytes[16];
+    char *hex = apr_palloc(p, 2 * sizeof(bytes) + 1);
+    apr_size_t i;
+
+    if (apr_generate_random_bytes(bytes, sizeof(bytes)) != APR_SUCCESS) {
+        return NULL;
+    }
+    for (i = 0; i < sizeof(bytes); ++i) {
+        apr_snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
+    }
+    return hex;
 }
 
 /* Calls `test` on each comma-separated member, trimmed. */

@@ -278,6 +278,83 @@ int cg_setcookie_is_deletion(const cg_setcookie_t *sc, apr_time_t now)
     return sc->expires != 0 && sc->expires < now;
 }
 
+/* Max-Age's value as cg_setcookie_parse() reads it, without a copy:
+ * optional '-', then only digits; an overflow clamps. */
+static int max_age_value(const char *b, const char *e, apr_int64_t *out)
+{
+    int neg = (b < e && *b == '-');
+    apr_int64_t v = 0;
+    const char *d = b + neg;
+
+    if (d == e) {
+        return 0;
+    }
+    for (; d < e; ++d) {
+        if (!apr_isdigit(*d)) {
+            return 0;
+        }
+        v = (v > (APR_INT64_MAX - 9) / 10) ? APR_INT64_MAX : v * 10 + (*d - '0');
+    }
+    *out = neg ? -v : v;
+    return 1;
+}
+
+int cg_setcookie_deletes(apr_pool_t *p, const char *line, apr_time_t now)
+{
+    const char *a = line ? strchr(line, ';') : NULL;
+    const char *expires = NULL, *expires_end = NULL;
+    int has_max_age = 0;
+    apr_int64_t max_age = 0, v;
+
+    /* the last valid attribute of a name wins, as in cg_setcookie_parse() */
+    while (a) {
+        const char *b = a + 1, *end, *c, *vb, *ve;
+        int is_max_age;
+
+        while (is_ows(*b)) {
+            ++b;
+        }
+        end = b + strcspn(b, ";");
+        a = *end ? end : NULL;
+        /* most attributes (path, secure, samesite...) end here */
+        if (end - b < 8 || ((*b | 0x20) != 'm' && (*b | 0x20) != 'e')) {
+            continue;
+        }
+        is_max_age = (*b | 0x20) == 'm';
+        if (strncasecmp(b, is_max_age ? "Max-Age" : "Expires", 7)) {
+            continue;
+        }
+        for (c = b + 7; c < end && is_ows(*c); ++c) {
+        }
+        if (c == end || *c != '=') {
+            continue;
+        }
+        for (vb = c + 1; vb < end && is_ows(*vb); ++vb) {
+        }
+        for (ve = end; ve > vb && is_ows(ve[-1]); --ve) {
+        }
+        if (is_max_age) {
+            if (max_age_value(vb, ve, &v)) {
+                has_max_age = 1;
+                max_age = v;
+            }
+        }
+        else {
+            expires = vb;
+            expires_end = ve;
+        }
+    }
+    if (has_max_age) {
+        return max_age <= 0;
+    }
+    if (expires) {
+        apr_time_t t = parse_expires(apr_pstrmemdup(p, expires,
+                                                    expires_end - expires));
+        return t != 0 && t < now;
+    }
+    return 0;
+}
+
 const char *cg_setcookie_expiry(apr_pool_t *p, const char *name,
                                 const char *domain, int secure)
 {
@@ -285,4 +362,14 @@ const char *cg_setcookie_expiry(apr_pool_t *p, const char *name,
                        "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
                        domain ? "; Domain=" : "", domain ? domain : "",
                        secure ? "; Secure" : "", NULL);
+}
+
+const char *cg_setcookie_line(apr_pool_t *p, const char *name,
+                              const char *value, apr_int64_t max_age,
+                              const char *domain, int secure)
+{
+    return apr_psprintf(p, "%s=%s; Max-Age=%" APR_INT64_T_FMT "; Path=/%s%s"
+                        "; SameSite=Lax%s", name, value, max_age,
+                        domain ? "; Domain=" : "", domain ? domain : "",
+                        secure ? "; Secure" : "");
 }

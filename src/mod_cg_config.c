@@ -59,6 +59,20 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     return dc;
 }
 
+/* Merges run per request: share an array when only one side has rules,
+ * which is the usual case, instead of copying it. */
+static apr_array_header_t *concat(apr_pool_t *p, apr_array_header_t *first,
+                                  apr_array_header_t *second)
+{
+    if (!second->nelts) {
+        return first;
+    }
+    if (!first->nelts) {
+        return second;
+    }
+    return apr_array_append(p, first, second);
+}
+
 void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     mod_cg_dir_conf *base = basev, *add = addv;
@@ -67,11 +81,9 @@ void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->enabled = MERGE_INT(enabled);
     /* the innermost scope's rules are asked first, then the outer ones;
      * explicit classes before the presets' */
-    dc->rules = apr_array_append(p, add->rules, base->rules);
-    dc->preset_rules = apr_array_append(p, add->preset_rules,
-                                        base->preset_rules);
-    dc->preset_revoke = apr_array_append(p, add->preset_revoke,
-                                         base->preset_revoke);
+    dc->rules = concat(p, add->rules, base->rules);
+    dc->preset_rules = concat(p, add->preset_rules, base->preset_rules);
+    dc->preset_revoke = concat(p, add->preset_revoke, base->preset_revoke);
     dc->unknown_allowed = MERGE_INT(unknown_allowed);
     dc->signals = MERGE_INT(signals);
     dc->precedence = MERGE_INT(precedence);

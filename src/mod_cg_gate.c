@@ -251,7 +251,6 @@ static int line_passes(gate_pass *gp, const char *line)
 {
     const char *name = cg_setcookie_name(gp->r->pool, line);
     const cg_class_t *cls = classify(gp->r, gp->dc, gp->st, name);
-    cg_setcookie_t sc;
 
     if (cls->kind == CG_CLASS_CATEGORY) {
         /* only a category cookie's fate depends on the visitor */
@@ -262,8 +261,7 @@ static int line_passes(gate_pass *gp, const char *line)
         return 1;
     }
     /* deleting a cookie never tracks anyone: let it through */
-    cg_setcookie_parse(gp->r->pool, line, &sc);
-    if (cg_setcookie_is_deletion(&sc, gp->r->request_time)) {
+    if (cg_setcookie_deletes(gp->r->pool, line, gp->r->request_time)) {
         return 1;
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gp->r, CGLOGNO(002)
@@ -304,6 +302,33 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
     }
 }
 
+/* A visitor who consented and then followed an unsubscribe link has
+ * withdrawn that consent: without this, the next page view would grant
+ * again and re-create every cookie just expired. */
+static void record_refusal(gate_pass *gp, const mod_cg_server_conf *sc,
+                           int secure)
+{
+    const char *rid = cg_receipt_id(gp->r->pool);
+    const char *value;
+    apr_int64_t max_age = sc->max_age != -1 ? sc->max_age
+                                            : MOD_CG_DEFAULT_MAX_AGE;
+
+    if (!rid) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gp->r, CGLOGNO(003)
+                      "no random bytes for a receipt id: the refusal is "
+                      "not recorded in the consent cookie");
+        return;
+    }
+    value = cg_consent_format(gp->r->pool, NULL, gp->r->request_time,
+                              sc->policy_revision != -1 ? sc->policy_revision
+                                                        : 0, rid);
+    apr_table_addn(gp->r->err_headers_out, "Set-Cookie",
+                   cg_setcookie_line(gp->r->pool, mod_cg_cookie_name(sc),
+                                     value, max_age, sc->cookie_domain,
+                                     secure));
+    gp->decided = 1;
+}
+
 /* On a revocation path, expire every cookie the visitor holds that the
  * decision does not allow (each once, host-only and on the consent
  * cookie's domain). */
@@ -336,6 +361,9 @@ static void expire_held_cookies(gate_pass *gp)
         }
         gp->decided = 1;
     }
+    if (gp->st->consent.state == CG_CONSENT_GRANTED) {
+        record_refusal(gp, sc, secure);
+    }
 }
 
 static void add_vary(request_rec *r, const mod_cg_dir_conf *dc)
@@ -347,11 +375,19 @@ static void add_vary(request_rec *r, const mod_cg_dir_conf *dc)
     } inputs[] = {
         { "Cookie", 0 }, { "Sec-GPC", CG_SIGNAL_GPC }, { "DNT", CG_SIGNAL_DNT }
     };
+    static const char *const whole[] = {
+        "Cookie", "Cookie, Sec-GPC", "Cookie, DNT", "Cookie, Sec-GPC, DNT"
+    };
     int honoured = signals_honoured(dc);
     apr_table_t *t = ap_is_HTTP_ERROR(r->status) ? r->err_headers_out
                                                  : r->headers_out;
     const char *vary = apr_table_get(t, "Vary");
     apr_size_t i;
+
+    if (!vary) {
+        apr_table_setn(t, "Vary", whole[honoured & (CG_SIGNAL_GPC | CG_SIGNAL_DNT)]);
+        return;
+    }
 
     for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); ++i) {
         if ((inputs[i].signal && !(honoured & inputs[i].signal))

@@ -88,4 +88,15 @@ for my $case (@bad) {
     like($out, qr/line $lineno of \Q$file\E/, "file and line given: $line");
 }
 
+# the shipped examples parse (certificates left out: the test has none)
+my $top = Apache::Test::vars('top_dir');
+for my $example ('consentgate.conf', 'mautic.conf', 'mattermost.conf') {
+    open my $fh, '<', "$top/conf.d/$example" or die "$example: $!";
+    my $text = join '', grep { !/^\s*SSL/ } <$fh>;
+    my $mods = join "\n", map { "LoadModule ${_}_module $modules/mod_$_.so" }
+        qw(proxy proxy_http proxy_fcgi proxy_wstunnel mime);
+    my ($rc, $out) = config_test("$mods\n$text");
+    is($rc, 0, "conf.d/$example parses") or diag($out);
+}
+
 done_testing();

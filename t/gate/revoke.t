@@ -35,6 +35,34 @@ for my $path ('/email/unsubscribe/abc123/me%40example.org/secret',
        "$path: each cookie expired once");
 }
 
+# a consent held on an unsubscribe link is withdrawn: the response records
+# a structured refusal, and that cookie keeps tracking cookies out afterwards
+{
+    my $res = get_from('mautic_fpm', '/email/unsubscribe/abc', Cookie => $held);
+    my @consent = grep { /^mautic_consent=/ } set_cookie_lines($res);
+    is(scalar(@consent), 1, 'the consent cookie is rewritten once');
+    my ($value) = ($consent[0] || '') =~ /^mautic_consent=([^;]*)/;
+    like($value, qr/^cg1\.\.\d+\.0\.[0-9a-f]{32}$/,
+         'as a structured refusal with a receipt id');
+    like($consent[0], qr/; Max-Age=15552000; Path=\/; SameSite=Lax$/,
+         'for ConsentMaxAge, site-wide, SameSite=Lax');
+    my $after = get_from('mautic_fpm', '/mtracking.gif',
+                         Cookie => "mautic_consent=$value");
+    is_deeply([ tracking_names($after) ], [], 'the refusal is honoured next time');
+    like(get_from('mautic_fpm', '/echo', Cookie => "mautic_consent=$value")->content,
+         qr/^consent-state: denied$/m, 'and read as denied');
+
+    $res = get_from('mautic_fpm', '/email/unsubscribe/abc', Cookie => 'mtc_id=5');
+    ok(!grep({ /^mautic_consent=/ } set_cookie_lines($res)),
+       'no consent cookie is planted on a visitor who never chose');
+    $res = get_from('strict', '/cgi/bye/now',
+                    Cookie => 'site_consent=' . structured_consent(
+                        categories => ['tracking'], revision => 2));
+    my ($line) = grep { /^site_consent=/ } set_cookie_lines($res);
+    like($line || '', qr/^site_consent=cg1\.\.\d+\.2\.[0-9a-f]{32}; Max-Age=3600; Path=\/; Domain=example\.test; SameSite=Lax$/,
+         'the refusal carries the policy revision, ConsentMaxAge and ConsentCookieDomain');
+}
+
 # the same app without a consent cookie: nothing to expire but what is held
 {
     my $res = get_from('mautic_fpm', '/email/unsubscribe/x', Cookie => 'mtc_id=5');

@@ -8,6 +8,9 @@
 #include <apr_strings.h>
 #include <apr_tables.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "cg_classify.h"
 
 static apr_array_header_t *rules_make(apr_pool_t *p)
@@ -538,6 +541,89 @@ static void regex_compile_errors(void **state)
 }
 
 
+/* The literal and prefix fast paths must decide exactly as PCRE2 alone. */
+static void rules_fast_paths_agree_with_pcre2(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_matcher_t *m = cg_matcher_make(p);
+    const cg_class_t *tracking = cg_class_parse(p, "tracking");
+    static const char *const patterns[] = {
+        "mtc_id", "mautic_page_[0-9]+", "ab?c", "ab*c", "ab{0,2}c", "ab+c",
+        "foo|bar", "x(y|z)", "(?i)MTC_ID", "mtc_(?i)ID", "a-b", "\\Qa.b\\E",
+        "[0-9a-f]{32}", "mautic_focus_[0-9]+(_closed)?", "_pk_.*", NULL
+    };
+    static const char *const names[] = {
+        "mtc_id", "mtc_id2", "xmtc_id", "MTC_ID", "mtc_ID", "mautic_page_12",
+        "mautic_page_", "ac", "abc", "abbc", "abbbc", "foo", "bar", "xy", "xz",
+        "a-b", "a.b", "axb", "0123456789abcdef0123456789abcdef",
+        "mautic_focus_3", "mautic_focus_3_closed", "_pk_id.1.abcd", "", NULL
+    };
+    int i, j;
+
+    for (i = 0; patterns[i]; ++i) {
+        apr_array_header_t *fast = rules_make(p), *slow = rules_make(p);
+        cg_rule_t *plain;
+
+        rule_add(p, fast, tracking, patterns[i]);
+        rule_add(p, slow, tracking, patterns[i]);
+        plain = &APR_ARRAY_IDX(slow, 0, cg_rule_t);
+        plain->literal = 0;
+        plain->prefix_len = 0;
+        for (j = 0; names[j]; ++j) {
+            if (cg_rules_match(fast, names[j], m) != cg_rules_match(slow, names[j], m)) {
+                fail_tap("pattern '%s', name '%s': fast path disagrees",
+                         patterns[i], names[j]);
+            }
+        }
+    }
+    /* revocation paths: the anchored prefix must not change a decision */
+    {
+        static const char *const res[] = {
+            "^/email/(unsubscribe|dnc)/", "^/a|^/b", "^/x[|]y", "^/q?r",
+            "/email/", "^/e\\(x|y\\)", NULL
+        };
+        static const char *const uris[] = {
+            "/email/unsubscribe/1", "/email/dnc/2", "/email/view/3", "/a", "/b",
+            "/x|y", "/r", "/qr", "/e(x", "/e(y", "/ex", "/other/email/", NULL
+        };
+        for (i = 0; res[i]; ++i) {
+            cg_regex_t *re;
+            pcre2_code *code;
+            int rc;
+            char err[256];
+            PCRE2_SIZE off;
+
+            assert_null(cg_regex_compile(p, res[i], &re));
+            code = pcre2_compile((PCRE2_SPTR)res[i], PCRE2_ZERO_TERMINATED, 0,
+                                 &rc, &off, NULL);
+            assert_non_null(code);
+            for (j = 0; uris[j]; ++j) {
+                pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+                int want = pcre2_match(code, (PCRE2_SPTR)uris[j], strlen(uris[j]),
+                                       0, 0, md, NULL) >= 0;
+                pcre2_match_data_free(md);
+                if (want != cg_regex_search(re, uris[j], m)) {
+                    snprintf(err, sizeof(err), "%s", res[i]);
+                    fail_tap("revoke pattern '%s', uri '%s': prefix disagrees",
+                             err, uris[j]);
+                }
+            }
+            pcre2_code_free(code);
+        }
+    }
+    /* and the fast paths are taken where they can be */
+    {
+        apr_array_header_t *r = rules_make(p);
+        rule_add(p, r, tracking, "mtc_id");
+        rule_add(p, r, tracking, "mautic_page_[0-9]+");
+        rule_add(p, r, tracking, "ab?c");
+        assert_true(APR_ARRAY_IDX(r, 0, cg_rule_t).literal);
+        assert_false(APR_ARRAY_IDX(r, 1, cg_rule_t).literal);
+        assert_int_equal(APR_ARRAY_IDX(r, 1, cg_rule_t).prefix_len, 12);
+        assert_int_equal(APR_ARRAY_IDX(r, 2, cg_rule_t).prefix_len, 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +639,7 @@ int main(void)
         CG_TEST(rules_first_match_wins),
         CG_TEST(rules_first_match_wins_reversed),
         CG_TEST(rules_none_gives_null),
+        CG_TEST(rules_fast_paths_agree_with_pcre2),
         CG_TEST(rules_undecidable_match_fails_closed),
         CG_TEST(rules_invalid_utf8_name_does_not_match),
         CG_TEST(preset_mautic),

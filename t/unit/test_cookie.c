@@ -703,6 +703,41 @@ static void setcookie_name_matches_parse(void **state)
     assert_string_equal(cg_setcookie_name(p, " mtc_id = 1"), "mtc_id");
 }
 
+/* cg_setcookie_deletes() must agree with the full parser on every line. */
+static void setcookie_deletes_matches_parse(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const lines[] = {
+        "a=1", "a=1; Max-Age=0", "a=1; max-age=-5", "a=1; Max-Age=10",
+        "a=1; Max-Age=0; Max-Age=10", "a=1; Max-Age=10; Max-Age=x",
+        "a=1; Max-Age=x", "a=1; Max-Age = 0 ", "a=1;Max-Age=0",
+        "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        "a=1; expires=Sat, 22-Nov-2025 18:59:59 GMT",
+        "a=1; expires=Mon, 22-Nov-2027 19:00:00 GMT",
+        "a=1; expires=garbage", "a=1; Expires=Wed, 31 Dec 1969 23:59:59 GMT",
+        "a=1; expires=Sat, 22-Nov-2025 18:00:00 GMT; Max-Age=100",
+        "a=1; Max-Age=99999999999999999999999", "a=1; Max-Age=-99999999999999999999",
+        "a=1; MaxAge=0", "a=1; Max-Age", "a=1; Max-Age=", "a; Max-Age=0", "",
+        "mtc_id=deleted; expires=Sat, 22-Nov-2025 19:00:00 GMT; Max-Age=0; path=/; secure; samesite=lax",
+        NULL
+    };
+    int i;
+
+    for (i = 0; lines[i]; ++i) {
+        cg_setcookie_t sc;
+        int full, fast;
+
+        cg_setcookie_parse(p, lines[i], &sc);
+        full = cg_setcookie_is_deletion(&sc, NOW);
+        fast = cg_setcookie_deletes(p, lines[i], NOW);
+        if (full != fast) {
+            fail_tap("'%s': parser says %d, fast path %d", lines[i], full, fast);
+        }
+    }
+    assert_true(cg_setcookie_deletes(p, "a=; Max-Age=0", NOW));
+    assert_false(cg_setcookie_deletes(p, NULL, NOW));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -765,6 +800,7 @@ int main(void)
         CG_TEST(name_valid_tokens),
         CG_TEST(name_valid_rejects_non_tokens),
         CG_TEST(setcookie_name_matches_parse),
+        CG_TEST(setcookie_deletes_matches_parse),
     };
     CG_RUN_GROUP("cookie", tests);
 }
