@@ -172,7 +172,15 @@ int mod_cg_post_read_request(request_rec *r)
     if (!r->main && !r->prev
         && !ap_get_module_config(r->request_config, &consentgate_module)) {
         mod_cg_request *st = apr_pcalloc(r->pool, sizeof(*st));
-        st->original_uri = apr_pstrdup(r->pool, r->uri ? r->uri : "");
+        char *uri = apr_pstrdup(r->pool, r->uri ? r->uri : "");
+
+        /* as the backend's router will see it: decoded, no "//" or "/./",
+         * so "/%65mail/unsubscribe/" is a revocation path too */
+        if (ap_unescape_url(uri) == OK) {
+            ap_no2slash(uri);
+            ap_getparents(uri);
+        }
+        st->original_uri = uri;
         ap_set_module_config(r->request_config, &consentgate_module, st);
     }
     return DECLINED;

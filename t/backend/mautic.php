@@ -139,6 +139,18 @@ case $route === '/misc':
     echo "misc\n";
     break;
 
+case $route === '/weird':
+    /* Set-Cookie lines no sane app writes: the gate must neither crash nor
+     * let a tracking cookie through because of them */
+    foreach (['', ' ', '=', '=nameless', 'novalue', ';;;', ' mtc_id = 5 ; path=/',
+              "mautic_device_id\t=x", 'mtc_id=1;Max-Age=abc', 'mtc_id=1; Max-Age=1e9',
+              'mtc_id=1; expires=Thu, 01 Jan 2099 00:00:00 GMT; Max-Age=-',
+              str_repeat('x', 4000) . '=1'] as $line) {
+        header('Set-Cookie: ' . $line, false);
+    }
+    echo "weird\n";
+    break;
+
 case $route === '/deleted':
     /* DeviceTrackingService::clearTrackingCookies */
     header('Set-Cookie: mtc_id=deleted; expires=' . gmdate('D, d-M-Y H:i:s T', time() - 31536001)

@@ -73,6 +73,13 @@ for my $path ('/email/unsubscribe/abc123/me%40example.org/secret',
     unlike($line, qr/Domain=/, 'host-only when no ConsentCookieDomain is set');
 }
 
+# the path is matched decoded and normalised, as the backend routes it
+for my $path ('/email/%75nsubscribe/abc', '//email/dnc/abc', '/x/../email/dnc/abc') {
+    my $res = get_from('mautic_fpm', $path, Cookie => $held);
+    is_deeply([ expiries($res) ], [ 'mautic_device_id', 'mtc_id' ],
+              "$path is a revocation path");
+}
+
 # other routes of the same app are not revocations
 {
     my $res = get_from('mautic_fpm', '/email/view/abc', Cookie => $held);
