@@ -18,6 +18,14 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_read_request(mod_cg_post_read_request, NULL, NULL,
                               APR_HOOK_FIRST);
     ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* the endpoint is claimed before mod_rewrite or mod_alias see the URI,
+     * and kept off the filesystem so no .htaccess rewrite swallows it */
+    ap_hook_translate_name(mod_cg_translate_name, NULL, NULL,
+                           APR_HOOK_FIRST);
+    ap_hook_map_to_storage(mod_cg_map_to_storage, NULL, NULL,
+                           APR_HOOK_FIRST);
+    ap_hook_handler(mod_cg_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(mod_cg_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
     ap_hook_insert_error_filter(mod_cg_insert_filter, after_headers, NULL,

@@ -22,6 +22,13 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_DEFAULT_COOKIE   "mautic_consent"
 #define MOD_CG_DEFAULT_MAX_AGE  15552000    /* six months */
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
+#define MOD_CG_DEFAULT_ENDPOINT "/consentgate"
+#define MOD_CG_HANDLER          "consentgate"
+
+/* ConsentClearSiteData */
+#define MOD_CG_CSD_OFF      0
+#define MOD_CG_CSD_STORAGE  1
+#define MOD_CG_CSD_COOKIES  2
 
 typedef struct mod_cg_server_conf {
     const char *cookie_name;
@@ -30,6 +37,11 @@ typedef struct mod_cg_server_conf {
     int policy_revision;
     apr_array_header_t *revoke_paths;   /* cg_regex_t * */
     int revoke_none;                    /* "ConsentRevokePath none" */
+    const char *endpoint;               /* ConsentEndpoint */
+    const char *receipts_path;          /* ConsentReceipts file:PATH */
+    apr_file_t *receipts;               /* opened by the parent, in post_config */
+    int clear_site_data;                /* MOD_CG_CSD_* */
+    const char *gpc_last_update;        /* YYYY-MM-DD */
 } mod_cg_server_conf;
 
 typedef struct mod_cg_dir_conf {
@@ -56,10 +68,32 @@ extern const command_rec mod_cg_cmds[];
 /* Effective values (defaults applied). */
 const char *mod_cg_cookie_name(const mod_cg_server_conf *sc);
 
+const char *mod_cg_endpoint(const mod_cg_server_conf *sc);
+int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                       server_rec *s);
+
+/* mod_cg_handler.c */
+int mod_cg_translate_name(request_rec *r);
+int mod_cg_map_to_storage(request_rec *r);
+int mod_cg_handler(request_rec *r);
+
 /* mod_cg_gate.c */
 int mod_cg_post_read_request(request_rec *r);
 int mod_cg_fixups(request_rec *r);
 void mod_cg_insert_filter(request_rec *r);
 apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+int mod_cg_is_https(request_rec *r);
+/* The consent cookie's Set-Cookie line for a choice (no categories: a
+ * refusal), under this server's name, lifetime, domain and revision. */
+const char *mod_cg_consent_line(request_rec *r,
+                                const apr_array_header_t *categories,
+                                const char *receipt_id);
+/* Expires (in err_headers_out) every cookie the visitor holds that may
+ * not pass under `state`, host-only and on ConsentCookieDomain; returns
+ * how many cookies. */
+int mod_cg_expire_held(request_rec *r, cg_state_e state);
+/* What the visitor sent: the consent cookie read, the signals (CG_SIGNAL_*) */
+const cg_consent_t *mod_cg_consent(request_rec *r);
+int mod_cg_signals(request_rec *r);
 
 #endif /* MOD_CG_H */

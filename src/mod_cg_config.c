@@ -1,14 +1,20 @@
 /* mod_cg_config.c: configuration records, their merge, and the directives.
  * A bad value fails the configuration test with the directive's name;
  * httpd adds the file and line. */
+#include <stdio.h>
+
 #include <httpd.h>
 #include <http_config.h>
+#include <http_log.h>
 #include <errno.h>
 
 #include <apr_strings.h>
 #include <apr_lib.h>
+#include <apr_hash.h>
 
 #include "mod_cg.h"
+
+APLOG_USE_MODULE(consentgate);
 #include "cg_cookie.h"
 
 void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s)
@@ -20,6 +26,7 @@ void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s)
     sc->policy_revision = -1;
     sc->revoke_paths = apr_array_make(p, 2, sizeof(cg_regex_t *));
     sc->revoke_none = -1;
+    sc->clear_site_data = -1;
     return sc;
 }
 
@@ -36,6 +43,10 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->max_age = MERGE_INT(max_age);
     sc->policy_revision = MERGE_INT(policy_revision);
     sc->revoke_none = MERGE_INT(revoke_none);
+    sc->endpoint = MERGE_PTR(endpoint);
+    sc->receipts_path = MERGE_PTR(receipts_path);
+    sc->clear_site_data = MERGE_INT(clear_site_data);
+    sc->gpc_last_update = MERGE_PTR(gpc_last_update);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
         ? add->revoke_paths : base->revoke_paths;
@@ -90,6 +101,48 @@ void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->scrub = MERGE_INT(scrub);
     dc->forward_gpc = MERGE_INT(forward_gpc);
     return dc;
+}
+
+const char *mod_cg_endpoint(const mod_cg_server_conf *sc)
+{
+    return sc->endpoint ? sc->endpoint : MOD_CG_DEFAULT_ENDPOINT;
+}
+
+/* Receipt files are opened by the parent, as mod_log_config opens logs:
+ * the children inherit a descriptor they may not be able to open. */
+int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                       server_rec *s)
+{
+    apr_hash_t *opened = apr_hash_make(ptemp);
+
+    (void)plog;
+    for (; s; s = s->next) {
+        mod_cg_server_conf *sc = ap_get_module_config(s->module_config,
+                                                      &consentgate_module);
+        const char *path;
+        apr_file_t *f;
+        apr_status_t rv;
+
+        if (!sc->receipts_path) {
+            continue;
+        }
+        path = ap_server_root_relative(ptemp, sc->receipts_path);
+        if ((f = apr_hash_get(opened, path, APR_HASH_KEY_STRING))) {
+            sc->receipts = f;
+            continue;
+        }
+        rv = apr_file_open(&f, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE
+                           | APR_FOPEN_APPEND, APR_FPROT_UREAD
+                           | APR_FPROT_UWRITE | APR_FPROT_GREAD, pconf);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, CGLOGNO(010)
+                         "ConsentReceipts: cannot open %s", path);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        apr_hash_set(opened, path, APR_HASH_KEY_STRING, f);
+        sc->receipts = f;
+    }
+    return OK;
 }
 
 const char *mod_cg_cookie_name(const mod_cg_server_conf *sc)
@@ -316,6 +369,69 @@ static const char *set_revoke_path(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+static const char *set_endpoint(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    apr_size_t len = strlen(arg);
+
+    (void)dconf;
+    if (arg[0] != '/' || len < 2 || arg[len - 1] == '/' || strchr(arg, '?')) {
+        return apr_psprintf(cmd->pool, "%s: '%s' must be a URL path such as "
+                            "/consentgate (no trailing slash)", cmd->cmd->name,
+                            arg);
+    }
+    server_conf(cmd)->endpoint = arg;
+    return NULL;
+}
+
+static const char *set_receipts(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    (void)dconf;
+    if (strncmp(arg, "file:", 5) || !arg[5]) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not file:PATH",
+                            cmd->cmd->name, arg);
+    }
+    server_conf(cmd)->receipts_path = arg + 5;
+    return NULL;
+}
+
+static const char *set_clear_site_data(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    mod_cg_server_conf *sc = server_conf(cmd);
+
+    (void)dconf;
+    if (!strcasecmp(arg, "off")) {
+        sc->clear_site_data = MOD_CG_CSD_OFF;
+    }
+    else if (!strcasecmp(arg, "storage")) {
+        sc->clear_site_data = MOD_CG_CSD_STORAGE;
+    }
+    else if (!strcasecmp(arg, "cookies")) {
+        sc->clear_site_data = MOD_CG_CSD_COOKIES;
+    }
+    else {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not off, storage or "
+                            "cookies", cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+static const char *set_gpc_last_update(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    int y, m, d;
+    char tail;
+
+    (void)dconf;
+    if (sscanf(arg, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3
+        || strlen(arg) != 10 || m < 1 || m > 12 || d < 1 || d > 31) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a date YYYY-MM-DD",
+                            cmd->cmd->name, arg);
+    }
+    server_conf(cmd)->gpc_last_update = arg;
+    return NULL;
+}
+
 #define DIR_CTX (RSRC_CONF | ACCESS_CONF)
 
 const command_rec mod_cg_cmds[] = {
@@ -349,5 +465,13 @@ const command_rec mod_cg_cmds[] = {
                  "On to send Sec-GPC: 1 to the backend without consent"),
     AP_INIT_ITERATE("ConsentRevokePath", set_revoke_path, NULL, RSRC_CONF,
                     "original-URI patterns that mean revocation, or none"),
+    AP_INIT_TAKE1("ConsentEndpoint", set_endpoint, NULL, RSRC_CONF,
+                  "URL path of the consent endpoints (default /consentgate)"),
+    AP_INIT_TAKE1("ConsentReceipts", set_receipts, NULL, RSRC_CONF,
+                  "file:PATH: where consent receipts are appended (JSON lines)"),
+    AP_INIT_TAKE1("ConsentClearSiteData", set_clear_site_data, NULL, RSRC_CONF,
+                  "off|storage|cookies: what forget adds as Clear-Site-Data"),
+    AP_INIT_TAKE1("ConsentGPCLastUpdate", set_gpc_last_update, NULL, RSRC_CONF,
+                  "YYYY-MM-DD for gpc.json (default: the server's start)"),
     { NULL }
 };

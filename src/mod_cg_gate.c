@@ -310,67 +310,91 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
     }
 }
 
-/* A visitor who consented and then followed an unsubscribe link has
- * withdrawn that consent: without this, the next page view would grant
- * again and re-create every cookie just expired. */
-static void record_refusal(gate_pass *gp, const mod_cg_server_conf *sc,
-                           int secure)
+int mod_cg_is_https(request_rec *r)
 {
-    const char *rid = cg_receipt_id(gp->r->pool);
-    const char *value;
-    apr_int64_t max_age = sc->max_age != -1 ? sc->max_age
-                                            : MOD_CG_DEFAULT_MAX_AGE;
-
-    if (!rid) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gp->r, CGLOGNO(003)
-                      "no random bytes for a receipt id: the refusal is "
-                      "not recorded in the consent cookie");
-        return;
-    }
-    value = cg_consent_format(gp->r->pool, NULL, gp->r->request_time,
-                              sc->policy_revision != -1 ? sc->policy_revision
-                                                        : 0, rid);
-    apr_table_addn(gp->r->err_headers_out, "Set-Cookie",
-                   cg_setcookie_line(gp->r->pool, mod_cg_cookie_name(sc),
-                                     value, max_age, sc->cookie_domain,
-                                     secure));
-    gp->decided = 1;
+    return !strcasecmp(ap_http_scheme(r), "https");
 }
 
-/* On a revocation path, expire every cookie the visitor holds that the
- * decision does not allow (each once, host-only and on the consent
- * cookie's domain). */
-static void expire_held_cookies(gate_pass *gp)
+const char *mod_cg_consent_line(request_rec *r,
+                                const apr_array_header_t *categories,
+                                const char *receipt_id)
 {
-    mod_cg_server_conf *sc = ap_get_module_config(gp->r->server->module_config,
+    mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                   &consentgate_module);
-    const cg_crumb_t *c = (const cg_crumb_t *)gp->st->crumbs->elts;
-    apr_hash_t *done = apr_hash_make(gp->r->pool);
-    int secure = !strcasecmp(ap_http_scheme(gp->r), "https");
-    int i;
+    const char *value = cg_consent_format(r->pool, categories, r->request_time,
+                                          sc->policy_revision != -1
+                                          ? sc->policy_revision : 0,
+                                          receipt_id);
 
-    gp->st->expired = 1;
-    for (i = 0; i < gp->st->crumbs->nelts; ++i) {
-        const cg_class_t *cls = classify(gp->r, gp->dc, gp->st, c[i].name);
+    return cg_setcookie_line(r->pool, mod_cg_cookie_name(sc), value,
+                             sc->max_age != -1 ? sc->max_age
+                                               : MOD_CG_DEFAULT_MAX_AGE,
+                             sc->cookie_domain, mod_cg_is_https(r));
+}
+
+int mod_cg_expire_held(request_rec *r, cg_state_e state)
+{
+    mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
+                                                  &consentgate_module);
+    mod_cg_dir_conf *dc = dir_conf(r);
+    mod_cg_request *st = request_state(r);
+    const cg_crumb_t *c = (const cg_crumb_t *)st->crumbs->elts;
+    apr_hash_t *done = apr_hash_make(r->pool);
+    int secure = mod_cg_is_https(r);
+    int i, n = 0;
+
+    for (i = 0; i < st->crumbs->nelts; ++i) {
+        const cg_class_t *cls = classify(r, dc, st, c[i].name);
 
         if (!*c[i].name || apr_hash_get(done, c[i].name, APR_HASH_KEY_STRING)
-            || cg_class_passes(cls, gp->state, &gp->st->consent,
-                               unknown_allowed(gp->dc))) {
+            || cg_class_passes(cls, state, &st->consent, unknown_allowed(dc))) {
             continue;
         }
         apr_hash_set(done, c[i].name, APR_HASH_KEY_STRING, c[i].name);
-        apr_table_addn(gp->r->err_headers_out, "Set-Cookie",
-                       cg_setcookie_expiry(gp->r->pool, c[i].name, NULL,
-                                           secure));
+        apr_table_addn(r->err_headers_out, "Set-Cookie",
+                       cg_setcookie_expiry(r->pool, c[i].name, NULL, secure));
         if (sc->cookie_domain) {
-            apr_table_addn(gp->r->err_headers_out, "Set-Cookie",
-                           cg_setcookie_expiry(gp->r->pool, c[i].name,
+            apr_table_addn(r->err_headers_out, "Set-Cookie",
+                           cg_setcookie_expiry(r->pool, c[i].name,
                                                sc->cookie_domain, secure));
         }
+        ++n;
+    }
+    return n;
+}
+
+const cg_consent_t *mod_cg_consent(request_rec *r)
+{
+    return &request_state(r)->consent;
+}
+
+int mod_cg_signals(request_rec *r)
+{
+    return request_state(r)->signals_present;
+}
+
+/* On a revocation path, expire every cookie the visitor holds that the
+ * decision does not allow. A visitor who had consented has withdrawn it:
+ * without a refusal in the consent cookie, the next page view would grant
+ * again and re-create every cookie just expired. */
+static void revoke_held(gate_pass *gp)
+{
+    gp->st->expired = 1;
+    if (mod_cg_expire_held(gp->r, gp->state)) {
         gp->decided = 1;
     }
     if (gp->st->consent.state == CG_CONSENT_GRANTED) {
-        record_refusal(gp, sc, secure);
+        const char *rid = cg_receipt_id(gp->r->pool);
+
+        if (!rid) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, gp->r, CGLOGNO(003)
+                          "no random bytes for a receipt id: the refusal is "
+                          "not recorded in the consent cookie");
+            return;
+        }
+        apr_table_addn(gp->r->err_headers_out, "Set-Cookie",
+                       mod_cg_consent_line(gp->r, NULL, rid));
+        gp->decided = 1;
     }
 }
 
@@ -429,7 +453,7 @@ static void gate_response(request_rec *r)
     gate_table(&gp, r->headers_out);
     gate_table(&gp, r->err_headers_out);
     if (gp.state == CG_STATE_REVOKED && !gp.st->expired) {
-        expire_held_cookies(&gp);
+        revoke_held(&gp);
     }
     if (gp.decided) {
         add_vary(r, gp.dc);

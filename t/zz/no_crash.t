@@ -7,6 +7,7 @@ use Apache::Test ();
 
 my $log = Apache::Test::vars('t_logs') . '/error_log';
 open my $fh, '<', $log or die "$log: $!";
-my @crashes = grep { /exit signal|AH00052|AH00051/ } <$fh>;
+# receipts_load.t kills children with SIGKILL on purpose: only faults count
+my @crashes = grep { /exit signal (Segmentation|Aborted|Bus|Illegal|Floating)|AH00051/ } <$fh>;
 is(scalar(@crashes), 0, 'no child crashed during the suite') or diag(@crashes);
 done_testing();

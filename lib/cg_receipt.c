@@ -1,0 +1,432 @@
+/* cg_receipt.c: consent receipts as JSON lines, appending them to a log
+ * shared by many processes, and parsing the choice a visitor posts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+
+#include <jansson.h>
+
+#include "cg_receipt.h"
+
+/* ---- receipts ---- */
+
+/* RFC 3339 in UTC, to the second; NULL outside the years RFC 3339 can
+ * write. */
+static const char *rfc3339(apr_pool_t *p, apr_time_t when)
+{
+    apr_time_exp_t tm;
+    int year;
+
+    if (apr_time_exp_gmt(&tm, when) != APR_SUCCESS) {
+        return NULL;
+    }
+    year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) {
+        return NULL;
+    }
+    return apr_psprintf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", year,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                        tm.tm_sec);
+}
+
+static int is_action(const char *action)
+{
+    return action && (!strcmp(action, "grant") || !strcmp(action, "refuse")
+                      || !strcmp(action, "revoke"));
+}
+
+/* Adds `value` under `key`; jansson's constructors return NULL for a
+ * string that is not UTF-8, which fails here too. */
+static int set_new(json_t *obj, const char *key, json_t *value)
+{
+    return value && json_object_set_new(obj, key, value) == 0;
+}
+
+static json_t *categories_json(const apr_array_header_t *categories)
+{
+    json_t *arr = json_array();
+    int i;
+
+    for (i = 0; arr && categories && i < categories->nelts; ++i) {
+        const char *c = APR_ARRAY_IDX(categories, i, const char *);
+
+        if (!c || json_array_append_new(arr, json_string(c))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
+{
+    const char *when, *line;
+    json_t *obj;
+    char *dump;
+    int ok;
+
+    if (!r || !r->id || !is_action(r->action)
+        || !(when = rfc3339(p, r->when))) {
+        return NULL;
+    }
+    if (!(obj = json_object())) {
+        return NULL;
+    }
+    /* jansson keeps insertion order, which is the documented key order */
+    ok = set_new(obj, "id", json_string(r->id))
+        && set_new(obj, "time", json_string(when))
+        && set_new(obj, "action", json_string(r->action))
+        && set_new(obj, "categories", categories_json(r->categories))
+        && set_new(obj, "policy_revision", json_integer(r->policy_revision))
+        && set_new(obj, "gpc", json_boolean(r->gpc))
+        && set_new(obj, "dnt", json_boolean(r->dnt));
+    dump = ok ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(obj);
+    if (!dump) {
+        return NULL;
+    }
+    /* compact output escapes every control character, so this newline is
+     * the line's only one */
+    line = apr_pstrcat(p, dump, "\n", NULL);
+    /* json_dumps() allocates with malloc() unless the process changed
+     * jansson's allocator, which nothing in the module does */
+    free(dump);
+    return line;
+}
+
+apr_status_t cg_receipt_append(apr_file_t *f, const char *line)
+{
+    apr_size_t left;
+
+    if (!f || !line) {
+        return APR_EINVAL;
+    }
+    /* a buffered file writes whenever its buffer is full, cutting lines
+     * that other processes can then interleave with */
+    if (apr_file_flags_get(f) & APR_FOPEN_BUFFERED) {
+        return APR_EINVAL;
+    }
+    left = strlen(line);
+    while (left) {
+        apr_size_t n = left;
+        apr_status_t rv = apr_file_write(f, line, &n);
+
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        if (n == 0) {
+            /* no progress and no error: looping again would spin */
+            return APR_EGENERAL;
+        }
+        line += n;
+        left -= n;
+    }
+    return APR_SUCCESS;
+}
+
+/* ---- the posted choice ---- */
+
+/* A pool copy of [s, s + len) fit for an error message that may well be
+ * logged: at most 64 bytes, anything but printable ASCII as \xHH. */
+static const char *printable(apr_pool_t *p, const char *s, apr_size_t len)
+{
+    apr_size_t shown = len > 64 ? 64 : len, i;
+    char *out = apr_palloc(p, 4 * shown + 4), *o = out;
+
+    for (i = 0; i < shown; ++i) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+            *o++ = (char)c;
+        }
+        else {
+            apr_snprintf(o, 5, "\\x%02x", c);
+            o += 4;
+        }
+    }
+    if (shown < len) {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Adds category [s, s + len) to `out` unless it is there already; 0 with
+ * *err set when it is not one of `known`. */
+static int add_category(apr_pool_t *p, apr_array_header_t *out,
+                        const apr_array_header_t *known,
+                        const char *s, apr_size_t len, const char **err)
+{
+    int i, found = 0;
+
+    for (i = 0; known && i < known->nelts; ++i) {
+        const char *k = APR_ARRAY_IDX(known, i, const char *);
+
+        /* lengths first: a category must not match a known prefix */
+        if (k && strlen(k) == len && !memcmp(k, s, len)) {
+            found = 1;
+            break;
+        }
+    }
+    if (!found) {
+        *err = apr_psprintf(p, "unknown category '%s'", printable(p, s, len));
+        return 0;
+    }
+    for (i = 0; i < out->nelts; ++i) {
+        const char *c = APR_ARRAY_IDX(out, i, const char *);
+
+        if (strlen(c) == len && !memcmp(c, s, len)) {
+            return 1;
+        }
+    }
+    APR_ARRAY_PUSH(out, const char *) = apr_pstrmemdup(p, s, len);
+    return 1;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = apr_tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decodes one urlencoded name or value [s, s + len) into a pool buffer:
+ * '+' is a space, %XX a byte. 0 with *err set for a bad escape or a NUL,
+ * which would silently cut the string short. */
+static int form_decode(apr_pool_t *p, const char *s, apr_size_t len,
+                       char **out, apr_size_t *out_len, const char **err)
+{
+    char *d = apr_palloc(p, len + 1);
+    apr_size_t i, n = 0;
+
+    for (i = 0; i < len; ++i) {
+        char c = s[i];
+
+        if (c == '+') {
+            c = ' ';
+        }
+        else if (c == '%') {
+            int hi, lo;
+
+            if (len - i < 3 || (hi = hex_value(s[i + 1])) < 0
+                || (lo = hex_value(s[i + 2])) < 0) {
+                *err = "bad percent escape in the form";
+                return 0;
+            }
+            c = (char)(hi << 4 | lo);
+            i += 2;
+        }
+        if (c == '\0') {
+            *err = "NUL byte in the form";
+            return 0;
+        }
+        d[n++] = c;
+    }
+    d[n] = '\0';
+    *out = d;
+    *out_len = n;
+    return 1;
+}
+
+static int is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Adds the comma-separated categories of one decoded value. */
+static int add_list(apr_pool_t *p, apr_array_header_t *out,
+                    const apr_array_header_t *known, const char *v,
+                    apr_size_t len, const char **err)
+{
+    const char *end = v + len;
+
+    while (v < end) {
+        const char *b = v, *e = memchr(v, ',', end - v);
+
+        if (!e) {
+            e = end;
+        }
+        v = e + 1;
+        while (b < e && is_ows(*b)) {
+            ++b;
+        }
+        while (e > b && is_ows(e[-1])) {
+            --e;
+        }
+        /* "a,,b" and a trailing comma from a joined list are harmless */
+        if (e > b && !add_category(p, out, known, b, e - b, err)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static apr_array_header_t *parse_form(apr_pool_t *p, const char *body,
+                                      apr_size_t len,
+                                      const apr_array_header_t *known,
+                                      const char **err)
+{
+    static const char field[] = "categories";
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
+    const char *s = body, *end = body + len;
+
+    while (s < end) {
+        const char *pair = s, *amp = memchr(s, '&', end - s), *eq;
+        char *name, *value;
+        apr_size_t name_len, value_len;
+
+        if (!amp) {
+            amp = end;
+        }
+        s = amp + 1;
+        if (amp == pair) {
+            continue;           /* "a=1&&b=2" */
+        }
+        eq = memchr(pair, '=', amp - pair);
+        if (!eq) {
+            eq = amp;           /* a name without a value */
+        }
+        /* every field is decoded, so a malformed body is refused whole
+         * rather than half read */
+        if (!form_decode(p, pair, eq - pair, &name, &name_len, err)
+            || !form_decode(p, eq < amp ? eq + 1 : amp,
+                            eq < amp ? amp - eq - 1 : 0,
+                            &value, &value_len, err)) {
+            return NULL;
+        }
+        if (name_len == sizeof(field) - 1 && !memcmp(name, field, name_len)
+            && !add_list(p, out, known, value, value_len, err)) {
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static apr_array_header_t *parse_json(apr_pool_t *p, const char *body,
+                                      apr_size_t len,
+                                      const apr_array_header_t *known,
+                                      const char **err)
+{
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
+    json_error_t jerr;
+    json_t *root, *cats;
+    size_t i;
+
+    if (len == 0) {
+        *err = "empty JSON body";
+        return NULL;
+    }
+    /* the caller already limited len; a key given twice would make the
+     * choice depend on which one a reader believes */
+    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        *err = apr_psprintf(p, "malformed JSON at byte %d: %s",
+                            jerr.position,
+                            printable(p, jerr.text, strlen(jerr.text)));
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        json_decref(root);
+        *err = "the JSON body is not an object";
+        return NULL;
+    }
+    cats = json_object_get(root, "categories");
+    if (cats && !json_is_array(cats)) {
+        json_decref(root);
+        *err = "\"categories\" is not an array";
+        return NULL;
+    }
+    for (i = 0; cats && i < json_array_size(cats); ++i) {
+        json_t *c = json_array_get(cats, i);
+
+        if (!json_is_string(c)) {
+            json_decref(root);
+            *err = "\"categories\" holds something other than strings";
+            return NULL;
+        }
+        /* add_category copies: nothing points into `root` after this */
+        if (!add_category(p, out, known, json_string_value(c),
+                          json_string_length(c), err)) {
+            json_decref(root);
+            return NULL;
+        }
+    }
+    json_decref(root);
+    return out;
+}
+
+typedef enum {
+    MEDIA_OTHER = 0,
+    MEDIA_FORM,
+    MEDIA_JSON
+} media_e;
+
+/* The media type of a Content-Type value, parameters ignored. */
+static media_e media_type(const char *ct)
+{
+    const char *b = ct, *e;
+    apr_size_t len;
+
+    while (is_ows(*b)) {
+        ++b;
+    }
+    e = b + strcspn(b, ";");
+    while (e > b && is_ows(e[-1])) {
+        --e;
+    }
+    len = e - b;
+    if (len == strlen("application/x-www-form-urlencoded")
+        && !strncasecmp(b, "application/x-www-form-urlencoded", len)) {
+        return MEDIA_FORM;
+    }
+    if (len == strlen("application/json")
+        && !strncasecmp(b, "application/json", len)) {
+        return MEDIA_JSON;
+    }
+    return MEDIA_OTHER;
+}
+
+apr_array_header_t *cg_choice_parse(apr_pool_t *p, const char *content_type,
+                                    const char *body, apr_size_t len,
+                                    const apr_array_header_t *known,
+                                    const char **err)
+{
+    const char *dummy;
+    apr_array_header_t *out = NULL;
+
+    if (!err) {
+        err = &dummy;
+    }
+    *err = NULL;
+    if (len > CG_CHOICE_MAX_BODY) {
+        *err = "the body is too large";
+        return NULL;
+    }
+    if (!body && len) {
+        *err = "no body";
+        return NULL;
+    }
+    if (!body) {
+        body = "";
+    }
+    switch (content_type ? media_type(content_type) : MEDIA_OTHER) {
+    case MEDIA_FORM:
+        out = parse_form(p, body, len, known, err);
+        break;
+    case MEDIA_JSON:
+        out = parse_json(p, body, len, known, err);
+        break;
+    default:
+        *err = content_type
+            ? apr_psprintf(p, "unsupported content type '%s'",
+                           printable(p, content_type, strlen(content_type)))
+            : "no content type";
+        break;
+    }
+    return out;
+}

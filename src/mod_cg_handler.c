@@ -1,0 +1,334 @@
+/* mod_cg_handler.c: the "consentgate" handler, dispatched on the last path
+ * segment: consent (record a choice), forget (expire what the visitor
+ * holds) and gpc.json (the Global Privacy Control support resource). */
+#include <httpd.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <apr_strings.h>
+#include <apr_hash.h>
+#include <scoreboard.h>
+
+#include "mod_cg.h"
+#include "cg_cookie.h"
+#include "cg_receipt.h"
+#include "cg_site.h"
+
+APLOG_USE_MODULE(consentgate);
+
+#define ENDPOINT_FILENAME "consentgate:"
+
+static mod_cg_server_conf *server_conf(request_rec *r)
+{
+    return ap_get_module_config(r->server->module_config, &consentgate_module);
+}
+
+static mod_cg_dir_conf *dir_conf(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &consentgate_module);
+}
+
+/* ConsentEndpoint is served wherever the gate is on. */
+int mod_cg_translate_name(request_rec *r)
+{
+    const char *endpoint;
+    apr_size_t len;
+
+    if (r->main || dir_conf(r)->enabled != 1 || !r->uri) {
+        return DECLINED;
+    }
+    endpoint = mod_cg_endpoint(server_conf(r));
+    len = strlen(endpoint);
+    if (strncmp(r->uri, endpoint, len) || r->uri[len] != '/') {
+        return DECLINED;
+    }
+    r->handler = MOD_CG_HANDLER;
+    r->filename = apr_pstrcat(r->pool, ENDPOINT_FILENAME, r->uri, NULL);
+    return OK;
+}
+
+int mod_cg_map_to_storage(request_rec *r)
+{
+    /* no file behind the endpoint, and no .htaccess to rewrite it */
+    if (r->filename && !strncmp(r->filename, ENDPOINT_FILENAME,
+                                sizeof(ENDPOINT_FILENAME) - 1)) {
+        return OK;
+    }
+    return DECLINED;
+}
+
+static const char *last_segment(const char *uri)
+{
+    const char *slash = strrchr(uri, '/');
+    return slash ? slash + 1 : uri;
+}
+
+/* The categories a visitor can consent to: those the classes here name. */
+static apr_array_header_t *known_categories(request_rec *r)
+{
+    mod_cg_dir_conf *dc = dir_conf(r);
+    apr_array_header_t *known = apr_array_make(r->pool, 4, sizeof(char *));
+    apr_hash_t *seen = apr_hash_make(r->pool);
+    const apr_array_header_t *lists[2];
+    int i, j;
+
+    lists[0] = dc->rules;
+    lists[1] = dc->preset_rules;
+    for (i = 0; i < 2; ++i) {
+        const cg_rule_t *rule = (const cg_rule_t *)lists[i]->elts;
+        for (j = 0; j < lists[i]->nelts; ++j) {
+            const char *cat = rule[j].cls->category;
+            if (cat && !apr_hash_get(seen, cat, APR_HASH_KEY_STRING)) {
+                apr_hash_set(seen, cat, APR_HASH_KEY_STRING, cat);
+                APR_ARRAY_PUSH(known, const char *) = cat;
+            }
+        }
+    }
+    return known;
+}
+
+/* Reads the request body, at most `limit` bytes (413 beyond). */
+static int read_body(request_rec *r, apr_size_t limit, char **body,
+                     apr_size_t *len)
+{
+    char *buf;
+    apr_size_t have = 0;
+    long n;
+    int rc;
+
+    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+        return rc;
+    }
+    buf = apr_palloc(r->pool, limit + 1);
+    if (ap_should_client_block(r)) {
+        while ((n = ap_get_client_block(r, buf + have, limit + 1 - have)) > 0) {
+            have += n;
+            if (have > limit) {
+                return HTTP_REQUEST_ENTITY_TOO_LARGE;
+            }
+        }
+        if (n < 0) {
+            return HTTP_BAD_REQUEST;
+        }
+    }
+    buf[have] = '\0';
+    *body = buf;
+    *len = have;
+    return OK;
+}
+
+/* The return_to field of a form body, or of the query string. */
+static const char *return_to_of(request_rec *r, const char *content_type,
+                                const char *body)
+{
+    const char *sources[2];
+    int i;
+
+    sources[0] = (content_type && !strncasecmp(content_type,
+                  "application/x-www-form-urlencoded", 33)) ? body : NULL;
+    sources[1] = r->args;
+    for (i = 0; i < 2; ++i) {
+        char *pairs, *pair, *state;
+
+        if (!sources[i]) {
+            continue;
+        }
+        pairs = apr_pstrdup(r->pool, sources[i]);
+        for (pair = apr_strtok(pairs, "&", &state); pair;
+             pair = apr_strtok(NULL, "&", &state)) {
+            if (!strncmp(pair, "return_to=", 10)) {
+                char *v = pair + 10;
+                /* form decoding: '+' is a space, %2F a slash */
+                if (ap_unescape_urlencoded(v) != OK) {
+                    return NULL;
+                }
+                return cg_safe_return_to(r->pool, v);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Appends a receipt; 0 when there is nowhere to write or it was written. */
+static int write_receipt(request_rec *r, const char *action,
+                         const apr_array_header_t *categories,
+                         const char *receipt_id)
+{
+    mod_cg_server_conf *sc = server_conf(r);
+    cg_receipt_t rec;
+    const char *line;
+    apr_status_t rv;
+
+    if (!sc->receipts) {
+        return 0;
+    }
+    rec.id = receipt_id;
+    rec.when = r->request_time;
+    rec.action = action;
+    rec.categories = categories;
+    rec.policy_revision = sc->policy_revision != -1 ? sc->policy_revision : 0;
+    rec.gpc = (mod_cg_signals(r) & CG_SIGNAL_GPC) != 0;
+    rec.dnt = (mod_cg_signals(r) & CG_SIGNAL_DNT) != 0;
+    line = cg_receipt_line(r->pool, &rec);
+    if (!line) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(023)
+                      "cannot build the consent receipt %s", receipt_id);
+        return -1;
+    }
+    rv = cg_receipt_append(sc->receipts, line);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(020)
+                      "cannot write the consent receipt %s", receipt_id);
+        return -1;
+    }
+    return 0;
+}
+
+/* 303 to a same-origin return_to, else 204 (a fetch() from the banner). */
+static int answer(request_rec *r, const char *return_to)
+{
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (return_to) {
+        apr_table_setn(r->err_headers_out, "Location", return_to);
+        return HTTP_SEE_OTHER;
+    }
+    return HTTP_NO_CONTENT;
+}
+
+/* POST a choice: sets the consent cookie and writes a receipt. Only the
+ * site itself may do this, or any page could grant in the visitor's name. */
+static int handle_consent(request_rec *r)
+{
+    const char *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *err = NULL, *rid, *return_to;
+    apr_array_header_t *categories;
+    char *body;
+    apr_size_t len;
+    int rc;
+
+    if (r->method_number != M_POST) {
+        /* httpd writes Allow from the allowed methods */
+        ap_allow_methods(r, REPLACE_ALLOW, "POST", NULL);
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if (!cg_request_is_same_site(apr_table_get(r->headers_in, "Sec-Fetch-Site"),
+                                 apr_table_get(r->headers_in, "Origin"),
+                                 ap_http_scheme(r),
+                                 apr_table_get(r->headers_in, "Host"))) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(021)
+                      "consent refused: not a request from this site");
+        return HTTP_FORBIDDEN;
+    }
+    if ((rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
+        return rc;
+    }
+    categories = cg_choice_parse(r->pool, ctype, body, len,
+                                 known_categories(r), &err);
+    if (!categories) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(022)
+                      "consent refused: %s", err ? err : "bad choice");
+        return HTTP_BAD_REQUEST;
+    }
+    if (!(rid = cg_receipt_id(r->pool))) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    /* no receipt, no consent: the choice must be provable */
+    if (write_receipt(r, categories->nelts ? "grant" : "refuse", categories,
+                      rid)) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   mod_cg_consent_line(r, categories, rid));
+    return_to = return_to_of(r, ctype, body);
+    return answer(r, return_to);
+}
+
+/* GET or POST: expire every cookie that is not necessary, record a
+ * refusal, and optionally ask the browser to clear site data. */
+static int handle_forget(request_rec *r)
+{
+    static const char *const csd[] = { NULL, "\"storage\"", "\"cookies\"" };
+    mod_cg_server_conf *sc = server_conf(r);
+    const char *rid, *ctype = apr_table_get(r->headers_in, "Content-Type");
+    char *body = NULL;
+    apr_size_t len;
+    int rc;
+
+    if (r->method_number != M_GET && r->method_number != M_POST) {
+        ap_allow_methods(r, REPLACE_ALLOW, "GET", "POST", NULL);
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if (r->method_number == M_POST
+        && (rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
+        return rc;
+    }
+    if (!(rid = cg_receipt_id(r->pool))) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (write_receipt(r, "revoke", NULL, rid)) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    mod_cg_expire_held(r, CG_STATE_REVOKED);
+    apr_table_addn(r->err_headers_out, "Set-Cookie",
+                   mod_cg_consent_line(r, NULL, rid));
+    if (sc->clear_site_data > MOD_CG_CSD_OFF) {
+        apr_table_setn(r->err_headers_out, "Clear-Site-Data",
+                       csd[sc->clear_site_data]);
+    }
+    return answer(r, return_to_of(r, ctype, body));
+}
+
+/* https://privacycg.github.io/gpc-spec/: {"gpc": true, "lastUpdate": ...} */
+static int handle_gpc_json(request_rec *r)
+{
+    mod_cg_server_conf *sc = server_conf(r);
+    mod_cg_dir_conf *dc = dir_conf(r);
+    int honoured = dc->signals != -1 ? (dc->signals & CG_SIGNAL_GPC)
+                                     : (MOD_CG_DEFAULT_SIGNALS & CG_SIGNAL_GPC);
+    const char *updated = sc->gpc_last_update;
+
+    if (r->method_number != M_GET) {
+        ap_allow_methods(r, REPLACE_ALLOW, "GET", NULL);
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if (!updated) {
+        char date[11];
+        apr_time_exp_t tm;
+        apr_size_t n;
+
+        apr_time_exp_gmt(&tm, ap_scoreboard_image
+                         ? ap_scoreboard_image->global->restart_time
+                         : r->request_time);
+        apr_strftime(date, &n, sizeof(date), "%Y-%m-%d", &tm);
+        updated = apr_pstrdup(r->pool, date);
+    }
+    ap_set_content_type(r, "application/json");
+    apr_table_setn(r->headers_out, "Cache-Control", "max-age=86400");
+    if (!r->header_only) {
+        ap_rprintf(r, "{\"gpc\": %s, \"lastUpdate\": \"%s\"}\n",
+                   honoured ? "true" : "false", updated);
+    }
+    return OK;
+}
+
+int mod_cg_handler(request_rec *r)
+{
+    const char *name;
+
+    if (!r->handler || strcmp(r->handler, MOD_CG_HANDLER)) {
+        return DECLINED;
+    }
+    name = last_segment(r->uri);
+    if (!strcmp(name, "consent")) {
+        return handle_consent(r);
+    }
+    if (!strcmp(name, "forget")) {
+        return handle_forget(r);
+    }
+    if (!strcmp(name, "gpc.json")) {
+        return handle_gpc_json(r);
+    }
+    return HTTP_NOT_FOUND;
+}

@@ -1,0 +1,96 @@
+# Receipts under load: 20 clients recording 2000 consents leave exactly
+# 2000 whole JSON lines; with httpd children killed mid-load, every line
+# is still whole and every answered consent has its receipt.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JSON::PP ();
+use POSIX ();
+use Apache::Test ();
+use Apache::TestRequest ();
+
+my $file = Apache::Test::vars('t_logs') . '/receipts-load.jsonl';
+Apache::TestRequest::module('receipts');
+my $url = 'http://' . Apache::TestRequest::hostport() . '/consentgate/consent';
+
+sub lines {
+    open my $fh, '<', $file or return ();
+    return <$fh>;
+}
+
+# each client posts $n consents and writes how many were answered 204
+sub clients {
+    my ($count, $n) = @_;
+    my @pids;
+    for my $c (1 .. $count) {
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            require LWP::UserAgent;
+            my $ua = LWP::UserAgent->new(keep_alive => 1, timeout => 20);
+            my $ok = 0;
+            for (1 .. $n) {
+                my $res = $ua->post($url, 'Sec-Fetch-Site' => 'same-origin',
+                                    Content => 'categories=tracking');
+                $ok++ if $res->code == 204;
+            }
+            open my $out, '>', "$file.client$c" or POSIX::_exit(1);
+            print $out "$ok\n";
+            close $out;
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    return @pids;
+}
+
+sub answered {
+    my ($count) = @_;
+    my $sum = 0;
+    for my $c (1 .. $count) {
+        open my $fh, '<', "$file.client$c" or next;
+        $sum += <$fh>;
+        unlink "$file.client$c";
+    }
+    return $sum;
+}
+
+my $before = () = lines();
+waitpid($_, 0) for clients(20, 100);
+my $answered = answered(20);
+my @new = (lines())[$before .. $before + 1999];
+is($answered, 2000, '2000 consents answered');
+my @all = lines();
+is(scalar(@all) - $before, 2000, 'exactly 2000 new receipt lines');
+my %ids;
+my $parsed = grep { my $d = eval { JSON::PP::decode_json($_) }; $d && ++$ids{ $d->{id} } } @all[$before .. $#all];
+is($parsed, 2000, 'each a whole JSON object');
+is(scalar(keys %ids), 2000, 'with 2000 distinct receipt ids');
+
+# children killed while consents are being recorded
+{
+    my $ppid_file = Apache::Test::vars('t_logs') . '/httpd.pid';
+    open my $fh, '<', $ppid_file or die "$ppid_file: $!";
+    chomp(my $ppid = <$fh>);
+    $before = () = lines();
+    my @pids = clients(10, 100);
+    my $killed = 0;
+    for (1 .. 3) {
+        select(undef, undef, undef, 0.3);
+        my @children = split ' ', `pgrep -P $ppid`;
+        $killed += kill 'KILL', $children[0] if @children;
+    }
+    is($killed, 3, 'three httpd children were killed mid-load');
+    waitpid($_, 0) for @pids;
+    $answered = answered(10);
+    my @lines = lines();
+    my @since = @lines[$before .. $#lines];
+    ok($answered > 0, "consents went on being recorded ($answered answered)");
+    is(scalar(grep { eval { JSON::PP::decode_json($_); 1 } } @since), scalar(@since),
+       'every line is whole after children were killed');
+    ok(scalar(@since) >= $answered, 'every answered consent has its receipt');
+    ok(scalar(@since) <= 1000, 'and no receipt was written twice');
+}
+
+done_testing();
