@@ -49,6 +49,10 @@ ConsentSignalPrecedence consent
 ConsentScrubRequest Off
 ConsentForwardGPC On
 ConsentRevokePath ^/email/(unsubscribe|dnc)/ ^/bye
+ConsentEndpoint /privacy
+ConsentReceipts file:receipts.jsonl
+ConsentClearSiteData storage
+ConsentGPCLastUpdate 2026-11-01
 <Location /x>
     ConsentGate Off
     ConsentSignals none
@@ -76,6 +80,13 @@ my @bad = (
     [ 'ConsentPolicyRevision x', qr/ConsentPolicyRevision: 'x' is not a number/ ],
     [ 'ConsentRevokePath "^/(unsubscribe"', qr/ConsentRevokePath: invalid pattern/ ],
     [ 'ConsentRevokePath ^/a none', qr/ConsentRevokePath: 'none' stands alone/ ],
+    [ 'ConsentEndpoint privacy', qr/ConsentEndpoint: 'privacy' must be a URL path/ ],
+    [ 'ConsentEndpoint /privacy/', qr/ConsentEndpoint: '\/privacy\/' must be a URL path/ ],
+    [ 'ConsentReceipts /var/log/x', qr/ConsentReceipts: '\/var\/log\/x' is not file:PATH/ ],
+    [ 'ConsentReceipts dbd', qr/ConsentReceipts: 'dbd' is not file:PATH/ ],
+    [ 'ConsentClearSiteData cache', qr/ConsentClearSiteData: 'cache' is not off, storage or cookies/ ],
+    [ 'ConsentGPCLastUpdate 2026-13-01', qr/ConsentGPCLastUpdate: '2026-13-01' is not a date YYYY-MM-DD/ ],
+    [ 'ConsentGPCLastUpdate yesterday', qr/ConsentGPCLastUpdate: 'yesterday' is not a date/ ],
     [ "<Location /x>\nConsentCookieName other\n</Location>",
       qr/ConsentCookieName not allowed in <Location> context/, 11 ],
 );
