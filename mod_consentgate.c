@@ -7,6 +7,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <util_filter.h>
+#include <apr_strings.h>
 
 #include "mod_cg.h"
 
@@ -19,6 +20,11 @@ static void register_hooks(apr_pool_t *p)
                               APR_HOOK_FIRST);
     ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* the pixel's counters, mutex and unique-visitor cache (after the
+     * socache providers have registered) */
+    ap_hook_pre_config(mod_cg_pixel_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_pixel_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mod_cg_pixel_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* the endpoint is claimed before mod_rewrite or mod_alias see the URI,
      * and kept off the filesystem so no .htaccess rewrite swallows it */
     ap_hook_translate_name(mod_cg_translate_name, NULL, NULL,

@@ -24,6 +24,8 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
 #define MOD_CG_DEFAULT_ENDPOINT "/consentgate"
 #define MOD_CG_HANDLER          "consentgate"
+/* r->notes key: the response may carry no cookie at all (the pixel) */
+#define MOD_CG_NOTE_NO_COOKIE   "consentgate-no-cookie"
 
 /* ConsentClearSiteData */
 #define MOD_CG_CSD_OFF      0
@@ -76,6 +78,17 @@ int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 int mod_cg_translate_name(request_rec *r);
 int mod_cg_map_to_storage(request_rec *r);
 int mod_cg_handler(request_rec *r);
+
+/* mod_cg_pixel.c */
+const char *mod_cg_set_unique_cache(cmd_parms *cmd, void *dconf,
+                                    const char *arg);
+int mod_cg_pixel_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                            apr_pool_t *ptemp);
+int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp, server_rec *s);
+void mod_cg_pixel_child_init(apr_pool_t *p, server_rec *s);
+int mod_cg_pixel(request_rec *r);
+int mod_cg_status(request_rec *r);
 
 /* mod_cg_gate.c */
 int mod_cg_post_read_request(request_rec *r);

@@ -471,6 +471,9 @@ const command_rec mod_cg_cmds[] = {
                   "file:PATH: where consent receipts are appended (JSON lines)"),
     AP_INIT_TAKE1("ConsentClearSiteData", set_clear_site_data, NULL, RSRC_CONF,
                   "off|storage|cookies: what forget adds as Clear-Site-Data"),
+    AP_INIT_TAKE1("ConsentUniqueCache", mod_cg_set_unique_cache, NULL,
+                  RSRC_CONF, "PROVIDER[:ARGS]: mod_socache provider for daily "
+                  "unique visitors (default shmcb)"),
     AP_INIT_TAKE1("ConsentGPCLastUpdate", set_gpc_last_update, NULL, RSRC_CONF,
                   "YYYY-MM-DD for gpc.json (default: the server's start)"),
     { NULL }

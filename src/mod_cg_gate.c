@@ -231,7 +231,8 @@ int mod_cg_fixups(request_rec *r)
 
 void mod_cg_insert_filter(request_rec *r)
 {
-    if (r->main || !gate_enabled(r)) {
+    if (r->main || !(gate_enabled(r)
+                     || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
         return;
     }
     ap_add_output_filter(MOD_CG_FILTER, NULL, r, r->connection);
@@ -464,7 +465,13 @@ apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     /* headers are final when the first brigade arrives: edit them once,
      * then step out of the way of the body */
-    gate_response(f->r);
+    if (apr_table_get(f->r->notes, MOD_CG_NOTE_NO_COOKIE)) {
+        apr_table_unset(f->r->headers_out, "Set-Cookie");
+        apr_table_unset(f->r->err_headers_out, "Set-Cookie");
+    }
+    else if (gate_enabled(f->r)) {
+        gate_response(f->r);
+    }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }

@@ -330,5 +330,11 @@ int mod_cg_handler(request_rec *r)
     if (!strcmp(name, "gpc.json")) {
         return handle_gpc_json(r);
     }
+    if (!strcmp(name, "pixel.gif")) {
+        return mod_cg_pixel(r);
+    }
+    if (!strcmp(name, "status")) {
+        return mod_cg_status(r);
+    }
     return HTTP_NOT_FOUND;
 }

@@ -1,0 +1,101 @@
+/* cg_pixel.h: the no-cookie pixel and its anonymous counting: which hits
+ * count, the visitor's daily keyed hash (no identifier is ever stored),
+ * the page a hit is for, and the day and page counters kept in shared
+ * memory. No httpd here. */
+#ifndef CG_PIXEL_H
+#define CG_PIXEL_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+/* A transparent 1x1 GIF. */
+#define CG_PIXEL_GIF_LEN 43
+extern const unsigned char cg_pixel_gif[CG_PIXEL_GIF_LEN];
+
+/* True for a User-Agent that names itself a bot, crawler, spider, link
+ * preview or headless browser (case-insensitive); NULL or empty counts as
+ * a bot: browsers always send one. */
+int cg_is_bot(const char *user_agent);
+
+/* True when Sec-Purpose, Purpose or X-Moz says prefetch or prerender. */
+int cg_is_prefetch(const char *sec_purpose, const char *purpose,
+                   const char *x_moz);
+
+/* The address with its host part zeroed: the last `v4_bytes` bytes of an
+ * IPv4 address, the last `v6_bits` bits of an IPv6 one (IPv4-mapped IPv6
+ * is treated as IPv4). NULL when `ip` is no address. */
+const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
+                       int v6_bits);
+
+#define CG_VISITOR_HASH_LEN 32
+
+/* HMAC-SHA256 under `salt` of masked address, User-Agent, Accept-Language
+ * and site, each field length-prefixed so no two inputs collide. 0 on
+ * failure. */
+int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
+                    const char *masked_ip, const char *user_agent,
+                    const char *accept_language, const char *site,
+                    unsigned char out[CG_VISITOR_HASH_LEN]);
+
+/* The page a hit is for: the path of `u` (the pixel's ?u= parameter, a
+ * URL or a path) or else of the Referer, without query or fragment, at
+ * most CG_PAGE_MAX bytes; "(unknown)" when neither gives a path. */
+#define CG_PAGE_MAX 120
+const char *cg_page_of(apr_pool_t *p, const char *u, const char *referer);
+
+/* The counters, a fixed-size struct that lives in shared memory. The
+ * caller serialises every call on the same struct (a global mutex). */
+#define CG_COUNTER_DAYS 32
+#define CG_COUNTER_PAGES 64
+#define CG_SALT_LEN 32
+
+typedef struct cg_day_count_t {
+    apr_uint32_t day;           /* days since 1970-01-01 (UTC) */
+    apr_uint32_t views;
+    apr_uint32_t uniques;
+} cg_day_count_t;
+
+typedef struct cg_page_count_t {
+    apr_uint32_t day;
+    apr_uint32_t views;
+    char path[CG_PAGE_MAX + 1];
+} cg_page_count_t;
+
+typedef struct cg_counters_t {
+    apr_uint32_t magic;
+    cg_day_count_t days[CG_COUNTER_DAYS];
+    cg_page_count_t pages[CG_COUNTER_PAGES];
+    apr_uint32_t other_pages_day;       /* views of pages that found no slot */
+    apr_uint32_t other_pages_views;
+    apr_uint32_t salt_day;
+    unsigned char salt[CG_SALT_LEN];    /* memory only, replaced each day */
+} cg_counters_t;
+
+#define CG_COUNTERS_MAGIC 0x43474331u   /* "CGC1" */
+
+apr_uint32_t cg_day_of(apr_time_t t);
+
+/* Sets up a zeroed struct (or keeps one already set up). */
+void cg_counters_init(cg_counters_t *c);
+
+/* Today's salt, a fresh random one when the day changed. 0 when no
+ * randomness could be had (then nothing may be counted as unique). */
+int cg_counters_salt(cg_counters_t *c, apr_time_t now,
+                     unsigned char out[CG_SALT_LEN]);
+
+/* Counts a view of `page` today, and a unique visitor when `unique`. */
+void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
+                     int unique);
+
+/* The counts as JSON: {"today": {"date", "views", "uniques"},
+ * "days": [{"date", "views", "uniques"}... the last 30 days, oldest
+ * first], "pages": [{"path", "views"}... today's, most viewed first],
+ * "other_pages": N}. */
+const char *cg_counters_json(apr_pool_t *p, const cg_counters_t *c,
+                             apr_time_t now);
+
+/* The same as an HTML page with an inline SVG bar chart. */
+const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
+                             apr_time_t now);
+
+#endif /* CG_PIXEL_H */

@@ -1,0 +1,426 @@
+/* cg_pixel.c: anonymous counting for the no-cookie pixel. The visitor
+ * hash follows the daily-salt idea of Matomo's config_id: a keyed hash
+ * whose key lives in memory for one day only, so yesterday's hashes can
+ * never be linked to today's and nothing stored identifies anyone. */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <apr_general.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "cg_pixel.h"
+
+const unsigned char cg_pixel_gif[CG_PIXEL_GIF_LEN] = {
+    'G', 'I', 'F', '8', '9', 'a', 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00,
+    0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+    0x02, 0x02, 0x44, 0x01, 0x00, 0x3b
+};
+
+static int contains_nocase(const char *hay, const char *needle)
+{
+    apr_size_t n = strlen(needle);
+
+    for (; *hay; ++hay) {
+        if (!strncasecmp(hay, needle, n)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cg_is_bot(const char *ua)
+{
+    static const char *const marks[] = {
+        "bot", "crawl", "spider", "slurp", "preview", "headless",
+        "lighthouse", "facebookexternalhit", "mediapartners", "python-requests",
+        "wget", NULL
+    };
+    int i;
+
+    if (!ua || !*ua) {
+        return 1;
+    }
+    for (i = 0; marks[i]; ++i) {
+        if (contains_nocase(ua, marks[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int cg_is_prefetch(const char *sec_purpose, const char *purpose,
+                   const char *x_moz)
+{
+    const char *h[3];
+    int i;
+
+    h[0] = sec_purpose;
+    h[1] = purpose;
+    h[2] = x_moz;
+    for (i = 0; i < 3; ++i) {
+        if (h[i] && (contains_nocase(h[i], "prefetch")
+                     || contains_nocase(h[i], "prerender"))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void zero_tail(unsigned char *addr, int len, int bits)
+{
+    int i;
+
+    if (bits > len * 8) {
+        bits = len * 8;
+    }
+    for (i = len - 1; bits > 0 && i >= 0; --i, bits -= 8) {
+        addr[i] &= (unsigned char)(bits >= 8 ? 0 : (0xff << bits));
+    }
+}
+
+const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
+                       int v6_bits)
+{
+    unsigned char a[16];
+    char out[INET6_ADDRSTRLEN];
+
+    if (!ip) {
+        return NULL;
+    }
+    if (inet_pton(AF_INET, ip, a) == 1) {
+        zero_tail(a, 4, v4_bytes * 8);
+        return inet_ntop(AF_INET, a, out, sizeof(out))
+            ? apr_pstrdup(p, out) : NULL;
+    }
+    if (inet_pton(AF_INET6, ip, a) == 1) {
+        static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                                  0, 0xff, 0xff };
+        if (!memcmp(a, mapped, sizeof(mapped))) {
+            zero_tail(a + 12, 4, v4_bytes * 8);
+            return inet_ntop(AF_INET, a + 12, out, sizeof(out))
+                ? apr_pstrdup(p, out) : NULL;
+        }
+        zero_tail(a, 16, v6_bits);
+        return inet_ntop(AF_INET6, a, out, sizeof(out))
+            ? apr_pstrdup(p, out) : NULL;
+    }
+    return NULL;
+}
+
+int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
+                    const char *masked_ip, const char *user_agent,
+                    const char *accept_language, const char *site,
+                    unsigned char out[CG_VISITOR_HASH_LEN])
+{
+    const char *fields[4];
+    unsigned char buf[4 * (4 + 1024)], *w = buf;
+    unsigned int len = 0;
+    int i;
+
+    fields[0] = masked_ip;
+    fields[1] = user_agent;
+    fields[2] = accept_language;
+    fields[3] = site;
+    for (i = 0; i < 4; ++i) {
+        const char *f = fields[i] ? fields[i] : "";
+        apr_size_t l = strlen(f);
+
+        /* a length prefix keeps ("ab","c") and ("a","bc") apart; a field
+         * past 1 KiB is cut (a longer User-Agent identifies no better) */
+        if (l > 1024) {
+            l = 1024;
+        }
+        *w++ = (unsigned char)(l >> 24);
+        *w++ = (unsigned char)(l >> 16);
+        *w++ = (unsigned char)(l >> 8);
+        *w++ = (unsigned char)l;
+        memcpy(w, f, l);
+        w += l;
+    }
+    return HMAC(EVP_sha256(), salt, (int)salt_len, buf, (apr_size_t)(w - buf),
+                out, &len) != NULL && len == CG_VISITOR_HASH_LEN;
+}
+
+const char *cg_page_of(apr_pool_t *p, const char *u, const char *referer)
+{
+    const char *sources[2];
+    int i;
+
+    sources[0] = u;
+    sources[1] = referer;
+    for (i = 0; i < 2; ++i) {
+        const char *s = sources[i], *scheme_end;
+        apr_size_t len;
+
+        if (!s || !*s) {
+            continue;
+        }
+        /* "scheme://host/path": skip to the path */
+        scheme_end = strstr(s, "://");
+        if (scheme_end && scheme_end < s + strcspn(s, "/?#")) {
+            s = scheme_end + 3;
+            s += strcspn(s, "/?#");
+            if (*s != '/') {
+                s = "/";
+            }
+        }
+        if (*s != '/') {
+            continue;
+        }
+        len = strcspn(s, "?#");
+        if (len > CG_PAGE_MAX) {
+            len = CG_PAGE_MAX;
+        }
+        {
+            char *path = apr_pstrmemdup(p, s, len), *c;
+            /* the path goes into JSON and HTML: keep it printable */
+            for (c = path; *c; ++c) {
+                if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+                    *c = '?';
+                }
+            }
+            return path;
+        }
+    }
+    return "(unknown)";
+}
+
+apr_uint32_t cg_day_of(apr_time_t t)
+{
+    return (apr_uint32_t)(apr_time_sec(t) / 86400);
+}
+
+void cg_counters_init(cg_counters_t *c)
+{
+    if (c->magic != CG_COUNTERS_MAGIC) {
+        memset(c, 0, sizeof(*c));
+        c->magic = CG_COUNTERS_MAGIC;
+    }
+}
+
+int cg_counters_salt(cg_counters_t *c, apr_time_t now,
+                     unsigned char out[CG_SALT_LEN])
+{
+    apr_uint32_t today = cg_day_of(now);
+
+    if (c->salt_day != today) {
+        if (apr_generate_random_bytes(c->salt, CG_SALT_LEN) != APR_SUCCESS) {
+            c->salt_day = 0;
+            return 0;
+        }
+        c->salt_day = today;
+    }
+    memcpy(out, c->salt, CG_SALT_LEN);
+    return 1;
+}
+
+static cg_day_count_t *day_slot(cg_counters_t *c, apr_uint32_t day)
+{
+    cg_day_count_t *d = &c->days[day % CG_COUNTER_DAYS];
+
+    if (d->day != day) {
+        d->day = day;
+        d->views = 0;
+        d->uniques = 0;
+    }
+    return d;
+}
+
+void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
+                     int unique)
+{
+    apr_uint32_t today = cg_day_of(now);
+    cg_day_count_t *d = day_slot(c, today);
+    cg_page_count_t *free_slot = NULL;
+    int i;
+
+    d->views++;
+    if (unique) {
+        d->uniques++;
+    }
+    for (i = 0; i < CG_COUNTER_PAGES; ++i) {
+        cg_page_count_t *pc = &c->pages[i];
+        if (pc->day == today && !strcmp(pc->path, page)) {
+            pc->views++;
+            return;
+        }
+        if (!free_slot && pc->day != today) {
+            free_slot = pc;
+        }
+    }
+    if (free_slot) {
+        free_slot->day = today;
+        free_slot->views = 1;
+        apr_cpystrn(free_slot->path, page, sizeof(free_slot->path));
+        return;
+    }
+    if (c->other_pages_day != today) {
+        c->other_pages_day = today;
+        c->other_pages_views = 0;
+    }
+    c->other_pages_views++;
+}
+
+static const char *date_of(apr_pool_t *p, apr_uint32_t day)
+{
+    apr_time_exp_t tm;
+    char buf[16];
+    apr_size_t n;
+
+    apr_time_exp_gmt(&tm, apr_time_from_sec((apr_time_t)day * 86400));
+    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d", &tm);
+    return apr_pstrdup(p, buf);
+}
+
+/* A day's counts, zero when the slot holds another day. */
+static void counts_of(const cg_counters_t *c, apr_uint32_t day,
+                      apr_uint32_t *views, apr_uint32_t *uniques)
+{
+    const cg_day_count_t *d = &c->days[day % CG_COUNTER_DAYS];
+
+    *views = d->day == day ? d->views : 0;
+    *uniques = d->day == day ? d->uniques : 0;
+}
+
+static int by_views(const void *a, const void *b)
+{
+    const cg_page_count_t *x = *(const cg_page_count_t *const *)a;
+    const cg_page_count_t *y = *(const cg_page_count_t *const *)b;
+
+    return x->views < y->views ? 1 : x->views > y->views ? -1
+         : strcmp(x->path, y->path);
+}
+
+/* Today's pages, most viewed first; returns how many. */
+static int todays_pages(const cg_counters_t *c, apr_uint32_t today,
+                        const cg_page_count_t **out)
+{
+    int i, n = 0;
+
+    for (i = 0; i < CG_COUNTER_PAGES; ++i) {
+        if (c->pages[i].day == today && c->pages[i].views) {
+            out[n++] = &c->pages[i];
+        }
+    }
+    qsort(out, n, sizeof(*out), by_views);
+    return n;
+}
+
+static json_t *day_json(apr_pool_t *p, const cg_counters_t *c,
+                        apr_uint32_t day)
+{
+    apr_uint32_t views, uniques;
+
+    counts_of(c, day, &views, &uniques);
+    return json_pack("{s:s, s:I, s:I}", "date", date_of(p, day),
+                     "views", (json_int_t)views, "uniques", (json_int_t)uniques);
+}
+
+static const char *dump(apr_pool_t *p, json_t *doc)
+{
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    const char *copy = text ? apr_pstrdup(p, text) : NULL;
+
+    free(text);     /* jansson's allocation, handed straight back */
+    json_decref(doc);
+    return copy;
+}
+
+const char *cg_counters_json(apr_pool_t *p, const cg_counters_t *c,
+                             apr_time_t now)
+{
+    apr_uint32_t today = cg_day_of(now), day;
+    const cg_page_count_t *pages[CG_COUNTER_PAGES];
+    json_t *doc = json_object(), *days = json_array(), *list = json_array();
+    int i, n;
+
+    for (day = today - 29; day <= today; ++day) {
+        json_array_append_new(days, day_json(p, c, day));
+    }
+    n = todays_pages(c, today, pages);
+    for (i = 0; i < n; ++i) {
+        json_array_append_new(list, json_pack("{s:s, s:I}", "path",
+                              pages[i]->path, "views",
+                              (json_int_t)pages[i]->views));
+    }
+    json_object_set_new(doc, "today", day_json(p, c, today));
+    json_object_set_new(doc, "days", days);
+    json_object_set_new(doc, "pages", list);
+    json_object_set_new(doc, "other_pages", json_integer(
+        c->other_pages_day == today ? c->other_pages_views : 0));
+    return dump(p, doc);
+}
+
+static const char *html_escape(apr_pool_t *p, const char *s)
+{
+    const char *c;
+    char *out = apr_palloc(p, strlen(s) * 6 + 1), *w = out;
+
+    for (c = s; *c; ++c) {
+        const char *rep = *c == '<' ? "&lt;" : *c == '>' ? "&gt;"
+                        : *c == '&' ? "&amp;" : *c == '"' ? "&quot;"
+                        : *c == '\'' ? "&#39;" : NULL;
+        if (rep) {
+            strcpy(w, rep);
+            w += strlen(rep);
+        }
+        else {
+            *w++ = *c;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
+                             apr_time_t now)
+{
+    apr_uint32_t today = cg_day_of(now), day, views, uniques, max = 1;
+    const cg_page_count_t *pages[CG_COUNTER_PAGES];
+    const char *bars = "", *rows = "";
+    int i, n, x;
+
+    for (day = today - 29; day <= today; ++day) {
+        counts_of(c, day, &views, &uniques);
+        if (views > max) {
+            max = views;
+        }
+    }
+    for (day = today - 29, x = 0; day <= today; ++day, x += 20) {
+        int hv, hu;
+        counts_of(c, day, &views, &uniques);
+        hv = (int)(100.0 * views / max);
+        hu = (int)(100.0 * uniques / max);
+        bars = apr_psprintf(p, "%s<rect x=\"%d\" y=\"%d\" width=\"16\" "
+                            "height=\"%d\" class=\"v\"><title>%s: %u views, "
+                            "%u unique</title></rect><rect x=\"%d\" y=\"%d\" "
+                            "width=\"16\" height=\"%d\" class=\"u\"/>",
+                            bars, x, 100 - hv, hv, date_of(p, day), views,
+                            uniques, x, 100 - hu, hu);
+    }
+    n = todays_pages(c, today, pages);
+    for (i = 0; i < n && i < 20; ++i) {
+        rows = apr_psprintf(p, "%s<tr><td>%s</td><td>%u</td></tr>", rows,
+                            html_escape(p, pages[i]->path), pages[i]->views);
+    }
+    counts_of(c, today, &views, &uniques);
+    return apr_psprintf(p,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>Visits without cookies</title><style>body{font:14px sans-serif;"
+        "margin:2em}.v{fill:#9bb8d3}.u{fill:#1f4e79}td{padding:2px 12px}"
+        "</style></head><body><h1>Visits without cookies</h1>"
+        "<p>Today (%s, UTC): <strong id=\"views\">%u</strong> views, "
+        "<strong id=\"uniques\">%u</strong> unique visitors.</p>"
+        "<svg role=\"img\" aria-label=\"Views and unique visitors, last 30 "
+        "days\" width=\"600\" height=\"100\" viewBox=\"0 0 600 100\">%s</svg>"
+        "<h2>Pages today</h2><table><tr><th>Page</th><th>Views</th></tr>%s"
+        "</table></body></html>\n",
+        date_of(p, today), views, uniques, bars, rows);
+}
