@@ -12,6 +12,9 @@
 
 extern module AP_MODULE_DECLARE_DATA consentgate_module;
 
+/* The prepared statement ConsentReceipts dbd inserts with. */
+#define MOD_CG_DBD_LABEL "consentgate_receipt"
+
 /* Log tag: the AH numbers belong to modules shipped with httpd. */
 #define CGLOGNO(n) "CG" #n ": "
 
@@ -41,6 +44,7 @@ typedef struct mod_cg_server_conf {
     int revoke_none;                    /* "ConsentRevokePath none" */
     const char *endpoint;               /* ConsentEndpoint */
     const char *receipts_path;          /* ConsentReceipts file:PATH */
+    int receipts_dbd;                   /* ConsentReceipts dbd */
     apr_file_t *receipts;               /* opened by the parent, in post_config */
     int clear_site_data;                /* MOD_CG_CSD_* */
     const char *gpc_last_update;        /* YYYY-MM-DD */

@@ -12,6 +12,9 @@
 #include <apr_lib.h>
 #include <apr_hash.h>
 
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
 #include "mod_cg.h"
 
 APLOG_USE_MODULE(consentgate);
@@ -45,6 +48,8 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->revoke_none = MERGE_INT(revoke_none);
     sc->endpoint = MERGE_PTR(endpoint);
     sc->receipts_path = MERGE_PTR(receipts_path);
+    sc->receipts_dbd = add->receipts_path ? 0 : (add->receipts_dbd
+                                                 || base->receipts_dbd);
     sc->clear_site_data = MERGE_INT(clear_site_data);
     sc->gpc_last_update = MERGE_PTR(gpc_last_update);
     /* a vhost that lists its own paths (or none) replaces the server's */
@@ -383,14 +388,36 @@ static const char *set_endpoint(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
+/* The receipt table ConsentReceipts dbd writes to, as created by
+ * conf.d/consent_receipts.sql (PostgreSQL). */
+#define RECEIPT_INSERT "INSERT INTO consent_receipts (id, time, action, " \
+    "categories, policy_revision, gpc, dnt) VALUES (%s, CAST(%s AS " \
+    "timestamptz), %s, CAST(%s AS jsonb), CAST(%s AS integer), " \
+    "CAST(%s AS boolean), CAST(%s AS boolean))"
+
 static const char *set_receipts(cmd_parms *cmd, void *dconf, const char *arg)
 {
+    mod_cg_server_conf *sc = server_conf(cmd);
+
     (void)dconf;
+    if (!strcmp(arg, "dbd")) {
+        APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare =
+            APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+        if (!prepare) {
+            return apr_psprintf(cmd->pool, "%s dbd: load mod_dbd first",
+                                cmd->cmd->name);
+        }
+        prepare(cmd->server, RECEIPT_INSERT, MOD_CG_DBD_LABEL);
+        sc->receipts_dbd = 1;
+        sc->receipts_path = NULL;
+        return NULL;
+    }
     if (strncmp(arg, "file:", 5) || !arg[5]) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not file:PATH",
+        return apr_psprintf(cmd->pool, "%s: '%s' is neither file:PATH nor dbd",
                             cmd->cmd->name, arg);
     }
-    server_conf(cmd)->receipts_path = arg + 5;
+    sc->receipts_path = arg + 5;
+    sc->receipts_dbd = 0;
     return NULL;
 }
 
@@ -468,7 +495,8 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_TAKE1("ConsentEndpoint", set_endpoint, NULL, RSRC_CONF,
                   "URL path of the consent endpoints (default /consentgate)"),
     AP_INIT_TAKE1("ConsentReceipts", set_receipts, NULL, RSRC_CONF,
-                  "file:PATH: where consent receipts are appended (JSON lines)"),
+                  "file:PATH (JSON lines) or dbd (mod_dbd): where consent "
+                  "receipts go"),
     AP_INIT_TAKE1("ConsentClearSiteData", set_clear_site_data, NULL, RSRC_CONF,
                   "off|storage|cookies: what forget adds as Clear-Site-Data"),
     AP_INIT_TAKE1("ConsentUniqueCache", mod_cg_set_unique_cache, NULL,

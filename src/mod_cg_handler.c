@@ -11,6 +11,9 @@
 #include <apr_hash.h>
 #include <scoreboard.h>
 
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
 #include "mod_cg.h"
 #include "cg_cookie.h"
 #include "cg_receipt.h"
@@ -151,7 +154,50 @@ static const char *return_to_of(request_rec *r, const char *content_type,
     return NULL;
 }
 
-/* Appends a receipt; 0 when there is nowhere to write or it was written. */
+/* A receipt as a row of consent_receipts (ConsentReceipts dbd). */
+static int insert_receipt(request_rec *r, const cg_receipt_t *rec)
+{
+    APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire =
+        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    ap_dbd_t *dbd = acquire ? acquire(r) : NULL;
+    apr_dbd_prepared_t *stmt;
+    const char *cats;
+    char when[32];
+    apr_time_exp_t tm;
+    apr_size_t n;
+    int rows = 0, rc, i;
+
+    if (!dbd || !(stmt = apr_hash_get(dbd->prepared, MOD_CG_DBD_LABEL,
+                                      APR_HASH_KEY_STRING))) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(024)
+                      "ConsentReceipts dbd: no database connection");
+        return -1;
+    }
+    /* category names are [a-z0-9_-]: nothing to escape in the JSON */
+    cats = "[";
+    for (i = 0; rec->categories && i < rec->categories->nelts; ++i) {
+        cats = apr_pstrcat(r->pool, cats, i ? ",\"" : "\"",
+                           APR_ARRAY_IDX(rec->categories, i, const char *),
+                           "\"", NULL);
+    }
+    cats = apr_pstrcat(r->pool, cats, "]", NULL);
+    apr_time_exp_gmt(&tm, rec->when);
+    apr_strftime(when, &n, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    rc = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &rows, stmt,
+                         rec->id, when, rec->action, cats,
+                         apr_itoa(r->pool, rec->policy_revision),
+                         rec->gpc ? "true" : "false",
+                         rec->dnt ? "true" : "false", NULL);
+    if (rc || rows != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(025)
+                      "ConsentReceipts dbd: cannot insert receipt %s: %s",
+                      rec->id, apr_dbd_error(dbd->driver, dbd->handle, rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes a receipt; 0 when there is nowhere to write or it was written. */
 static int write_receipt(request_rec *r, const char *action,
                          const apr_array_header_t *categories,
                          const char *receipt_id)
@@ -161,7 +207,7 @@ static int write_receipt(request_rec *r, const char *action,
     const char *line;
     apr_status_t rv;
 
-    if (!sc->receipts) {
+    if (!sc->receipts && !sc->receipts_dbd) {
         return 0;
     }
     rec.id = receipt_id;
@@ -171,6 +217,9 @@ static int write_receipt(request_rec *r, const char *action,
     rec.policy_revision = sc->policy_revision != -1 ? sc->policy_revision : 0;
     rec.gpc = (mod_cg_signals(r) & CG_SIGNAL_GPC) != 0;
     rec.dnt = (mod_cg_signals(r) & CG_SIGNAL_DNT) != 0;
+    if (sc->receipts_dbd) {
+        return insert_receipt(r, &rec);
+    }
     line = cg_receipt_line(r->pool, &rec);
     if (!line) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(023)

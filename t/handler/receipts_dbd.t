@@ -1,0 +1,57 @@
+# ConsentReceipts dbd: the same receipts as rows of consent_receipts in a
+# real PostgreSQL (started by t/run-tests), through mod_dbd.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use CG;
+
+sub sql {
+    my ($query) = @_;
+    my @cmd = ('psql', '-h', $ENV{CG_PG_SOCKDIR}, '-p', $ENV{CG_PG_PORT},
+               '-d', 'postgres', '-At', '-F', '|', '-c', $query);
+    open my $fh, '-|', @cmd or die "psql: $!";
+    my @rows = map { chomp; $_ } <$fh>;
+    close $fh;
+    return @rows;
+}
+
+sub receipt_id {
+    my ($res, $cookie) = @_;
+    my ($line) = grep { /^$cookie=/ } set_cookie_lines($res);
+    return $line && $line =~ /\.([0-9a-f]{32});/ ? $1 : undef;
+}
+
+my ($before) = sql('SELECT count(*) FROM consent_receipts');
+
+my $res = post_from('receipts_db', '/consentgate/consent', 'Sec-Fetch-Site' => 'same-origin',
+                    'Sec-GPC' => '1', 'Content-Type' => 'application/x-www-form-urlencoded',
+                    content => 'categories=tracking');
+is($res->code, 204, 'consent recorded');
+my $id = receipt_id($res, 'mautic_consent');
+ok($id, 'the cookie carries a receipt id');
+my ($row) = sql("SELECT action, categories::text, policy_revision, gpc, dnt, "
+              . "time > now() - interval '1 minute' FROM consent_receipts WHERE id = '$id'");
+is($row, 'grant|["tracking"]|0|t|f|t', 'the row: grant, tracking, revision 0, GPC sent, just now');
+
+$res = post_from('receipts_db', '/consentgate/consent', 'Sec-Fetch-Site' => 'same-origin',
+                 'Content-Type' => 'application/json', content => '{"categories": []}');
+my $refusal = receipt_id($res, 'mautic_consent');
+($row) = sql("SELECT action, categories::text FROM consent_receipts WHERE id = '$refusal'");
+is($row, 'refuse|[]', 'a refusal');
+
+$res = get_from('receipts_db', '/consentgate/forget', Cookie => 'mtc_id=5');
+my $revoke = receipt_id($res, 'mautic_consent');
+($row) = sql("SELECT action FROM consent_receipts WHERE id = '$revoke'");
+is($row, 'revoke', 'forget writes a revocation');
+
+my ($after) = sql('SELECT count(*) FROM consent_receipts');
+is($after - $before, 3, 'one row a choice');
+
+# a refused request writes nothing
+post_from('receipts_db', '/consentgate/consent', Origin => 'https://evil.example',
+          'Content-Type' => 'application/x-www-form-urlencoded', content => 'categories=tracking');
+is((sql('SELECT count(*) FROM consent_receipts'))[0], $after, 'a cross-site request leaves no row');
+
+done_testing();
