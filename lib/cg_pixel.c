@@ -38,7 +38,7 @@ static int contains_nocase(const char *hay, const char *needle)
 int cg_is_bot(const char *ua)
 {
     static const char *const marks[] = {
-        "bot", "crawl", "spider", "slurp", "preview", "headless",
+        "crawl", "spider", "slurp", "preview", "headless",
         "lighthouse", "facebookexternalhit", "mediapartners", "python-requests",
         "wget", NULL
     };
@@ -46,6 +46,17 @@ int cg_is_bot(const char *ua)
 
     if (!ua || !*ua) {
         return 1;
+    }
+    /* "Googlebot", "AhrefsBot", "GOOGLEBOT/2.1", but not a phone called
+     * "CUBOT P50" */
+    if (strstr(ua, "bot") || strstr(ua, "Bot")) {
+        return 1;
+    }
+    for (i = 0; ua[i]; ++i) {
+        if (!strncasecmp(ua + i, "bot", 3)
+            && strchr("/;)-_", ua[i + 3])) {
+            return 1;
+        }
     }
     for (i = 0; marks[i]; ++i) {
         if (contains_nocase(ua, marks[i])) {
@@ -148,6 +159,42 @@ int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
                 out, &len) != NULL && len == CG_VISITOR_HASH_LEN;
 }
 
+/* The path goes into JSON (which must be UTF-8) and HTML: control
+ * characters and bytes outside well-formed UTF-8 become '?'. */
+static char *printable_utf8(char *path)
+{
+    unsigned char *c = (unsigned char *)path;
+
+    while (*c) {
+        int n = *c < 0x80 ? 1 : (*c & 0xe0) == 0xc0 && *c >= 0xc2 ? 2
+              : (*c & 0xf0) == 0xe0 ? 3 : (*c & 0xf8) == 0xf0 && *c <= 0xf4
+              ? 4 : 0;
+        int i;
+
+        for (i = 1; i < n; ++i) {
+            if ((c[i] & 0xc0) != 0x80) {
+                n = 0;
+                break;
+            }
+        }
+        /* overlong three-byte forms and surrogates */
+        if (n == 3 && ((c[0] == 0xe0 && c[1] < 0xa0)
+                       || (c[0] == 0xed && c[1] >= 0xa0))) {
+            n = 0;
+        }
+        if (n == 4 && ((c[0] == 0xf0 && c[1] < 0x90)
+                       || (c[0] == 0xf4 && c[1] >= 0x90))) {
+            n = 0;
+        }
+        if (n == 0 || (n == 1 && (*c < 0x20 || *c == 0x7f))) {
+            *c++ = '?';
+            continue;
+        }
+        c += n;
+    }
+    return path;
+}
+
 const char *cg_page_of(apr_pool_t *p, const char *u, const char *referer)
 {
     const char *sources[2];
@@ -177,17 +224,12 @@ const char *cg_page_of(apr_pool_t *p, const char *u, const char *referer)
         len = strcspn(s, "?#");
         if (len > CG_PAGE_MAX) {
             len = CG_PAGE_MAX;
-        }
-        {
-            char *path = apr_pstrmemdup(p, s, len), *c;
-            /* the path goes into JSON and HTML: keep it printable */
-            for (c = path; *c; ++c) {
-                if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-                    *c = '?';
-                }
+            /* never cut a UTF-8 character in two */
+            while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80) {
+                --len;
             }
-            return path;
         }
+        return printable_utf8(apr_pstrmemdup(p, s, len));
     }
     return "(unknown)";
 }
@@ -202,6 +244,7 @@ void cg_counters_init(cg_counters_t *c)
     if (c->magic != CG_COUNTERS_MAGIC) {
         memset(c, 0, sizeof(*c));
         c->magic = CG_COUNTERS_MAGIC;
+        c->salt_day = APR_UINT32_MAX;   /* no salt yet, whatever the day */
     }
 }
 
@@ -239,7 +282,12 @@ void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
     apr_uint32_t today = cg_day_of(now);
     cg_day_count_t *d = day_slot(c, today);
     cg_page_count_t *free_slot = NULL;
+    char key[CG_PAGE_MAX + 1];
     int i;
+
+    /* compare as stored: a longer page would never find its slot */
+    apr_cpystrn(key, page, sizeof(key));
+    page = key;
 
     d->views++;
     if (unique) {
