@@ -36,14 +36,13 @@ static ap_socache_instance_t *socache;
 static apr_global_mutex_t *mutex;
 static cg_counters_t *counters;
 
-/* What outlives a graceful restart: the counters' segment and the cache
- * instance (a shmcb cache lives in this server: re-creating it each
- * generation would forget today's visitors). */
+/* What outlives a graceful restart: the counters' segment, and today's
+ * visitor hashes copied out of a cache that lives in this server (shmcb),
+ * since the new generation creates its cache afresh. */
 typedef struct retained_t {
     apr_shm_t *shm;
-    const char *cache_name;
-    const char *cache_args;
-    ap_socache_instance_t *socache;
+    apr_pool_t *pool;           /* holds `seen` between two generations */
+    apr_array_header_t *seen;   /* unsigned char[CG_VISITOR_HASH_LEN] */
 } retained_t;
 
 const char *mod_cg_set_unique_cache(cmd_parms *cmd, void *dconf,
@@ -80,19 +79,49 @@ int mod_cg_pixel_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
+static apr_status_t copy_seen(ap_socache_instance_t *instance, server_rec *s,
+                              void *userctx, const unsigned char *id,
+                              unsigned int idlen, const unsigned char *data,
+                              unsigned int datalen, apr_pool_t *pool)
+{
+    retained_t *kept = userctx;
+
+    (void)instance; (void)s; (void)data; (void)datalen; (void)pool;
+    if (idlen == CG_VISITOR_HASH_LEN) {
+        memcpy(apr_array_push(kept->seen), id, CG_VISITOR_HASH_LEN);
+    }
+    return APR_SUCCESS;
+}
+
+/* Runs when pconf goes, before the cache's own cleanup: on a restart,
+ * today's visitors are copied out so the next generation knows them. */
+static apr_status_t keep_seen(void *data)
+{
+    server_rec *s = data;
+    retained_t *kept = ap_retained_data_get(RETAINED_KEY);
+
+    if (!kept || !socache_provider || !socache || !socache_provider->iterate
+        || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_EXITING) {
+        return APR_SUCCESS;
+    }
+    apr_pool_clear(kept->pool);
+    kept->seen = apr_array_make(kept->pool, 256, CG_VISITOR_HASH_LEN);
+    socache_provider->iterate(socache, s, kept, copy_seen, kept->pool);
+    return APR_SUCCESS;
+}
+
 int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp, server_rec *s)
 {
     struct ap_socache_hints hints = { CG_VISITOR_HASH_LEN, 1, 3600 };
-    apr_pool_t *keep = s->process->pool;
     const char *name = cache_name ? cache_name : "shmcb";
     const char *args = cache_args ? cache_args : "";
     retained_t *kept;
     apr_status_t rv;
     const char *err;
+    int i;
 
     (void)plog;
-    (void)ptemp;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
     }
@@ -100,7 +129,11 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!kept) {
         kept = ap_retained_data_create(RETAINED_KEY, sizeof(*kept));
         memset(kept, 0, sizeof(*kept));
-        rv = apr_shm_create(&kept->shm, sizeof(cg_counters_t), NULL, keep);
+        rv = apr_shm_create(&kept->shm, sizeof(cg_counters_t), NULL,
+                            s->process->pool);
+        if (rv == APR_SUCCESS) {
+            rv = apr_pool_create(&kept->pool, s->process->pool);
+        }
         if (rv != APR_SUCCESS) {
             ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, CGLOGNO(030)
                          "cannot create shared memory for the pixel counters");
@@ -123,31 +156,33 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "not unique visitors (load mod_socache_%s)", name, name);
         return OK;
     }
-    if (kept->socache && !strcmp(kept->cache_name, name)
-        && !strcmp(kept->cache_args, args)) {
-        socache = kept->socache;
-        return OK;
-    }
-    if (kept->socache) {
-        /* the configuration changed: the old cache goes */
-        socache_provider->destroy(kept->socache, s);
-        kept->socache = NULL;
-    }
-    err = socache_provider->create(&socache, args, ptemp, keep);
+    err = socache_provider->create(&socache, args, ptemp, pconf);
     if (err) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, CGLOGNO(034)
                      "ConsentUniqueCache %s: %s", name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    rv = socache_provider->init(socache, "consentgate-uniques", &hints, s, keep);
+    rv = socache_provider->init(socache, "consentgate-uniques", &hints, s, pconf);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, CGLOGNO(032)
                      "ConsentUniqueCache: cannot initialise %s", name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    kept->socache = socache;
-    kept->cache_name = apr_pstrdup(keep, name);
-    kept->cache_args = apr_pstrdup(keep, args);
+    /* after the cache's own cleanup, so it runs first */
+    apr_pool_cleanup_register(pconf, s, keep_seen, apr_pool_cleanup_null);
+    if (kept->seen) {
+        apr_time_t until = apr_time_from_sec(
+            ((apr_time_t)cg_day_of(apr_time_now()) + 1) * 86400);
+        unsigned char one = 1;
+
+        for (i = 0; i < kept->seen->nelts; ++i) {
+            socache_provider->store(socache, s, (unsigned char *)kept->seen->elts
+                                    + (apr_size_t)i * CG_VISITOR_HASH_LEN,
+                                    CG_VISITOR_HASH_LEN, until, &one, 1, ptemp);
+        }
+        kept->seen = NULL;
+        apr_pool_clear(kept->pool);
+    }
     return OK;
 }
 
