@@ -54,4 +54,10 @@ post_from('receipts_db', '/consentgate/consent', Origin => 'https://evil.example
           'Content-Type' => 'application/x-www-form-urlencoded', content => 'categories=tracking');
 is((sql('SELECT count(*) FROM consent_receipts'))[0], $after, 'a cross-site request leaves no row');
 
+# no receipt, no consent: the database is down
+$res = post_from('receipts_db_down', '/consentgate/consent', 'Sec-Fetch-Site' => 'same-origin',
+                 'Content-Type' => 'application/x-www-form-urlencoded', content => 'categories=tracking');
+is($res->code, 500, 'a consent that cannot be recorded fails');
+ok(!grep({ /^mautic_consent=/ } set_cookie_lines($res)), 'and sets no consent cookie');
+
 done_testing();
