@@ -160,7 +160,8 @@ int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
 }
 
 /* The path goes into JSON (which must be UTF-8) and HTML: control
- * characters and bytes outside well-formed UTF-8 become '?'. */
+ * characters (C0 and C1) and bytes outside well-formed UTF-8 become '?';
+ * a C1 control's two bytes become "??". */
 static char *printable_utf8(char *path)
 {
     unsigned char *c = (unsigned char *)path;
@@ -186,7 +187,9 @@ static char *printable_utf8(char *path)
                        || (c[0] == 0xf4 && c[1] >= 0x90))) {
             n = 0;
         }
-        if (n == 0 || (n == 1 && (*c < 0x20 || *c == 0x7f))) {
+        /* C0 and C1 controls (U+0080..U+009F is 0xc2 0x80..0x9f) */
+        if (n == 0 || (n == 1 && (*c < 0x20 || *c == 0x7f))
+            || (n == 2 && c[0] == 0xc2 && c[1] < 0xa0)) {
             *c++ = '?';
             continue;
         }
@@ -224,8 +227,9 @@ const char *cg_page_of(apr_pool_t *p, const char *u, const char *referer)
         len = strcspn(s, "?#");
         if (len > CG_PAGE_MAX) {
             len = CG_PAGE_MAX;
-            /* never cut a UTF-8 character in two */
-            while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80) {
+            /* never cut a UTF-8 character in two (a character has at
+             * most three continuation bytes; more are invalid anyway) */
+            while (len > CG_PAGE_MAX - 3 && ((unsigned char)s[len] & 0xc0) == 0x80) {
                 --len;
             }
         }

@@ -1,0 +1,132 @@
+/* fuzz_common.h: what every libFuzzer target of mod_consentgate shares.
+ *
+ * APR is initialised once (LLVMFuzzerInitialize) with one root pool that
+ * lives for the whole run; each input gets the subpool `cg_fuzz_pool`,
+ * cleared after the input. A broken invariant is reported with
+ * CG_FUZZ_CHECK, which prints what failed and abort()s, so libFuzzer
+ * records the input as a crash: every broken invariant is a finding.
+ *
+ * Note: APR pools hand out memory from large blocks, so AddressSanitizer
+ * sees overruns of the input itself (kept in exactly sized malloc()
+ * buffers here) but not overruns inside pool memory. */
+#ifndef CG_FUZZ_COMMON_H
+#define CG_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_general.h>
+#include <apr_pools.h>
+
+static apr_pool_t *cg_fuzz_root;
+static apr_pool_t *cg_fuzz_pool;
+
+#define CG_FUZZ_CHECK(cond, ...)                                            \
+    do {                                                                    \
+        if (!(cond)) {                                                      \
+            fprintf(stderr, "\n%s:%d: invariant broken: %s\n  ", __FILE__,  \
+                    __LINE__, #cond);                                       \
+            fprintf(stderr, __VA_ARGS__);                                   \
+            fputc('\n', stderr);                                            \
+            abort();                                                        \
+        }                                                                   \
+    } while (0)
+
+/* Optional per-target set-up, run once after the pools exist. */
+static void cg_fuzz_setup(apr_pool_t *root);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    if (apr_initialize() != APR_SUCCESS
+        || apr_pool_create(&cg_fuzz_root, NULL) != APR_SUCCESS
+        || apr_pool_create(&cg_fuzz_pool, cg_fuzz_root) != APR_SUCCESS) {
+        fprintf(stderr, "fuzz: cannot initialise APR\n");
+        abort();
+    }
+    cg_fuzz_setup(cg_fuzz_root);
+    return 0;
+}
+
+/* The input as a C string in an exactly sized malloc() buffer (so
+ * AddressSanitizer catches a read past its NUL); it ends at the first
+ * NUL byte of the input. free() it. */
+static inline char *cg_fuzz_cstr(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+
+    if (!s) {
+        abort();
+    }
+    memcpy(s, data, size);
+    s[size] = '\0';
+    return s;
+}
+
+/* Splits the input at NUL bytes into at most `n` fields, each a malloc()ed
+ * C string of exactly its size; fields the input does not reach are
+ * NULL, and whatever follows the n-th field is ignored. "a" gives
+ * {"a", NULL...}, "a\0" gives {"a", "", NULL...}. Free with
+ * cg_fuzz_free_fields(). */
+static inline void cg_fuzz_fields(const uint8_t *data, size_t size, char **fields,
+                           int n)
+{
+    size_t pos = 0;
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        const uint8_t *nul;
+        size_t len;
+
+        if (pos > size || (i > 0 && pos == size && data[pos - 1] != '\0')) {
+            fields[i] = NULL;
+            continue;
+        }
+        nul = pos < size ? memchr(data + pos, '\0', size - pos) : NULL;
+        len = nul ? (size_t)(nul - (data + pos)) : size - pos;
+        fields[i] = cg_fuzz_cstr(data + pos, len);
+        pos += len + 1;
+    }
+}
+
+static inline void cg_fuzz_free_fields(char **fields, int n)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        free(fields[i]);
+        fields[i] = NULL;
+    }
+}
+
+/* Shows a string with its odd bytes escaped, for invariant messages
+ * (four rotating buffers, so one message can show four strings). */
+static inline const char *cg_fuzz_show(const char *s)
+{
+    static char bufs[4][1024];
+    static int next;
+    char *buf = bufs[next++ & 3];
+    size_t o = 0;
+
+    if (!s) {
+        return "(NULL)";
+    }
+    for (; *s && o < sizeof(bufs[0]) - 8; ++s) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            buf[o++] = (char)c;
+        }
+        else {
+            o += (size_t)snprintf(buf + o, 5, "\\x%02x", c);
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+#endif /* CG_FUZZ_COMMON_H */
