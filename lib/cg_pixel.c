@@ -15,6 +15,7 @@
 #include <openssl/hmac.h>
 
 #include "cg_pixel.h"
+#include "cg_json.h"
 
 const unsigned char cg_pixel_gif[CG_PIXEL_GIF_LEN] = {
     'G', 'I', 'F', '8', '9', 'a', 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00,
@@ -377,12 +378,10 @@ static json_t *day_json(apr_pool_t *p, const cg_counters_t *c,
 
 static const char *dump(apr_pool_t *p, json_t *doc)
 {
-    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-    const char *copy = text ? apr_pstrdup(p, text) : NULL;
+    const char *text = cg_json_dump(p, doc, JSON_COMPACT, "");
 
-    free(text);     /* jansson's allocation, handed straight back */
     json_decref(doc);
-    return copy;
+    return text;
 }
 
 const char *cg_counters_json(apr_pool_t *p, const cg_counters_t *c,

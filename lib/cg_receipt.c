@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cg_receipt.h"
+#include "cg_json.h"
 
 /* ---- receipts ---- */
 
@@ -64,7 +65,6 @@ const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
 {
     const char *when, *line;
     json_t *obj;
-    char *dump;
     int ok;
 
     if (!r || !r->id || !is_action(r->action)
@@ -82,17 +82,11 @@ const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
         && set_new(obj, "policy_revision", json_integer(r->policy_revision))
         && set_new(obj, "gpc", json_boolean(r->gpc))
         && set_new(obj, "dnt", json_boolean(r->dnt));
-    dump = ok ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    json_decref(obj);
-    if (!dump) {
-        return NULL;
-    }
     /* compact output escapes every control character, so this newline is
      * the line's only one */
-    line = apr_pstrcat(p, dump, "\n", NULL);
-    /* json_dumps() allocates with malloc() unless the process changed
-     * jansson's allocator, which nothing in the module does */
-    free(dump);
+    line = ok ? cg_json_dump(p, obj, JSON_COMPACT | JSON_PRESERVE_ORDER, "\n")
+              : NULL;
+    json_decref(obj);
     return line;
 }
 
