@@ -16,8 +16,6 @@ static void register_hooks(apr_pool_t *p)
     /* after mod_headers, so cookies it adds are gated too */
     static const char *const after_headers[] = { "mod_headers.c", NULL };
 
-    ap_hook_post_read_request(mod_cg_post_read_request, NULL, NULL,
-                              APR_HOOK_FIRST);
     ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* the pixel's counters, mutex and unique-visitor cache (after the

@@ -37,22 +37,6 @@ static int is_known(const char *c)
     return c && (!strcmp(c, "tracking") || !strcmp(c, "analytics"));
 }
 
-static int same_list(const apr_array_header_t *a, const apr_array_header_t *b)
-{
-    int i;
-
-    if (a->nelts != b->nelts) {
-        return 0;
-    }
-    for (i = 0; i < a->nelts; ++i) {
-        if (strcmp(APR_ARRAY_IDX(a, i, const char *),
-                   APR_ARRAY_IDX(b, i, const char *))) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Invariant 4's reference: the categories of a form body without escapes
  * ('+' is a space in "categories" values), or NULL for an unknown one. */
 static apr_array_header_t *reference_form(apr_pool_t *p, const char *body,
@@ -177,14 +161,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     out2 = cg_choice_parse(p, type, body, len, known, NULL);
-    CG_FUZZ_CHECK(!out == !out2 && (!out || same_list(out, out2)),
+    CG_FUZZ_CHECK(!out == !out2 && (!out || cg_fuzz_same_strings(out, out2)),
                   "the answer depends on err (%p, %p)", (void *)out,
                   (void *)out2);
 
     if (!(data[0] & 1) && reference_applies(body, len)) {
         apr_array_header_t *ref = reference_form(p, body, len);
 
-        CG_FUZZ_CHECK(!ref == !out && (!ref || same_list(ref, out)),
+        CG_FUZZ_CHECK(!ref == !out && (!ref || cg_fuzz_same_strings(ref, out)),
                       "form body: %s from the parser, %s from the reference "
                       "(err '%s')", out ? "a list" : "NULL",
                       ref ? "a list" : "NULL", cg_fuzz_show(err));

@@ -20,6 +20,7 @@
 
 #include <apr_general.h>
 #include <apr_pools.h>
+#include <apr_tables.h>
 
 static apr_pool_t *cg_fuzz_root;
 static apr_pool_t *cg_fuzz_pool;
@@ -127,6 +128,25 @@ static inline const char *cg_fuzz_show(const char *s)
     }
     buf[o] = '\0';
     return buf;
+}
+
+/* Two arrays of const char * hold the same strings in the same order
+ * (NULL equals nothing, not even another NULL). */
+static inline int cg_fuzz_same_strings(const apr_array_header_t *a,
+                                       const apr_array_header_t *b)
+{
+    int i;
+
+    if (!a || !b || a->nelts != b->nelts) {
+        return 0;
+    }
+    for (i = 0; i < a->nelts; ++i) {
+        if (strcmp(APR_ARRAY_IDX(a, i, const char *),
+                   APR_ARRAY_IDX(b, i, const char *))) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 #endif /* CG_FUZZ_COMMON_H */

@@ -47,23 +47,6 @@ static void cg_fuzz_setup(apr_pool_t *root)
     CG_FUZZ_CHECK(c.state == CG_CONSENT_NONE, "NULL value gave %d", c.state);
 }
 
-static int same_categories(const apr_array_header_t *a,
-                           const apr_array_header_t *b)
-{
-    int i;
-
-    if (!a || !b || a->nelts != b->nelts) {
-        return 0;
-    }
-    for (i = 0; i < a->nelts; ++i) {
-        if (strcmp(APR_ARRAY_IDX(a, i, const char *),
-                   APR_ARRAY_IDX(b, i, const char *))) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static void check_one(apr_pool_t *p, const char *value,
                       const cg_consent_rules_t *rules, cg_consent_t *c)
 {
@@ -129,7 +112,7 @@ static void check_one(apr_pool_t *p, const char *value,
 
         cg_consent_parse(p, formatted, rules, &again);
         CG_FUZZ_CHECK(again.state == c->state
-                      && same_categories(c->categories, again.categories)
+                      && cg_fuzz_same_strings(c->categories, again.categories)
                       && apr_time_sec(again.when) == apr_time_sec(c->when)
                       && again.revision == c->revision
                       && again.receipt_id

@@ -95,7 +95,6 @@ int mod_cg_pixel(request_rec *r);
 int mod_cg_status(request_rec *r);
 
 /* mod_cg_gate.c */
-int mod_cg_post_read_request(request_rec *r);
 int mod_cg_fixups(request_rec *r);
 void mod_cg_insert_filter(request_rec *r);
 apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);

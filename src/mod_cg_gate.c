@@ -53,8 +53,19 @@ static mod_cg_request *request_state(request_rec *r)
                                               &consentgate_module);
 
     if (!st) {
+        /* the path as the client asked for it: neither mod_rewrite nor an
+         * internal redirect to index.php touches the first request's
+         * parsed URI; decoded and normalised as the backend's router
+         * sees it, so "/%65mail/unsubscribe/" is a revocation path too */
+        char *uri = apr_pstrdup(root->pool, root->parsed_uri.path
+                                            ? root->parsed_uri.path : "");
+
+        if (ap_unescape_url(uri) == OK) {
+            ap_no2slash(uri);
+            ap_getparents(uri);
+        }
         st = apr_pcalloc(root->pool, sizeof(*st));
-        st->original_uri = root->uri ? root->uri : "";
+        st->original_uri = uri;
         ap_set_module_config(root->request_config, &consentgate_module, st);
     }
     if (!st->crumbs) {
@@ -163,27 +174,6 @@ static const cg_class_t *classify(request_rec *r, const mod_cg_dir_conf *dc,
 static int unknown_allowed(const mod_cg_dir_conf *dc)
 {
     return dc->unknown_allowed != 0;
-}
-
-int mod_cg_post_read_request(request_rec *r)
-{
-    /* remember the URI before mod_rewrite or an internal redirect to
-     * index.php replaces it: revocation paths are matched against it */
-    if (!r->main && !r->prev
-        && !ap_get_module_config(r->request_config, &consentgate_module)) {
-        mod_cg_request *st = apr_pcalloc(r->pool, sizeof(*st));
-        char *uri = apr_pstrdup(r->pool, r->uri ? r->uri : "");
-
-        /* as the backend's router will see it: decoded, no "//" or "/./",
-         * so "/%65mail/unsubscribe/" is a revocation path too */
-        if (ap_unescape_url(uri) == OK) {
-            ap_no2slash(uri);
-            ap_getparents(uri);
-        }
-        st->original_uri = uri;
-        ap_set_module_config(r->request_config, &consentgate_module, st);
-    }
-    return DECLINED;
 }
 
 int mod_cg_fixups(request_rec *r)

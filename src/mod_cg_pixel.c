@@ -263,8 +263,7 @@ static int first_today(request_rec *r)
 
 static void count_view(request_rec *r)
 {
-    const char *page = cg_page_of(r->pool, NULL, NULL);
-    const char *u = NULL;
+    const char *page, *u = NULL;
     int unique;
 
     if (r->args) {
