@@ -1,0 +1,619 @@
+/* test_inject.c: unit tests (cmocka) for lib/cg_inject.c: where the
+ * banner's <script> tag goes in a streamed HTML page ("</head", else an
+ * earlier "</body", else the end), the marker of a page that loads the
+ * banner itself, what a filter must hold between buckets, and that a
+ * page split anywhere gives what the whole page gives. */
+#include "unit.h"
+
+#include <apr_general.h>
+#include <apr_pools.h>
+#include <apr_strings.h>
+
+#include "cg_inject.h"
+
+#define MARKER "/consentgate/banner.js"
+#define TAG "<script src=\"/consentgate/banner.js\" defer></script>"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Fails unless cg_inject_scan() on `buf` gives `want` with *at = `want_at`
+ * and *keep = `want_keep`, and keeps no more than it may. */
+static void expect_scan(const cg_inject_t *inj, const char *buf,
+                        cg_inject_e want, apr_size_t want_at,
+                        apr_size_t want_keep)
+{
+    apr_size_t at = 12345, keep = 12345;
+    cg_inject_e got = cg_inject_scan(inj, buf, strlen(buf), &at, &keep);
+
+    if (got != want || at != want_at || keep != want_keep) {
+        fail_tap("'%s': %d at %zu keep %zu, expected %d at %zu keep %zu",
+                 buf, got, at, keep, want, want_at, want_keep);
+    }
+    if (keep > cg_inject_max_keep(inj)) {
+        fail_tap("'%s': keep %zu > max_keep %zu", buf, keep,
+                 cg_inject_max_keep(inj));
+    }
+}
+
+/* `buf` has its insertion point at `at`, found in one go. */
+static void expect_at(const cg_inject_t *inj, const char *buf, apr_size_t at)
+{
+    expect_scan(inj, buf, CG_INJECT_AT, at, 0);
+}
+
+/* `buf` holds nothing, not even the start of something. */
+static void expect_nothing(const cg_inject_t *inj, const char *buf)
+{
+    expect_scan(inj, buf, CG_INJECT_MORE, strlen(buf), 0);
+}
+
+/* `buf` ends in the start of a needle, `keep` bytes long. */
+static void expect_keep(const cg_inject_t *inj, const char *buf,
+                        apr_size_t keep)
+{
+    expect_scan(inj, buf, CG_INJECT_MORE, strlen(buf) - keep, keep);
+}
+
+/* ---- the streaming filter, simulated ---- */
+
+/* What the output filter does: each chunk is scanned behind the bytes
+ * held from the one before; what need not be held is passed on; at the
+ * end the held bytes get cg_inject_scan_end(). `cuts` are the chunk
+ * boundaries, ascending (equal ones make empty chunks). The output is a
+ * pool string; *inserted counts the tags put in. */
+static const char *stream(apr_pool_t *p, const cg_inject_t *inj,
+                          const char *tag, const char *page,
+                          const apr_size_t *cuts, int ncuts, int *inserted)
+{
+    apr_size_t len = strlen(page), tag_len = strlen(tag);
+    apr_size_t max_keep = cg_inject_max_keep(inj);
+    char *out = apr_palloc(p, len + tag_len + 1);
+    char *held = apr_palloc(p, max_keep + len + 1);
+    apr_size_t olen = 0, hlen = 0, from = 0;
+    int c, done = 0;
+
+    *inserted = 0;
+    for (c = 0; c <= ncuts; ++c) {
+        apr_size_t to = c < ncuts ? cuts[c] : len;
+        apr_size_t at, keep;
+        cg_inject_e r;
+
+        if (done) {
+            memcpy(out + olen, page + from, to - from);
+            olen += to - from;
+            from = to;
+            continue;
+        }
+        memcpy(held + hlen, page + from, to - from);
+        hlen += to - from;
+        from = to;
+        r = cg_inject_scan(inj, held, hlen, &at, &keep);
+        if (keep > max_keep || keep > hlen) {
+            fail_tap("'%s': keep %zu, max_keep %zu, %zu bytes", page, keep,
+                     max_keep, hlen);
+        }
+        if (r == CG_INJECT_MORE) {
+            memcpy(out + olen, held, hlen - keep);
+            olen += hlen - keep;
+            memmove(held, held + hlen - keep, keep);
+            hlen = keep;
+            continue;
+        }
+        if (r == CG_INJECT_AT) {
+            memcpy(out + olen, held, at);
+            olen += at;
+            memcpy(out + olen, tag, tag_len);
+            olen += tag_len;
+            ++*inserted;
+            memcpy(out + olen, held + at, hlen - at);
+            olen += hlen - at;
+        }
+        else {
+            memcpy(out + olen, held, hlen);
+            olen += hlen;
+        }
+        hlen = 0;
+        done = 1;
+    }
+    if (!done) {
+        apr_size_t at;
+
+        if (cg_inject_scan_end(inj, held, hlen, &at) == CG_INJECT_AT) {
+            memcpy(out + olen, held, at);
+            olen += at;
+            memcpy(out + olen, tag, tag_len);
+            olen += tag_len;
+            ++*inserted;
+            memcpy(out + olen, held + at, hlen - at);
+            olen += hlen - at;
+        }
+        else {
+            memcpy(out + olen, held, hlen);
+            olen += hlen;
+        }
+    }
+    out[olen] = '\0';
+    return out;
+}
+
+/* The page as one chunk. */
+static const char *one_shot(apr_pool_t *p, const cg_inject_t *inj,
+                            const char *tag, const char *page)
+{
+    int inserted;
+
+    return stream(p, inj, tag, page, NULL, 0, &inserted);
+}
+
+/* Every split of `page` into two chunks (and into three, when short)
+ * gives the one-shot output. */
+static void expect_streams_like_one_shot(apr_pool_t *p,
+                                         const cg_inject_t *inj,
+                                         const char *page)
+{
+    apr_pool_t *sub;
+    const char *whole = one_shot(p, inj, "<TAG>", page);
+    apr_size_t len = strlen(page), cuts[2];
+    int inserted;
+
+    apr_pool_create(&sub, p);
+    for (cuts[0] = 0; cuts[0] <= len; ++cuts[0]) {
+        const char *out;
+
+        apr_pool_clear(sub);
+        out = stream(sub, inj, "<TAG>", page, cuts, 1, &inserted);
+
+        if (strcmp(out, whole)) {
+            fail_tap("'%s' cut at %zu: '%s', whole: '%s'", page, cuts[0],
+                     out, whole);
+        }
+        if (inserted > 1) {
+            fail_tap("'%s' cut at %zu: %d tags", page, cuts[0], inserted);
+        }
+        if (len > 160) {
+            continue;
+        }
+        for (cuts[1] = cuts[0]; cuts[1] <= len; ++cuts[1]) {
+            out = stream(sub, inj, "<TAG>", page, cuts, 2, &inserted);
+            if (strcmp(out, whole)) {
+                fail_tap("'%s' cut at %zu and %zu: '%s', whole: '%s'", page,
+                         cuts[0], cuts[1], out, whole);
+            }
+        }
+    }
+    apr_pool_destroy(sub);
+}
+
+/* ---- insertion points ---- */
+
+static void head_found(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    expect_at(inj, "<html><head><title>t</title></head><body></body></html>",
+              28);
+    expect_at(inj, "</head>", 0);
+    expect_at(inj, "<head><script src=\"/app.js\"></script></head>", 37);
+    /* the first one, even if a page has two */
+    expect_at(inj, "<p></head></head>", 3);
+}
+
+static void body_used_when_no_head(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    expect_at(inj, "<html><body><p>hi</p></body></html>", 21);
+    expect_at(inj, "<p>no head at all</body>", 17);
+}
+
+static void earlier_body_wins(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    /* "</head" may still come after it, but a streaming filter cannot wait
+     * for the whole page to find out */
+    expect_at(inj, "<p>x</p></body></head>", 8);
+}
+
+static void neither_means_the_end(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    const char *page = "<html><p>nothing to go by</p></html>";
+    apr_size_t at;
+
+    expect_nothing(inj, page);
+    assert_int_equal(cg_inject_scan_end(inj, page, strlen(page), &at),
+                     CG_INJECT_AT);
+    assert_int_equal(at, strlen(page));
+    assert_string_equal(one_shot(*state, inj, TAG, "<p>x</p>"),
+                        "<p>x</p>" TAG);
+}
+
+static void tag_names_case_insensitive(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    expect_at(inj, "x</HEAD >", 1);
+    expect_at(inj, "x</Head\n>", 1);
+    expect_at(inj, "x</hEaD>", 1);
+    expect_at(inj, "x</BODY>", 1);
+    expect_at(inj, "x</bOdY\t>", 1);
+}
+
+static void every_delimiter_counts(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const char delims[] = ">/ \t\n\r\f";
+    const char *d;
+
+    for (d = delims; *d; ++d) {
+        expect_at(inj, apr_psprintf(*state, "ab</head%cxyz", *d), 2);
+        expect_at(inj, apr_psprintf(*state, "ab</body%cxyz", *d), 2);
+    }
+}
+
+static void lookalikes_rejected(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const char *const pages[] = {
+        "</header>", "</bodyx", "</bodyguard>", "</heads>", "</head-x>",
+        "</head:x>", "</head\v>", "</hea>", "</bod>", "< /head>", "</ head>",
+        "<head>", "<body>", "<\\head>", "<!head>", "</hexad>", "</he ad>",
+        "</he\xc3\xa4" "d>", "</ｈead>",
+    };
+    apr_size_t i;
+
+    for (i = 0; i < N(pages); ++i) {
+        expect_nothing(inj, pages[i]);
+    }
+    /* and one after them still counts */
+    expect_at(inj, "<header></header></bodyguard></body>", 29);
+}
+
+static void nul_is_data(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    apr_size_t at, keep;
+
+    /* bodies are bytes, not C strings */
+    assert_int_equal(cg_inject_scan(inj, "a\0b</head>", 10, &at, &keep),
+                     CG_INJECT_AT);
+    assert_int_equal(at, 3);
+    assert_int_equal(cg_inject_scan(inj, "</head\0>", 8, &at, &keep),
+                     CG_INJECT_MORE);
+    assert_int_equal(keep, 0);
+}
+
+/* ---- what is held between chunks ---- */
+
+static void partial_tag_kept_for_every_prefix(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const char *const needles[] = { "</head", "</body", "</HEAD",
+                                           "</BoDy" };
+    apr_size_t i, k;
+
+    for (i = 0; i < N(needles); ++i) {
+        for (k = 1; k <= 6; ++k) {
+            const char *pre = apr_pstrndup(*state, needles[i], k);
+
+            expect_keep(inj, apr_pstrcat(*state, "abc", pre, NULL), k);
+            expect_keep(inj, pre, k);
+            /* completed, the same bytes are an insertion point */
+            expect_at(inj, apr_pstrcat(*state, "abc", pre, needles[i] + k,
+                                       ">", NULL), 3);
+        }
+    }
+}
+
+static void partial_marker_kept_for_every_prefix(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const char *const markers[] = { MARKER, "/CONSENTGATE/BANNER.JS",
+                                           "/ConsentGate/Banner.js" };
+    apr_size_t i, k;
+
+    for (i = 0; i < N(markers); ++i) {
+        for (k = 1; k < strlen(MARKER); ++k) {
+            const char *pre = apr_pstrndup(*state, markers[i], k);
+
+            expect_keep(inj, apr_pstrcat(*state, "<p>src=\"", pre, NULL), k);
+        }
+    }
+}
+
+static void longest_partial_kept(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    cg_inject_t *odd = cg_inject_make(*state, "<<x");
+    cg_inject_t *head = cg_inject_make(*state, "/h");
+
+    /* "</c" starts no tag, but "/consentg" may start the marker */
+    expect_keep(inj, "x</consentg", 9);
+    expect_keep(inj, "x/</", 2);
+    /* "<<" may start the marker, "<" a tag: the longer is held */
+    expect_keep(odd, "ab<<", 2);
+    /* the complete marker "/h" starts after the tag that may come */
+    expect_keep(head, "ab</h", 3);
+    expect_keep(head, "ab</he", 4);
+    expect_scan(head, "ab</hx", CG_INJECT_PRESENT, 3, 0);
+}
+
+static void keep_never_exceeds_max_keep(void **state)
+{
+    static const char *const markers[] = { NULL, "", "/", "/h", MARKER,
+                                           "<script src=\"/x/banner.js\"",
+                                           "</head>x", "aaaaaaaaaaaa" };
+    static const char *const pages[] = {
+        "<html><head></head><body></body>", "/consentgate/banner.j",
+        "<script src=\"/x/banner.j", "</head", "</body", "aaaaaaaaaaa",
+        "</head>", "</bod</hea</", "<<<<<<<<<<<<",
+    };
+    apr_size_t m, i, s;
+
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, NULL)), 6);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "")), 6);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "/h")), 6);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "1234567")),
+                     6);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "12345678")),
+                     7);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, MARKER)),
+                     strlen(MARKER) - 1);
+    for (m = 0; m < N(markers); ++m) {
+        cg_inject_t *inj = cg_inject_make(*state, markers[m]);
+
+        for (i = 0; i < N(pages); ++i) {
+            /* every suffix of every prefix: every way a chunk can end */
+            for (s = 0; s <= strlen(pages[i]); ++s) {
+                apr_size_t e;
+
+                for (e = s; e <= strlen(pages[i]); ++e) {
+                    apr_size_t at, keep;
+
+                    cg_inject_scan(inj, pages[i] + s, e - s, &at, &keep);
+                    if (keep > cg_inject_max_keep(inj) || keep > e - s) {
+                        fail_tap("marker '%s', '%.*s': keep %zu", markers[m]
+                                 ? markers[m] : "(null)", (int)(e - s),
+                                 pages[i] + s, keep);
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void empty_buffer(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    apr_size_t at = 1, keep = 1;
+
+    assert_int_equal(cg_inject_scan(inj, "", 0, &at, &keep), CG_INJECT_MORE);
+    assert_int_equal(at, 0);
+    assert_int_equal(keep, 0);
+    /* a filter may well have no data pointer for no data */
+    assert_int_equal(cg_inject_scan(inj, NULL, 0, &at, &keep),
+                     CG_INJECT_MORE);
+    assert_int_equal(cg_inject_scan_end(inj, NULL, 0, &at), CG_INJECT_AT);
+    assert_int_equal(at, 0);
+    assert_string_equal(one_shot(*state, inj, TAG, ""), TAG);
+}
+
+/* ---- the marker ---- */
+
+static void marker_before_head_present(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    expect_scan(inj, "<head><script src=\"/consentgate/banner.js\" defer>"
+                "</script></head>", CG_INJECT_PRESENT, 19, 0);
+    expect_scan(inj, "/consentgate/banner.js", CG_INJECT_PRESENT, 0, 0);
+    /* anywhere before the insertion point */
+    expect_scan(inj, "x/consentgate/banner.js</body>", CG_INJECT_PRESENT, 1,
+                0);
+}
+
+static void marker_after_head_inserts(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    expect_at(inj, "<head></head><script src=\"/consentgate/banner.js\">",
+              6);
+    expect_at(inj, "</body>/consentgate/banner.js", 0);
+}
+
+static void marker_case_insensitive(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, "/ConsentGate/Banner.js");
+
+    expect_scan(inj, "x/CONSENTGATE/BANNER.JS", CG_INJECT_PRESENT, 1, 0);
+    expect_scan(inj, "x/consentgate/banner.js", CG_INJECT_PRESENT, 1, 0);
+    /* a near miss is no marker */
+    expect_at(inj, "/consentgate/banner.jx</head>", 22);
+    expect_at(inj, "/consentgate-banner.js</head>", 22);
+}
+
+static void no_marker_always_inserts(void **state)
+{
+    cg_inject_t *none = cg_inject_make(*state, NULL);
+    cg_inject_t *empty = cg_inject_make(*state, "");
+
+    expect_at(none, "/consentgate/banner.js</head>", 22);
+    expect_at(empty, "/consentgate/banner.js</head>", 22);
+    expect_keep(none, "/consentgate/banner.j", 0);
+}
+
+static void marker_wins_a_tie(void **state)
+{
+    cg_inject_t *exact = cg_inject_make(*state, "</head>");
+    cg_inject_t *longer = cg_inject_make(*state, "</head><x");
+
+    expect_scan(exact, "a</head>", CG_INJECT_PRESENT, 1, 0);
+    /* the marker may still complete, so "</head>" cannot decide yet */
+    expect_keep(longer, "a</head>", 7);
+    expect_keep(longer, "a</head><", 8);
+    expect_scan(longer, "a</head><x", CG_INJECT_PRESENT, 1, 0);
+    expect_at(longer, "a</head><y", 1);
+}
+
+static void end_of_stream_finds_what_partials_hid(void **state)
+{
+    cg_inject_t *longer = cg_inject_make(*state, "</head><x");
+    cg_inject_t *inner = cg_inject_make(*state, "head");
+    cg_inject_t *plain = cg_inject_make(*state, MARKER);
+    apr_size_t at;
+
+    /* with no more data the marker cannot complete: the tag counts */
+    assert_int_equal(cg_inject_scan_end(longer, "a</head>", 8, &at),
+                     CG_INJECT_AT);
+    assert_int_equal(at, 1);
+    assert_string_equal(one_shot(*state, longer, "<T>", "a</head>"),
+                        "a<T></head>");
+    /* held for the tag "</head", but the marker "head" is in it */
+    assert_int_equal(cg_inject_scan_end(inner, "</head", 6, &at),
+                     CG_INJECT_PRESENT);
+    assert_int_equal(at, 2);
+    assert_string_equal(one_shot(*state, inner, "<T>", "</head"), "</head");
+    /* the usual marker hides nothing: the end it is */
+    assert_int_equal(cg_inject_scan_end(plain, "/consentgate/banner.j", 21,
+                                        &at), CG_INJECT_AT);
+    assert_int_equal(at, 21);
+    assert_int_equal(cg_inject_scan_end(plain, "</head", 6, &at),
+                     CG_INJECT_AT);
+    assert_int_equal(at, 6);
+}
+
+/* ---- the tag ---- */
+
+static void tag_for_endpoint(void **state)
+{
+    assert_string_equal(cg_inject_tag(*state, "/consentgate"), TAG);
+    assert_string_equal(cg_inject_tag(*state, "/cg/v2"),
+                        "<script src=\"/cg/v2/banner.js\" defer></script>");
+    assert_string_equal(cg_inject_tag(*state, ""),
+                        "<script src=\"/banner.js\" defer></script>");
+}
+
+static void tag_escaped(void **state)
+{
+    assert_string_equal(cg_inject_tag(*state, "/a&b<c>\"d'e"),
+                        "<script src=\"/a&amp;b&lt;c&gt;&quot;d&#39;e"
+                        "/banner.js\" defer></script>");
+    assert_string_equal(cg_inject_tag(*state, "/\"><script>alert(1)</script>"),
+                        "<script src=\"/&quot;&gt;&lt;script&gt;alert(1)"
+                        "&lt;/script&gt;/banner.js\" defer></script>");
+    assert_string_equal(cg_inject_tag(*state, "/&&"),
+                        "<script src=\"/&amp;&amp;/banner.js\" defer>"
+                        "</script>");
+}
+
+/* ---- streaming ---- */
+
+static void streaming_expected_output(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const apr_size_t cuts[] = { 3, 4, 5, 6, 7 };
+    int inserted;
+
+    assert_string_equal(stream(*state, inj, "<T>", "<p></head>", cuts,
+                               N(cuts), &inserted), "<p><T></head>");
+    assert_int_equal(inserted, 1);
+    assert_string_equal(stream(*state, inj, "<T>", "<p></header>", cuts,
+                               N(cuts), &inserted), "<p></header><T>");
+    assert_int_equal(inserted, 1);
+    assert_string_equal(stream(*state, inj, "<T>", "/consentgate/banner.js",
+                               cuts, N(cuts), &inserted),
+                        "/consentgate/banner.js");
+    assert_int_equal(inserted, 0);
+}
+
+static void streaming_equals_one_shot(void **state)
+{
+    static const char *const markers[] = { MARKER, NULL, "</head>x",
+                                           "head", "<<x" };
+    static const char *const pages[] = {
+        "",
+        "<html><head><title>t</title></head><body><p>hi</p></body></html>",
+        "<html><body><p>no head</p></BODY>\n</html>",
+        "<p>neither</p>",
+        "<head><script src=\"/consentgate/banner.js\" defer></script></head>",
+        "<head></head><script src=\"/ConsentGate/Banner.JS\"></script>",
+        "</hea</bod</head\v</header></bodyguard></HEAD\f>",
+        "/consentgate/banner.j/consentgate/banner.js</head>",
+        "/consentgate/banner.j</head>",
+        "<</</h</he</hea</head</body",
+        "a</head><x</head>",
+        "<<<x",
+        "</head",
+        "<",
+    };
+    apr_size_t m, i;
+
+    for (m = 0; m < N(markers); ++m) {
+        cg_inject_t *inj = cg_inject_make(*state, markers[m]);
+
+        for (i = 0; i < N(pages); ++i) {
+            expect_streams_like_one_shot(*state, inj, pages[i]);
+        }
+    }
+}
+
+static void streaming_long_page(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    apr_size_t n = 64 * 1024, i, cuts[64];
+    char *page = apr_palloc(*state, n + 1);
+    const char *whole, *out;
+    int inserted;
+
+    /* markup without a needle, then "</head>" near the end */
+    for (i = 0; i < n; ++i) {
+        page[i] = "<p/a>x/ </hea"[i % 13];
+    }
+    memcpy(page + n - 100, "</head>", 7);
+    page[n] = '\0';
+    whole = one_shot(*state, inj, "<T>", page);
+    assert_memory_equal(whole + n - 100, "<T></head>", 10);
+    /* buckets of 8000 bytes, as from a file, and odd sizes */
+    for (i = 0; i < N(cuts); ++i) {
+        cuts[i] = (i + 1) * 1021;
+    }
+    out = stream(*state, inj, "<T>", page, cuts, N(cuts), &inserted);
+    assert_string_equal(out, whole);
+    for (i = 0; i < 8; ++i) {
+        cuts[i] = (i + 1) * 8000;
+    }
+    out = stream(*state, inj, "<T>", page, cuts, 8, &inserted);
+    assert_string_equal(out, whole);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CG_TEST(head_found),
+        CG_TEST(body_used_when_no_head),
+        CG_TEST(earlier_body_wins),
+        CG_TEST(neither_means_the_end),
+        CG_TEST(tag_names_case_insensitive),
+        CG_TEST(every_delimiter_counts),
+        CG_TEST(lookalikes_rejected),
+        CG_TEST(nul_is_data),
+        CG_TEST(partial_tag_kept_for_every_prefix),
+        CG_TEST(partial_marker_kept_for_every_prefix),
+        CG_TEST(longest_partial_kept),
+        CG_TEST(keep_never_exceeds_max_keep),
+        CG_TEST(empty_buffer),
+        CG_TEST(marker_before_head_present),
+        CG_TEST(marker_after_head_inserts),
+        CG_TEST(marker_case_insensitive),
+        CG_TEST(no_marker_always_inserts),
+        CG_TEST(marker_wins_a_tie),
+        CG_TEST(end_of_stream_finds_what_partials_hid),
+        CG_TEST(tag_for_endpoint),
+        CG_TEST(tag_escaped),
+        CG_TEST(streaming_expected_output),
+        CG_TEST(streaming_equals_one_shot),
+        CG_TEST(streaming_long_page),
+    };
+    CG_RUN_GROUP("inject", tests);
+}
