@@ -15,6 +15,10 @@ static void register_hooks(apr_pool_t *p)
 {
     /* after mod_headers, so cookies it adds are gated too */
     static const char *const after_headers[] = { "mod_headers.c", NULL };
+    /* before "ProxyPass /" or a RewriteRule could take the endpoint */
+    static const char *const before_mapping[] = {
+        "mod_proxy.c", "mod_alias.c", "mod_rewrite.c", NULL
+    };
 
     ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -22,10 +26,14 @@ static void register_hooks(apr_pool_t *p)
      * socache providers have registered) */
     ap_hook_pre_config(mod_cg_pixel_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_pixel_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_banner_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_inject_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_child_init(mod_cg_pixel_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* the endpoint is claimed before mod_rewrite or mod_alias see the URI,
      * and kept off the filesystem so no .htaccess rewrite swallows it */
-    ap_hook_translate_name(mod_cg_translate_name, NULL, NULL,
+    ap_hook_translate_name(mod_cg_translate_name, NULL, before_mapping,
                            APR_HOOK_FIRST);
     ap_hook_map_to_storage(mod_cg_map_to_storage, NULL, NULL,
                            APR_HOOK_FIRST);
@@ -34,11 +42,17 @@ static void register_hooks(apr_pool_t *p)
                           APR_HOOK_LAST);
     ap_hook_insert_error_filter(mod_cg_insert_filter, after_headers, NULL,
                                 APR_HOOK_LAST);
+    /* pages only: httpd's own error pages get no banner */
+    ap_hook_insert_filter(mod_cg_inject_insert, NULL, NULL, APR_HOOK_MIDDLE);
     /* before CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1): mod_cache stores the
      * gated response together with the Vary that keys it on the inputs of
      * the decision, so a cache hit never replays another visitor's cookies */
     ap_register_output_filter(MOD_CG_FILTER, mod_cg_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
+    /* after the resource filters (SSI, mod_substitute) have made the page,
+     * before mod_deflate compresses it */
+    ap_register_output_filter(MOD_CG_INJECT_FILTER, mod_cg_inject_filter,
+                              NULL, AP_FTYPE_CONTENT_SET - 1);
 }
 
 AP_DECLARE_MODULE(consentgate) = {

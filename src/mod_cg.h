@@ -6,6 +6,7 @@
 #include <httpd.h>
 #include <http_config.h>
 #include <util_filter.h>
+#include <apr_hash.h>
 
 #include "cg_classify.h"
 #include "cg_consent.h"
@@ -19,6 +20,7 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define CGLOGNO(n) "CG" #n ": "
 
 #define MOD_CG_FILTER "CONSENTGATE"
+#define MOD_CG_INJECT_FILTER "CONSENTGATE_BANNER"
 
 /* Defaults, in one place. Every field of both configs starts "unset"
  * (-1 or NULL) and is merged "child if set, else parent". */
@@ -48,6 +50,12 @@ typedef struct mod_cg_server_conf {
     apr_file_t *receipts;               /* opened by the parent, in post_config */
     int clear_site_data;                /* MOD_CG_CSD_* */
     const char *gpc_last_update;        /* YYYY-MM-DD */
+    const struct cg_banner_t *banner;   /* ConsentBanner FILE, else NULL */
+    /* made in post_config, per server: */
+    const struct cg_banner_t *banner_effective; /* what banner.js shows */
+    apr_hash_t *banner_bodies;          /* language -> rendered banner.js */
+    const struct cg_inject_t *inject_scanner;
+    const char *inject_tag;             /* the <script> inserted */
 } mod_cg_server_conf;
 
 typedef struct mod_cg_dir_conf {
@@ -62,6 +70,7 @@ typedef struct mod_cg_dir_conf {
     int precedence;
     int scrub;
     int forward_gpc;
+    int banner_inject;                  /* ConsentBannerInject */
 } mod_cg_dir_conf;
 
 /* mod_cg_config.c */
@@ -93,6 +102,18 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 void mod_cg_pixel_child_init(apr_pool_t *p, server_rec *s);
 int mod_cg_pixel(request_rec *r);
 int mod_cg_status(request_rec *r);
+
+/* mod_cg_banner.c */
+const char *mod_cg_set_banner(cmd_parms *cmd, void *dconf, const char *arg);
+int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s);
+int mod_cg_banner(request_rec *r);
+
+/* mod_cg_inject.c */
+int mod_cg_inject_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s);
+void mod_cg_inject_insert(request_rec *r);
+apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 
 /* mod_cg_gate.c */
 int mod_cg_fixups(request_rec *r);

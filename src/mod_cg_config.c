@@ -52,6 +52,7 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
                                                  || base->receipts_dbd);
     sc->clear_site_data = MERGE_INT(clear_site_data);
     sc->gpc_last_update = MERGE_PTR(gpc_last_update);
+    sc->banner = MERGE_PTR(banner);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
         ? add->revoke_paths : base->revoke_paths;
@@ -72,6 +73,7 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->precedence = -1;
     dc->scrub = -1;
     dc->forward_gpc = -1;
+    dc->banner_inject = -1;
     return dc;
 }
 
@@ -105,6 +107,7 @@ void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->precedence = MERGE_INT(precedence);
     dc->scrub = MERGE_INT(scrub);
     dc->forward_gpc = MERGE_INT(forward_gpc);
+    dc->banner_inject = MERGE_INT(banner_inject);
     return dc;
 }
 
@@ -504,5 +507,11 @@ const command_rec mod_cg_cmds[] = {
                   "unique visitors (default shmcb)"),
     AP_INIT_TAKE1("ConsentGPCLastUpdate", set_gpc_last_update, NULL, RSRC_CONF,
                   "YYYY-MM-DD for gpc.json (default: the server's start)"),
+    AP_INIT_TAKE1("ConsentBanner", mod_cg_set_banner, NULL, RSRC_CONF,
+                  "FILE: the banner's JSON config (default: built-in, "
+                  "English)"),
+    AP_INIT_FLAG("ConsentBannerInject", set_flag,
+                 (void *)APR_OFFSETOF(mod_cg_dir_conf, banner_inject), DIR_CTX,
+                 "On to insert the banner's <script> into HTML pages"),
     { NULL }
 };

@@ -385,5 +385,8 @@ int mod_cg_handler(request_rec *r)
     if (!strcmp(name, "status")) {
         return mod_cg_status(r);
     }
+    if (!strcmp(name, "banner.js")) {
+        return mod_cg_banner(r);
+    }
     return HTTP_NOT_FOUND;
 }

@@ -67,9 +67,28 @@ header('Content-Type: text/html; charset=UTF-8');
 
 switch (true) {
 case $route === '/mtc.js':
-    /* MAUTIC_NON_TRACKABLE_REQUEST: no cookie for new visitors */
+    /* MAUTIC_NON_TRACKABLE_REQUEST: no cookie for new visitors; but in the
+     * browser the script writes its ids itself and reports a page view */
     header('Content-Type: application/javascript');
     echo "/* mtc.js */\n";
+    echo "(function () { var id = 'f' + Date.now();\n";
+    echo "document.cookie = 'mtc_id=' + id + '; path=/; max-age=31536000';\n";
+    echo "document.cookie = 'mautic_device_id=' + id + '; path=/; max-age=31536000';\n";
+    echo "try { localStorage.setItem('mtc_id', id); } catch (e) {}\n";
+    echo "new Image().src = '/cgi/mtracking.gif?page=' + encodeURIComponent(location.href);\n";
+    echo "window.MauticJS = { loaded: true };\n";
+    echo "})();\n";
+    break;
+
+case $route === '/notransform':
+    header('Cache-Control: no-transform');
+    echo "<html><head><title>n</title></head><body>n</body></html>\n";
+    break;
+
+case $route === '/gzipped':
+    /* a backend that compresses its own pages */
+    header('Content-Encoding: gzip');
+    echo gzencode("<html><head><title>z</title></head><body>z</body></html>\n");
     break;
 
 case $route === '/mtracking.gif' || $route === '/mtc/event'

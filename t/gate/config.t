@@ -53,6 +53,7 @@ ConsentEndpoint /privacy
 ConsentReceipts file:receipts.jsonl
 ConsentClearSiteData storage
 ConsentGPCLastUpdate 2026-11-01
+ConsentBannerInject On
 <Location /x>
     ConsentGate Off
     ConsentSignals none
@@ -91,6 +92,31 @@ my @bad = (
     [ "<Location /x>\nConsentCookieName other\n</Location>",
       qr/ConsentCookieName not allowed in <Location> context/, 11 ],
 );
+# banner configs: the JSON's own line and column, or the member at fault
+sub banner_file {
+    my ($name, $text) = @_;
+    open my $fh, '>', "$dir/$name" or die $!;
+    print $fh $text;
+    close $fh;
+    return "$dir/$name";
+}
+my $syntax = banner_file('syntax.json', qq({\n  "mode": "consent",\n  "texts": {"en": }\n}\n));
+my $grey = banner_file('grey.json', '{"categories": ["tracking"], "colors": {"text": "#999999"},'
+    . ' "texts": {"en": {"title": "t", "body": "b", "accept": "a", "reject": "r",'
+    . ' "categories": {"tracking": {"label": "l"}}}}}');
+my $typo = banner_file('typo.json', '{"privacyPolicyURL": "/p", "texts": {}}');
+my $js = banner_file('js.json', '{"privacyPolicyUrl": "javascript:alert(1)"}');
+my $nolabel = banner_file('nolabel.json', '{"categories": ["tracking"],'
+    . ' "texts": {"de": {"title": "t", "body": "b", "accept": "a", "reject": "r"}}}');
+push @bad,
+    [ "ConsentBanner $syntax", qr/ConsentBanner: \Q$syntax\E:3:19: / ],
+    [ "ConsentBanner $grey", qr/ConsentBanner: \Q$grey\E: colors.text: contrast with colors.background is 2.85:1, WCAG AA needs 4.5:1/ ],
+    [ "ConsentBanner $typo", qr/ConsentBanner: \Q$typo\E: \(top\): unknown member "privacyPolicyURL"/ ],
+    [ "ConsentBanner $js", qr/ConsentBanner: \Q$js\E: privacyPolicyUrl: must be an http\(s\) URL or a path/ ],
+    [ "ConsentBanner $nolabel", qr/ConsentBanner: \Q$nolabel\E: texts.de.categories.tracking: is missing/ ],
+    [ "ConsentBanner $dir/missing.json", qr/ConsentBanner: \Q$dir\E\/missing.json: No such file/ ],
+    [ 'ConsentBannerInject Sometimes', qr/ConsentBannerInject must be On or Off/ ];
+
 for my $case (@bad) {
     my ($line, $expect, $lineno) = @$case;
     my ($rc, $out, $file) = config_test("# a comment\n$line");
@@ -102,6 +128,10 @@ for my $case (@bad) {
 
 # the shipped examples parse (certificates left out: the test has none)
 my $top = Apache::Test::vars('top_dir');
+for my $example ('banner.json', 'banner-notice.json') {
+    my ($brc, $bout) = config_test("ConsentBanner $top/conf.d/$example");
+    is($brc, 0, "conf.d/$example, an example banner, is accepted") or diag($bout);
+}
 for my $example ('consentgate.conf', 'mautic.conf', 'mattermost.conf') {
     open my $fh, '<', "$top/conf.d/$example" or die "$example: $!";
     my $text = join '', grep { !/^\s*SSL/ } <$fh>;

@@ -1,0 +1,1 @@
+window.activatedSrc = (window.activatedSrc || 0) + 1;
