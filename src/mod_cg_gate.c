@@ -14,6 +14,7 @@
 
 #include "mod_cg.h"
 #include "cg_cookie.h"
+#include "cg_scrub.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -171,6 +172,19 @@ static const cg_class_t *classify(request_rec *r, const mod_cg_dir_conf *dc,
     return cls ? cls : &cg_class_unknown;
 }
 
+typedef struct scrub_ctx {
+    request_rec *r;
+    const mod_cg_dir_conf *dc;
+    mod_cg_request *st;
+} scrub_ctx;
+
+static const cg_class_t *classify_for_scrub(void *data, const char *name)
+{
+    scrub_ctx *ctx = data;
+
+    return classify(ctx->r, ctx->dc, ctx->st, name);
+}
+
 static int unknown_allowed(const mod_cg_dir_conf *dc)
 {
     return dc->unknown_allowed != 0;
@@ -195,21 +209,15 @@ int mod_cg_fixups(request_rec *r)
     apr_table_set(r->subprocess_env, "CONSENTGATE", cg_state_name(state));
 
     if (dc->scrub != 0 && st->crumbs->nelts) {
-        const cg_crumb_t *c = (const cg_crumb_t *)st->crumbs->elts;
-        apr_array_header_t *kept = apr_array_make(r->pool, st->crumbs->nelts,
-                                                  sizeof(cg_crumb_t));
-        int i;
+        scrub_ctx ctx = { r, dc, st };
+        const apr_array_header_t *kept = cg_scrub_crumbs(
+            r->pool, st->crumbs, classify_for_scrub, &ctx, state,
+            &st->consent, unknown_allowed(dc));
 
-        for (i = 0; i < st->crumbs->nelts; ++i) {
-            if (cg_class_passes(classify(r, dc, st, c[i].name), state,
-                                &st->consent, unknown_allowed(dc))) {
-                *(cg_crumb_t *)apr_array_push(kept) = c[i];
-            }
-        }
         if (kept->nelts == 0) {
             apr_table_unset(r->headers_in, "Cookie");
         }
-        else if (kept->nelts != st->crumbs->nelts) {
+        else if (kept != st->crumbs) {
             apr_table_set(r->headers_in, "Cookie", cg_cookie_join(r->pool, kept));
         }
     }
