@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 #include <apr_lib.h>
 #include <apr_general.h>
+#include <apr_escape.h>
 
 #include "cg_consent.h"
 #include "cg_cookie.h"
@@ -247,16 +248,11 @@ const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categorie
 const char *cg_receipt_id(apr_pool_t *p)
 {
     unsigned char bytes[16];
-    char *hex = apr_palloc(p, 2 * sizeof(bytes) + 1);
-    apr_size_t i;
 
     if (apr_generate_random_bytes(bytes, sizeof(bytes)) != APR_SUCCESS) {
         return NULL;
     }
-    for (i = 0; i < sizeof(bytes); ++i) {
-        apr_snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
-    }
-    return hex;
+    return apr_pescape_hex(p, bytes, sizeof(bytes), 0);
 }
 
 /* Calls `test` on each comma-separated member, trimmed. */

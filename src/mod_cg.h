@@ -82,6 +82,12 @@ extern const command_rec mod_cg_cmds[];
 
 /* Effective values (defaults applied). */
 const char *mod_cg_cookie_name(const mod_cg_server_conf *sc);
+/* CG_SIGNAL_* the scope honours (ConsentSignals, else both) */
+int mod_cg_signals_honoured(const mod_cg_dir_conf *dc);
+/* The categories a visitor can consent to in a scope: those its classes
+ * (ConsentCookieClass, then ConsentPreset) name, each once. */
+apr_array_header_t *mod_cg_categories(apr_pool_t *p,
+                                      const mod_cg_dir_conf *dc);
 
 const char *mod_cg_endpoint(const mod_cg_server_conf *sc);
 int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,

@@ -11,6 +11,7 @@
 #include <apr_strings.h>
 #include <apr_hash.h>
 #include <apr_md5.h>
+#include <apr_escape.h>
 
 #include "mod_cg.h"
 #include "cg_banner.h"
@@ -44,46 +45,13 @@ const char *mod_cg_set_banner(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-/* The categories the classes of a server's own configuration name: what a
- * visitor can consent to there (the consent endpoint refuses others). */
-static apr_array_header_t *server_categories(apr_pool_t *p, server_rec *s)
-{
-    const mod_cg_dir_conf *dc = ap_get_module_config(s->lookup_defaults,
-                                                     &consentgate_module);
-    apr_array_header_t *known = apr_array_make(p, 4, sizeof(char *));
-    const apr_array_header_t *lists[2];
-    int i, j, k;
-
-    lists[0] = dc->rules;
-    lists[1] = dc->preset_rules;
-    for (i = 0; i < 2; ++i) {
-        const cg_rule_t *rule = (const cg_rule_t *)lists[i]->elts;
-        for (j = 0; j < lists[i]->nelts; ++j) {
-            const char *cat = rule[j].cls->category;
-            for (k = 0; cat && k < known->nelts; ++k) {
-                if (!strcmp(cat, APR_ARRAY_IDX(known, k, const char *))) {
-                    cat = NULL;
-                }
-            }
-            if (cat) {
-                APR_ARRAY_PUSH(known, const char *) = cat;
-            }
-        }
-    }
-    return known;
-}
-
 static const char *etag_of(apr_pool_t *p, const char *data, apr_size_t len)
 {
     unsigned char digest[APR_MD5_DIGESTSIZE];
-    char hex[2 * APR_MD5_DIGESTSIZE + 1];
-    int i;
 
     apr_md5(digest, data, len);
-    for (i = 0; i < APR_MD5_DIGESTSIZE; ++i) {
-        apr_snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    }
-    return apr_psprintf(p, "\"cg-%.20s\"", hex);
+    return apr_psprintf(p, "\"cg-%.20s\"",
+                        apr_pescape_hex(p, digest, sizeof(digest), 0));
 }
 
 /* Renders every language of every server's banner, once per generation. */
@@ -97,7 +65,11 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     for (; s; s = s->next) {
         mod_cg_server_conf *sc = ap_get_module_config(s->module_config,
                                                       &consentgate_module);
-        apr_array_header_t *known = server_categories(pconf, s);
+        const mod_cg_dir_conf *dc = ap_get_module_config(s->lookup_defaults,
+                                                         &consentgate_module);
+        /* what a visitor can consent to on this server (the consent
+         * endpoint refuses other categories) */
+        apr_array_header_t *known = mod_cg_categories(pconf, dc);
         const cg_banner_t *banner = sc->banner;
         const apr_array_header_t *langs;
         cg_banner_site_t site;
@@ -137,15 +109,9 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         site.revision = sc->policy_revision != -1 ? sc->policy_revision : 0;
         site.max_age = sc->max_age != -1 ? sc->max_age
                                          : MOD_CG_DEFAULT_MAX_AGE;
-        {
-            const mod_cg_dir_conf *dc = ap_get_module_config(
-                s->lookup_defaults, &consentgate_module);
-            int signals = dc->signals != -1 ? dc->signals
-                                            : MOD_CG_DEFAULT_SIGNALS;
-            site.gpc = (signals & CG_SIGNAL_GPC) != 0;
-            site.dnt = (signals & CG_SIGNAL_DNT) != 0;
-            site.consent_wins = dc->precedence == CG_PRECEDENCE_CONSENT;
-        }
+        site.gpc = (mod_cg_signals_honoured(dc) & CG_SIGNAL_GPC) != 0;
+        site.dnt = (mod_cg_signals_honoured(dc) & CG_SIGNAL_DNT) != 0;
+        site.consent_wins = dc->precedence == CG_PRECEDENCE_CONSENT;
         sc->banner_effective = banner;
         sc->banner_bodies = apr_hash_make(pconf);
         langs = cg_banner_languages(banner);

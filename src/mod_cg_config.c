@@ -158,6 +158,34 @@ const char *mod_cg_cookie_name(const mod_cg_server_conf *sc)
     return sc->cookie_name ? sc->cookie_name : MOD_CG_DEFAULT_COOKIE;
 }
 
+int mod_cg_signals_honoured(const mod_cg_dir_conf *dc)
+{
+    return dc->signals != -1 ? dc->signals : MOD_CG_DEFAULT_SIGNALS;
+}
+
+apr_array_header_t *mod_cg_categories(apr_pool_t *p,
+                                      const mod_cg_dir_conf *dc)
+{
+    apr_array_header_t *known = apr_array_make(p, 4, sizeof(char *));
+    apr_hash_t *seen = apr_hash_make(p);
+    const apr_array_header_t *lists[2];
+    int i, j;
+
+    lists[0] = dc->rules;
+    lists[1] = dc->preset_rules;
+    for (i = 0; i < 2; ++i) {
+        const cg_rule_t *rule = (const cg_rule_t *)lists[i]->elts;
+        for (j = 0; j < lists[i]->nelts; ++j) {
+            const char *cat = rule[j].cls->category;
+            if (cat && !apr_hash_get(seen, cat, APR_HASH_KEY_STRING)) {
+                apr_hash_set(seen, cat, APR_HASH_KEY_STRING, cat);
+                APR_ARRAY_PUSH(known, const char *) = cat;
+            }
+        }
+    }
+    return known;
+}
+
 static mod_cg_server_conf *server_conf(cmd_parms *cmd)
 {
     return ap_get_module_config(cmd->server->module_config,

@@ -133,11 +133,6 @@ static int revoked(request_rec *r, const mod_cg_dir_conf *dc,
     return 0;
 }
 
-static int signals_honoured(const mod_cg_dir_conf *dc)
-{
-    return dc->signals != -1 ? dc->signals : MOD_CG_DEFAULT_SIGNALS;
-}
-
 /* Decided once per request and configuration: fixups and the filter ask
  * the same question. */
 static cg_state_e decide(request_rec *r, const mod_cg_dir_conf *dc,
@@ -145,7 +140,7 @@ static cg_state_e decide(request_rec *r, const mod_cg_dir_conf *dc,
 {
     if (st->state_for != dc) {
         st->state = cg_decide(&st->consent, st->signals_present,
-                              signals_honoured(dc),
+                              mod_cg_signals_honoured(dc),
                               dc->precedence != -1 ? dc->precedence
                                                    : CG_PRECEDENCE_SIGNAL,
                               revoked(r, dc, st));
@@ -409,7 +404,7 @@ static void add_vary(request_rec *r, const mod_cg_dir_conf *dc)
     static const char *const whole[] = {
         "Cookie", "Cookie, Sec-GPC", "Cookie, DNT", "Cookie, Sec-GPC, DNT"
     };
-    int honoured = signals_honoured(dc);
+    int honoured = mod_cg_signals_honoured(dc);
     apr_table_t *t = ap_is_HTTP_ERROR(r->status) ? r->err_headers_out
                                                  : r->headers_out;
     const char *vary = apr_table_get(t, "Vary");

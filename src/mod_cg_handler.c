@@ -68,30 +68,6 @@ static const char *last_segment(const char *uri)
     return slash ? slash + 1 : uri;
 }
 
-/* The categories a visitor can consent to: those the classes here name. */
-static apr_array_header_t *known_categories(request_rec *r)
-{
-    mod_cg_dir_conf *dc = dir_conf(r);
-    apr_array_header_t *known = apr_array_make(r->pool, 4, sizeof(char *));
-    apr_hash_t *seen = apr_hash_make(r->pool);
-    const apr_array_header_t *lists[2];
-    int i, j;
-
-    lists[0] = dc->rules;
-    lists[1] = dc->preset_rules;
-    for (i = 0; i < 2; ++i) {
-        const cg_rule_t *rule = (const cg_rule_t *)lists[i]->elts;
-        for (j = 0; j < lists[i]->nelts; ++j) {
-            const char *cat = rule[j].cls->category;
-            if (cat && !apr_hash_get(seen, cat, APR_HASH_KEY_STRING)) {
-                apr_hash_set(seen, cat, APR_HASH_KEY_STRING, cat);
-                APR_ARRAY_PUSH(known, const char *) = cat;
-            }
-        }
-    }
-    return known;
-}
-
 /* Reads the request body, at most `limit` bytes (413 beyond). */
 static int read_body(request_rec *r, apr_size_t limit, char **body,
                      apr_size_t *len)
@@ -274,7 +250,8 @@ static int handle_consent(request_rec *r)
         return rc;
     }
     categories = cg_choice_parse(r->pool, ctype, body, len,
-                                 known_categories(r), &err);
+                                 mod_cg_categories(r->pool, dir_conf(r)),
+                                 &err);
     if (!categories) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(022)
                       "consent refused: %s", err ? err : "bad choice");
@@ -334,8 +311,7 @@ static int handle_gpc_json(request_rec *r)
 {
     mod_cg_server_conf *sc = server_conf(r);
     mod_cg_dir_conf *dc = dir_conf(r);
-    int honoured = dc->signals != -1 ? (dc->signals & CG_SIGNAL_GPC)
-                                     : (MOD_CG_DEFAULT_SIGNALS & CG_SIGNAL_GPC);
+    int honoured = mod_cg_signals_honoured(dc) & CG_SIGNAL_GPC;
     const char *updated = sc->gpc_last_update;
 
     if (r->method_number != M_GET) {
