@@ -21,6 +21,11 @@ static void register_hooks(apr_pool_t *p)
     };
 
     ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    /* the shared table of merged configurations and their policies */
+    ap_hook_pre_config(mod_cg_config_pre_config, NULL, NULL,
+                       APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_config_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* the pixel's counters, mutex and unique-visitor cache (after the
      * socache providers have registered) */
@@ -47,8 +52,8 @@ static void register_hooks(apr_pool_t *p)
     /* before CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1): mod_cache stores the
      * gated response together with the Vary that keys it on the inputs of
      * the decision, so a cache hit never replays another visitor's cookies */
-    ap_register_output_filter(MOD_CG_FILTER, mod_cg_out_filter, NULL,
-                              AP_FTYPE_CONTENT_SET);
+    mod_cg_out_filter_handle = ap_register_output_filter(
+        MOD_CG_FILTER, mod_cg_out_filter, NULL, AP_FTYPE_CONTENT_SET);
     /* after the resource filters (SSI, mod_substitute) have made the page,
      * before mod_deflate compresses it */
     ap_register_output_filter(MOD_CG_INJECT_FILTER, mod_cg_inject_filter,

@@ -39,9 +39,18 @@ typedef struct cg_matcher_t cg_matcher_t;
 
 extern const cg_class_t cg_class_unknown;
 extern const cg_class_t cg_class_necessary;
+/* What a name that no rule could decide (a PCRE2 limit) is: a drop. */
+extern const cg_class_t cg_class_undecided;
 
-/* Parses a CLASS word: "necessary", "drop", or a category name
- * ([a-z0-9_-]{1,32}, not "unknown"). NULL when invalid. */
+/* The one rule for a category id, wherever one is read (directives, the
+ * consent cookie, the banner file, a consent request): 1 to 32 of
+ * [a-z0-9_-], and not a class word ("necessary", "drop", "unknown"). */
+#define CG_CATEGORY_MAX 32
+int cg_category_char(char c);
+int cg_category_valid(const char *s, apr_size_t len);
+
+/* Parses a CLASS word: "necessary", "drop", or a category id
+ * (cg_category_valid). NULL when invalid. */
 const cg_class_t *cg_class_parse(apr_pool_t *p, const char *word);
 
 /* Compiles `pattern` (JIT where available) into `rule`. NULL when fine,
@@ -53,9 +62,16 @@ cg_matcher_t *cg_matcher_make(apr_pool_t *p);
 
 /* The class of the first rule (array of cg_rule_t, in order) that matches
  * the whole of `name`, or NULL when none does. A rule whose match fails
- * with an error (a match limit) gives the drop class: fail closed. */
+ * with an error (a match or depth limit) gives cg_class_undecided, a drop:
+ * fail closed. */
 const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
                                  const char *name, cg_matcher_t *m);
+
+/* The categories the rules of `first` then `second` (either may be NULL)
+ * name, each once, in order (const char *). */
+apr_array_header_t *cg_rules_categories(apr_pool_t *p,
+                                        const apr_array_header_t *first,
+                                        const apr_array_header_t *second);
 
 /* A search pattern (not anchored), for revocation URIs. */
 typedef struct cg_regex_t cg_regex_t;
@@ -63,7 +79,8 @@ typedef struct cg_regex_t cg_regex_t;
 /* NULL when fine, else an error text with the offset. */
 const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
                              cg_regex_t **out);
-/* True on a match, and when the match fails with an error. */
+/* 1 on a match, 0 on none, -1 when the match cannot be decided (a match
+ * or depth limit): the caller says what that means. */
 int cg_regex_search(const cg_regex_t *re, const char *subject,
                     cg_matcher_t *m);
 

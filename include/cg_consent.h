@@ -21,6 +21,9 @@ typedef enum {
  * encodeURIComponent, so the banner's JavaScript can read it as is. */
 #define CG_CONSENT_PREFIX "cg1."
 
+/* At most this many categories in one consent value; more is no consent. */
+#define CG_CONSENT_MAX_CATEGORIES 32
+
 typedef struct cg_consent_t {
     cg_consent_e state;
     int all_categories;                /* a plain "1"/"yes"/... grants all */

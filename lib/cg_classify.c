@@ -9,9 +9,20 @@
 
 #include "cg_classify.h"
 
+/* Limits on one match: an administrator's pattern that backtracks
+ * catastrophically ("([a-z]+)+_id") is cut off after a bounded amount of
+ * work and the name is undecidable. Generous for any sane pattern on a
+ * cookie name or a URL path. */
+#define CG_MATCH_LIMIT 20000
+#define CG_DEPTH_LIMIT 2000
+
 struct cg_matcher_t {
-    pcre2_match_data *md;
+    apr_pool_t *pool;
+    pcre2_match_data *md;       /* made on the first match that needs it */
 };
+
+static pcre2_match_context *match_context;
+static void limits_init(apr_pool_t *p);
 
 struct cg_regex_t {
     pcre2_code *code;
@@ -21,13 +32,36 @@ struct cg_regex_t {
 
 const cg_class_t cg_class_unknown = { CG_CLASS_UNKNOWN, NULL };
 const cg_class_t cg_class_necessary = { CG_CLASS_NECESSARY, NULL };
+const cg_class_t cg_class_undecided = { CG_CLASS_DROP, NULL };
 static const cg_class_t class_drop = { CG_CLASS_DROP, NULL };
 static const cg_class_t class_tracking = { CG_CLASS_CATEGORY, "tracking" };
+
+int cg_category_char(char c)
+{
+    return apr_islower(c) || apr_isdigit(c) || c == '_' || c == '-';
+}
+
+int cg_category_valid(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    if (len < 1 || len > CG_CATEGORY_MAX) {
+        return 0;
+    }
+    for (i = 0; i < len; ++i) {
+        if (!cg_category_char(s[i])) {
+            return 0;
+        }
+    }
+    /* class words are not categories */
+    return !((len == 7 && !memcmp(s, "unknown", 7))
+             || (len == 9 && !memcmp(s, "necessary", 9))
+             || (len == 4 && !memcmp(s, "drop", 4)));
+}
 
 const cg_class_t *cg_class_parse(apr_pool_t *p, const char *word)
 {
     cg_class_t *cls;
-    const char *c;
 
     if (!strcmp(word, "necessary")) {
         return &cg_class_necessary;
@@ -35,13 +69,8 @@ const cg_class_t *cg_class_parse(apr_pool_t *p, const char *word)
     if (!strcmp(word, "drop")) {
         return &class_drop;
     }
-    if (!strcmp(word, "unknown") || !*word || strlen(word) > 32) {
+    if (!cg_category_valid(word, strlen(word))) {
         return NULL;
-    }
-    for (c = word; *c; ++c) {
-        if (!(apr_islower(*c) || apr_isdigit(*c) || *c == '_' || *c == '-')) {
-            return NULL;
-        }
     }
     cls = apr_palloc(p, sizeof(*cls));
     cls->kind = CG_CLASS_CATEGORY;
@@ -78,6 +107,7 @@ static const char *compile(apr_pool_t *p, const char *pattern,
         return apr_psprintf(p, "invalid pattern '%s' at offset %lu: %s",
                             pattern, (unsigned long)erroffset, (char *)msg);
     }
+    limits_init(p);
     /* JIT is an optimisation: a build without it still matches correctly */
     (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     apr_pool_cleanup_register(p, code, code_cleanup, apr_pool_cleanup_null);
@@ -183,19 +213,53 @@ cg_matcher_t *cg_matcher_make(apr_pool_t *p)
 {
     cg_matcher_t *m = apr_palloc(p, sizeof(*m));
 
-    m->md = pcre2_match_data_create(1, NULL);
-    apr_pool_cleanup_register(p, m->md, md_cleanup, apr_pool_cleanup_null);
+    /* most requests never reach PCRE2 (literal names, prefixes, the
+     * policy's memo): the match data waits for the first that does */
+    m->pool = p;
+    m->md = NULL;
     return m;
 }
 
+static apr_status_t context_cleanup(void *data)
+{
+    pcre2_match_context_free(match_context);
+    match_context = NULL;
+    return APR_SUCCESS;
+}
+
+/* One match context for the process, made when the first pattern is
+ * compiled (at configuration time, before any thread exists). */
+static void limits_init(apr_pool_t *p)
+{
+    if (match_context) {
+        return;
+    }
+    match_context = pcre2_match_context_create(NULL);
+    if (match_context) {
+        pcre2_set_match_limit(match_context, CG_MATCH_LIMIT);
+        pcre2_set_depth_limit(match_context, CG_DEPTH_LIMIT);
+        apr_pool_cleanup_register(p, NULL, context_cleanup,
+                                  apr_pool_cleanup_null);
+    }
+}
+
 /* 1 match, 0 no match, -1 the match could not be decided (a match or
- * depth limit on a pathological pattern) */
+ * depth limit on a pathological pattern, or no memory for match data) */
 static int matches(const pcre2_code *code, const char *subject,
                    cg_matcher_t *m)
 {
-    int rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
-                         m->md, NULL);
+    int rc;
 
+    if (!m->md) {
+        m->md = pcre2_match_data_create(1, NULL);
+        if (!m->md) {
+            return -1;
+        }
+        apr_pool_cleanup_register(m->pool, m->md, md_cleanup,
+                                  apr_pool_cleanup_null);
+    }
+    rc = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
+                     m->md, match_context);
     return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
@@ -224,12 +288,43 @@ const cg_class_t *cg_rules_match(const apr_array_header_t *rules,
             return r[i].cls;
         case -1:
             /* fail closed: a cookie we cannot classify never passes */
-            return &class_drop;
+            return &cg_class_undecided;
         default:
             break;
         }
     }
     return NULL;
+}
+
+apr_array_header_t *cg_rules_categories(apr_pool_t *p,
+                                        const apr_array_header_t *first,
+                                        const apr_array_header_t *second)
+{
+    apr_array_header_t *known = apr_array_make(p, 4, sizeof(const char *));
+    const apr_array_header_t *lists[2];
+    int i, j, k;
+
+    lists[0] = first;
+    lists[1] = second;
+    for (i = 0; i < 2; ++i) {
+        const cg_rule_t *rule = lists[i] ? (const cg_rule_t *)lists[i]->elts
+                                         : NULL;
+
+        for (j = 0; rule && j < lists[i]->nelts; ++j) {
+            const char *cat = rule[j].cls->category;
+
+            /* a handful of categories: a scan beats a hash */
+            for (k = 0; cat && k < known->nelts; ++k) {
+                if (!strcmp(APR_ARRAY_IDX(known, k, const char *), cat)) {
+                    break;
+                }
+            }
+            if (cat && k == known->nelts) {
+                APR_ARRAY_PUSH(known, const char *) = cat;
+            }
+        }
+    }
+    return known;
 }
 
 const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
@@ -254,8 +349,7 @@ int cg_regex_search(const cg_regex_t *re, const char *subject,
     if (re->prefix_len && strncmp(subject, re->prefix, re->prefix_len)) {
         return 0;
     }
-    /* for revocation paths, undecidable counts as a match: fail closed */
-    return matches(re->code, subject, m) != 0;
+    return matches(re->code, subject, m);
 }
 
 /* The presets. Names, lifetimes and routes are from the reference notes on

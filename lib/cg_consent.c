@@ -13,11 +13,6 @@
  * broken clock: either way nothing to trust. */
 #define CG_CLOCK_SKEW apr_time_from_sec(300)
 
-static int is_category_char(char c)
-{
-    return apr_islower(c) || apr_isdigit(c) || c == '_' || c == '-';
-}
-
 static int is_receipt_char(char c)
 {
     return apr_isalnum(c) || c == '_' || c == '-';
@@ -54,10 +49,15 @@ static int parse_structured(apr_pool_t *p, const char *s, cg_consent_t *out)
     b = s;
     for (;;) {
         if (*s == '~' || *s == '.') {
-            if (s - b < 1 || s - b > 32) {
+            if (!cg_category_valid(b, s - b)) {
                 if (!(*s == '.' && s == b && out->categories->nelts == 0)) {
                     return 0;
                 }
+            }
+            else if (out->categories->nelts >= CG_CONSENT_MAX_CATEGORIES) {
+                /* a site has a handful: hundreds are an attack on the
+                 * per-request cost, and no consent */
+                return 0;
             }
             else {
                 APR_ARRAY_PUSH(out->categories, const char *) =
@@ -68,7 +68,7 @@ static int parse_structured(apr_pool_t *p, const char *s, cg_consent_t *out)
             }
             b = ++s;
         }
-        else if (is_category_char(*s)) {
+        else if (cg_category_char(*s)) {
             ++s;
         }
         else {

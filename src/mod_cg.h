@@ -10,6 +10,7 @@
 
 #include "cg_classify.h"
 #include "cg_consent.h"
+#include "cg_policy.h"
 
 extern module AP_MODULE_DECLARE_DATA consentgate_module;
 
@@ -22,8 +23,10 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_FILTER "CONSENTGATE"
 #define MOD_CG_INJECT_FILTER "CONSENTGATE_BANNER"
 
-/* Defaults, in one place. Every field of both configs starts "unset"
- * (-1 or NULL) and is merged "child if set, else parent". */
+/* Defaults: these and the tables in mod_cg_config.c are the only place
+ * they are applied. Every field of both configs starts "unset" (-1 or
+ * NULL) and is merged "child if set, else parent"; consumers ask the
+ * getters below or the built policy. */
 #define MOD_CG_DEFAULT_COOKIE   "mautic_consent"
 #define MOD_CG_DEFAULT_MAX_AGE  15552000    /* six months */
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
@@ -58,6 +61,13 @@ typedef struct mod_cg_server_conf {
     const char *inject_tag;             /* the <script> inserted */
 } mod_cg_server_conf;
 
+/* The policies made from one dir config, one per server config. */
+typedef struct mod_cg_policy_entry {
+    const struct mod_cg_server_conf *server;
+    const cg_policy_t *policy;
+    struct mod_cg_policy_entry *next;
+} mod_cg_policy_entry;
+
 typedef struct mod_cg_dir_conf {
     int enabled;
     apr_array_header_t *rules;          /* cg_rule_t: ConsentCookieClass */
@@ -71,6 +81,9 @@ typedef struct mod_cg_dir_conf {
     int scrub;
     int forward_gpc;
     int banner_inject;                  /* ConsentBannerInject */
+    /* not directives: */
+    int transient;                      /* a merge made for one request */
+    mod_cg_policy_entry *policies;      /* built on first use, kept */
 } mod_cg_dir_conf;
 
 /* mod_cg_config.c */
@@ -81,15 +94,32 @@ void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
 extern const command_rec mod_cg_cmds[];
 
 /* Effective values (defaults applied). */
-const char *mod_cg_cookie_name(const mod_cg_server_conf *sc);
+int mod_cg_gate_on(const mod_cg_dir_conf *dc);          /* ConsentGate */
+int mod_cg_scrub_on(const mod_cg_dir_conf *dc);         /* ConsentScrubRequest */
+int mod_cg_forward_gpc(const mod_cg_dir_conf *dc);      /* ConsentForwardGPC */
+int mod_cg_inject_on(const mod_cg_dir_conf *dc);        /* gate and inject on */
 /* CG_SIGNAL_* the scope honours (ConsentSignals, else both) */
 int mod_cg_signals_honoured(const mod_cg_dir_conf *dc);
+cg_precedence_e mod_cg_precedence(const mod_cg_dir_conf *dc);
+const char *mod_cg_cookie_name(const mod_cg_server_conf *sc);
+apr_int64_t mod_cg_max_age(const mod_cg_server_conf *sc);
+int mod_cg_policy_revision(const mod_cg_server_conf *sc);
+int mod_cg_clear_site_data(const mod_cg_server_conf *sc); /* MOD_CG_CSD_* */
+const char *mod_cg_endpoint(const mod_cg_server_conf *sc);
 /* The categories a visitor can consent to in a scope: those its classes
  * (ConsentCookieClass, then ConsentPreset) name, each once. */
 apr_array_header_t *mod_cg_categories(apr_pool_t *p,
                                       const mod_cg_dir_conf *dc);
 
-const char *mod_cg_endpoint(const mod_cg_server_conf *sc);
+/* The request's policy: built once per configuration, then shared. */
+const cg_policy_t *mod_cg_policy(request_rec *r);
+const cg_policy_t *mod_cg_policy_of(apr_pool_t *p, const mod_cg_dir_conf *dc,
+                                    const mod_cg_server_conf *sc);
+
+int mod_cg_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp);
+int mod_cg_config_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s);
 int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                        server_rec *s);
 
@@ -122,6 +152,7 @@ void mod_cg_inject_insert(request_rec *r);
 apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 
 /* mod_cg_gate.c */
+extern ap_filter_rec_t *mod_cg_out_filter_handle;
 int mod_cg_fixups(request_rec *r);
 void mod_cg_insert_filter(request_rec *r);
 apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);

@@ -11,11 +11,15 @@
 #include <apr_strings.h>
 #include <apr_lib.h>
 #include <apr_hash.h>
+#if APR_HAS_THREADS
+#include <apr_thread_mutex.h>
+#endif
 
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 
 #include "mod_cg.h"
+#include "cg_policy.h"
 
 APLOG_USE_MODULE(consentgate);
 #include "cg_cookie.h"
@@ -77,8 +81,74 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     return dc;
 }
 
-/* Merges run per request: share an array when only one side has rules,
- * which is the usual case, instead of copying it. */
+/* A section that sets none of our directives changes nothing. */
+static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
+{
+    return dc->enabled == -1 && !dc->rules->nelts && !dc->preset_rules->nelts
+        && !dc->preset_revoke->nelts && dc->unknown_allowed == -1
+        && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
+        && dc->forward_gpc == -1 && dc->banner_inject == -1;
+}
+
+/* Merges run per request for every <Directory> and <Location> that
+ * applies; the policy a merged configuration leads to is built once and
+ * reused. So a merge returns the same object for the same two inputs: a
+ * section with nothing of ours gives back the other side, and any other
+ * pair is looked up in a table of this configuration's merges (inputs are
+ * configuration objects or earlier results from the table, so the keys
+ * are stable). Past MERGE_CACHE_MAX entries (a configuration with very
+ * many sections), results are made per request: correct, only slower. */
+#define MERGE_CACHE_MAX 4096
+
+static struct {
+    apr_pool_t *pool;               /* this configuration's cached objects */
+    apr_hash_t *merged;             /* (base, add) -> mod_cg_dir_conf */
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *lock;       /* NULL while reading the configuration */
+#endif
+} shared;
+
+static apr_status_t shared_reset(void *data)
+{
+    (void)data;
+    memset(&shared, 0, sizeof(shared));
+    return APR_SUCCESS;
+}
+
+int mod_cg_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    memset(&shared, 0, sizeof(shared));
+    if (apr_pool_create(&shared.pool, pconf) != APR_SUCCESS) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_pool_tag(shared.pool, "consentgate-policies");
+    shared.merged = apr_hash_make(shared.pool);
+    apr_pool_cleanup_register(pconf, NULL, shared_reset,
+                              apr_pool_cleanup_null);
+    return OK;
+}
+
+static void shared_lock(void)
+{
+#if APR_HAS_THREADS
+    if (shared.lock) {
+        apr_thread_mutex_lock(shared.lock);
+    }
+#endif
+}
+
+static void shared_unlock(void)
+{
+#if APR_HAS_THREADS
+    if (shared.lock) {
+        apr_thread_mutex_unlock(shared.lock);
+    }
+#endif
+}
+
 static apr_array_header_t *concat(apr_pool_t *p, apr_array_header_t *first,
                                   apr_array_header_t *second)
 {
@@ -91,11 +161,10 @@ static apr_array_header_t *concat(apr_pool_t *p, apr_array_header_t *first,
     return apr_array_append(p, first, second);
 }
 
-void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
+                           const mod_cg_dir_conf *base,
+                           const mod_cg_dir_conf *add)
 {
-    mod_cg_dir_conf *base = basev, *add = addv;
-    mod_cg_dir_conf *dc = apr_pcalloc(p, sizeof(*dc));
-
     dc->enabled = MERGE_INT(enabled);
     /* the innermost scope's rules are asked first, then the outer ones;
      * explicit classes before the presets' */
@@ -108,12 +177,39 @@ void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     dc->scrub = MERGE_INT(scrub);
     dc->forward_gpc = MERGE_INT(forward_gpc);
     dc->banner_inject = MERGE_INT(banner_inject);
-    return dc;
 }
 
-const char *mod_cg_endpoint(const mod_cg_server_conf *sc)
+void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    return sc->endpoint ? sc->endpoint : MOD_CG_DEFAULT_ENDPOINT;
+    mod_cg_dir_conf *base = basev, *add = addv;
+    const void *key[2];
+    mod_cg_dir_conf *dc;
+
+    if (dir_conf_is_empty(add)) {
+        return base;
+    }
+    if (dir_conf_is_empty(base)) {
+        return add;
+    }
+    key[0] = base;
+    key[1] = add;
+    shared_lock();
+    dc = shared.merged ? apr_hash_get(shared.merged, key, sizeof(key)) : NULL;
+    if (!dc && shared.merged && apr_hash_count(shared.merged) < MERGE_CACHE_MAX
+        && !base->transient) {
+        void *stored_key = apr_pmemdup(shared.pool, key, sizeof(key));
+
+        dc = apr_pcalloc(shared.pool, sizeof(*dc));
+        merge_dir_into(shared.pool, dc, base, add);
+        apr_hash_set(shared.merged, stored_key, sizeof(key), dc);
+    }
+    shared_unlock();
+    if (!dc) {
+        dc = apr_pcalloc(p, sizeof(*dc));
+        merge_dir_into(p, dc, base, add);
+        dc->transient = 1;
+    }
+    return dc;
 }
 
 /* Receipt files are opened by the parent, as mod_log_config opens logs:
@@ -153,37 +249,184 @@ int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     return OK;
 }
 
-const char *mod_cg_cookie_name(const mod_cg_server_conf *sc)
+/* Every default, in one place: what a field that no directive set means.
+ * Nothing outside this file applies a default. */
+static const mod_cg_dir_conf dir_defaults = {
+    .enabled = 0,                   /* ConsentGate Off */
+    .unknown_allowed = 1,           /* ConsentUnknownCookies allow */
+    .signals = MOD_CG_DEFAULT_SIGNALS,  /* gpc dnt */
+    .precedence = CG_PRECEDENCE_SIGNAL, /* a signal beats a consent */
+    .scrub = 1,                     /* ConsentScrubRequest On */
+    .forward_gpc = 0,               /* ConsentForwardGPC Off */
+    .banner_inject = 0,             /* ConsentBannerInject Off */
+};
+
+static const mod_cg_server_conf server_defaults = {
+    .cookie_name = MOD_CG_DEFAULT_COOKIE,
+    .max_age = MOD_CG_DEFAULT_MAX_AGE,
+    .policy_revision = 0,
+    .revoke_none = 0,               /* the presets' revocation paths apply */
+    .endpoint = MOD_CG_DEFAULT_ENDPOINT,
+    .clear_site_data = MOD_CG_CSD_OFF,
+};
+
+#define DIR_VAL(dc, f)    ((dc)->f != -1 ? (dc)->f : dir_defaults.f)
+#define SERVER_VAL(sc, f) ((sc)->f != -1 ? (sc)->f : server_defaults.f)
+#define SERVER_PTR(sc, f) ((sc)->f ? (sc)->f : server_defaults.f)
+
+int mod_cg_gate_on(const mod_cg_dir_conf *dc)
 {
-    return sc->cookie_name ? sc->cookie_name : MOD_CG_DEFAULT_COOKIE;
+    return DIR_VAL(dc, enabled) == 1;
+}
+
+int mod_cg_scrub_on(const mod_cg_dir_conf *dc)
+{
+    return DIR_VAL(dc, scrub) == 1;
+}
+
+int mod_cg_forward_gpc(const mod_cg_dir_conf *dc)
+{
+    return DIR_VAL(dc, forward_gpc) == 1;
+}
+
+int mod_cg_inject_on(const mod_cg_dir_conf *dc)
+{
+    return mod_cg_gate_on(dc) && DIR_VAL(dc, banner_inject) == 1;
 }
 
 int mod_cg_signals_honoured(const mod_cg_dir_conf *dc)
 {
-    return dc->signals != -1 ? dc->signals : MOD_CG_DEFAULT_SIGNALS;
+    return DIR_VAL(dc, signals);
+}
+
+cg_precedence_e mod_cg_precedence(const mod_cg_dir_conf *dc)
+{
+    return (cg_precedence_e)DIR_VAL(dc, precedence);
+}
+
+const char *mod_cg_cookie_name(const mod_cg_server_conf *sc)
+{
+    return SERVER_PTR(sc, cookie_name);
+}
+
+apr_int64_t mod_cg_max_age(const mod_cg_server_conf *sc)
+{
+    return SERVER_VAL(sc, max_age);
+}
+
+int mod_cg_policy_revision(const mod_cg_server_conf *sc)
+{
+    return SERVER_VAL(sc, policy_revision);
+}
+
+const char *mod_cg_endpoint(const mod_cg_server_conf *sc)
+{
+    return SERVER_PTR(sc, endpoint);
+}
+
+int mod_cg_clear_site_data(const mod_cg_server_conf *sc)
+{
+    return SERVER_VAL(sc, clear_site_data);
+}
+
+static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
+                                const mod_cg_server_conf *sc)
+{
+    cg_policy_spec_t spec;
+
+    spec.cookie_name = mod_cg_cookie_name(sc);
+    spec.rules = dc->rules;
+    spec.preset_rules = dc->preset_rules;
+    spec.revoke = sc->revoke_paths;
+    spec.preset_revoke = SERVER_VAL(sc, revoke_none) == 1 ? NULL
+                                                          : dc->preset_revoke;
+    spec.unknown_allowed = DIR_VAL(dc, unknown_allowed) == 1;
+    spec.signals_honoured = mod_cg_signals_honoured(dc);
+    spec.precedence = mod_cg_precedence(dc);
+    spec.max_age = mod_cg_max_age(sc);
+    spec.policy_revision = mod_cg_policy_revision(sc);
+    return cg_policy_make(p, &spec);
+}
+
+/* A policy depends on the directory configuration and on the server's
+ * (the consent cookie, revocation paths): one dir config may serve several
+ * virtual hosts, so each keeps a short list, published lock-free. */
+const cg_policy_t *mod_cg_policy_of(apr_pool_t *p, const mod_cg_dir_conf *dc,
+                                    const mod_cg_server_conf *sc)
+{
+    mod_cg_policy_entry *e;
+    mod_cg_dir_conf *mdc = (mod_cg_dir_conf *)dc;
+
+    if (dc->transient || !shared.pool) {
+        return policy_make(p, dc, sc);
+    }
+    for (e = __atomic_load_n(&mdc->policies, __ATOMIC_ACQUIRE); e;
+         e = e->next) {
+        if (e->server == sc) {
+            return e->policy;
+        }
+    }
+    shared_lock();
+    for (e = mdc->policies; e && e->server != sc; e = e->next) {
+    }
+    if (!e) {
+        e = apr_palloc(shared.pool, sizeof(*e));
+        e->server = sc;
+        e->policy = policy_make(shared.pool, dc, sc);
+        e->next = mdc->policies;
+        __atomic_store_n(&mdc->policies, e, __ATOMIC_RELEASE);
+    }
+    shared_unlock();
+    return e->policy;
 }
 
 apr_array_header_t *mod_cg_categories(apr_pool_t *p,
                                       const mod_cg_dir_conf *dc)
 {
-    apr_array_header_t *known = apr_array_make(p, 4, sizeof(char *));
-    apr_hash_t *seen = apr_hash_make(p);
-    const apr_array_header_t *lists[2];
-    int i, j;
+    return cg_rules_categories(p, dc->rules, dc->preset_rules);
+}
 
-    lists[0] = dc->rules;
-    lists[1] = dc->preset_rules;
-    for (i = 0; i < 2; ++i) {
-        const cg_rule_t *rule = (const cg_rule_t *)lists[i]->elts;
-        for (j = 0; j < lists[i]->nelts; ++j) {
-            const char *cat = rule[j].cls->category;
-            if (cat && !apr_hash_get(seen, cat, APR_HASH_KEY_STRING)) {
-                apr_hash_set(seen, cat, APR_HASH_KEY_STRING, cat);
-                APR_ARRAY_PUSH(known, const char *) = cat;
-            }
+const cg_policy_t *mod_cg_policy(request_rec *r)
+{
+    return mod_cg_policy_of(r->pool,
+                            ap_get_module_config(r->per_dir_config,
+                                                 &consentgate_module),
+                            ap_get_module_config(r->server->module_config,
+                                                 &consentgate_module));
+}
+
+/* The lock for what requests add to the shared tables, and each server's
+ * policy made now, so the first requests find it ready. */
+int mod_cg_config_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&shared.lock, APR_THREAD_MUTEX_DEFAULT,
+                                pconf) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s, CGLOGNO(011)
+                     "cannot create the policy table's lock");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+#endif
+    for (; s; s = s->next) {
+        const mod_cg_dir_conf *dc = ap_get_module_config(s->lookup_defaults,
+                                                         &consentgate_module);
+        const mod_cg_server_conf *sc = ap_get_module_config(
+            s->module_config, &consentgate_module);
+        const cg_policy_t *pol = mod_cg_policy_of(pconf, dc, sc);
+
+        if (mod_cg_gate_on(dc) && cg_policy_is_empty(pol)) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(012)
+                         "ConsentGate On with no ConsentPreset and no "
+                         "ConsentCookieClass in %s: no cookie is gated "
+                         "(only ConsentUnknownCookies applies)",
+                         s->server_hostname ? s->server_hostname
+                                            : "the main server");
         }
     }
-    return known;
+    return OK;
 }
 
 static mod_cg_server_conf *server_conf(cmd_parms *cmd)

@@ -1,0 +1,125 @@
+/* cg_policy.h: one scope's effective policy and every decision the gate
+ * makes with it: the class of a cookie name, the state of a request, the
+ * fate of a Set-Cookie line, the Cookie header a backend may see, and the
+ * expiries for what a visitor must lose. Built once per configuration and
+ * shared by every request (and thread) that uses it. No httpd here. */
+#ifndef CG_POLICY_H
+#define CG_POLICY_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <apr_time.h>
+
+#include "cg_classify.h"
+#include "cg_consent.h"
+
+/* What a configuration says; the policy copies what it needs. Arrays are
+ * in the order they are asked: the innermost scope's classes first, then
+ * the outer scopes', then the presets'. */
+typedef struct cg_policy_spec_t {
+    const char *cookie_name;             /* the module's consent cookie */
+    const apr_array_header_t *rules;     /* cg_rule_t: ConsentCookieClass */
+    const apr_array_header_t *preset_rules;  /* cg_rule_t: ConsentPreset */
+    const apr_array_header_t *revoke;    /* cg_regex_t *: ConsentRevokePath */
+    const apr_array_header_t *preset_revoke; /* cg_regex_t *: the presets' */
+    int unknown_allowed;                 /* ConsentUnknownCookies allow */
+    int signals_honoured;                /* CG_SIGNAL_* */
+    cg_precedence_e precedence;
+    apr_int64_t max_age;                 /* seconds a consent lasts */
+    int policy_revision;
+} cg_policy_spec_t;
+
+typedef struct cg_policy_t cg_policy_t;
+
+/* Builds the policy in `p`. Never fails: the parts were checked when the
+ * configuration was read. */
+cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec);
+
+/* The consent cookie's name, the rules consent values are read under. */
+const char *cg_policy_cookie_name(const cg_policy_t *pol);
+const cg_consent_rules_t *cg_policy_consent_rules(const cg_policy_t *pol);
+int cg_policy_signals_honoured(const cg_policy_t *pol);
+int cg_policy_unknown_allowed(const cg_policy_t *pol);
+
+/* The categories a visitor can consent to in this scope: those its
+ * classes name, each once, in rule order (const char *). */
+const apr_array_header_t *cg_policy_categories(const cg_policy_t *pol);
+
+/* True when the scope classifies no cookie at all (ConsentGate On with no
+ * preset and no class gates nothing). */
+int cg_policy_is_empty(const cg_policy_t *pol);
+
+/* The class of a cookie name: the consent cookie is necessary; then the
+ * first rule that matches the whole name. Remembered per policy, bounded,
+ * safe to call from several threads. Sets *undecidable (when given) to 1
+ * the first time this process meets a name no rule could decide (a PCRE2
+ * match limit): such a name is of the drop class, and the caller logs it
+ * once. */
+const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
+                                     cg_matcher_t *m, int *undecidable);
+
+/* What the client sent, read once per request. */
+typedef struct cg_visit_t {
+    const char *cookie_header;          /* as sent, or NULL */
+    apr_array_header_t *crumbs;         /* cg_crumb_t */
+    const cg_class_t **classes;         /* per crumb, filled on first need */
+    cg_consent_t consent;
+    int conflict;                       /* two consent cookies disagreed */
+    int signals_present;                /* CG_SIGNAL_* */
+    cg_matcher_t *matcher;              /* the request's PCRE2 scratch */
+    apr_array_header_t *undecidable;    /* names first met now (const char *) */
+} cg_visit_t;
+
+/* Reads the Cookie, Sec-GPC and DNT request headers (each may be NULL). */
+void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
+                   const char *cookie, const char *sec_gpc, const char *dnt,
+                   apr_time_t now, cg_visit_t *out);
+
+/* True when `uri` (decoded and normalised) is a revocation path of this
+ * scope. A pattern that cannot be decided (a PCRE2 limit) is no match
+ * there: an innocent URL must not cost a visitor their consent. */
+int cg_policy_revokes(const cg_policy_t *pol, const char *uri,
+                      cg_matcher_t *m);
+
+/* The decision for one request. */
+cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
+                            int revoked);
+
+/* True when a cookie of class `cls` may be set or passed on under `state`. */
+int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
+                     cg_state_e state, const cg_class_t *cls);
+
+/* The fate of one Set-Cookie line. */
+typedef enum {
+    CG_LINE_PASS = 0,        /* may be set */
+    CG_LINE_DELETION,        /* may not be set, but it removes the cookie:
+                                passed on (deleting tracks nobody) */
+    CG_LINE_REMOVE           /* removed from the response */
+} cg_verdict_e;
+
+typedef struct cg_judgement_t {
+    cg_verdict_e verdict;
+    const cg_class_t *cls;
+    const char *name;        /* the cookie's name as the line gives it */
+    const char *line;        /* the line to send (CG_LINE_PASS, _DELETION) */
+} cg_judgement_t;
+
+/* Judges one Set-Cookie line under `state`. */
+void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
+                     cg_state_e state, const char *line, apr_time_t now,
+                     cg_judgement_t *out);
+
+/* The Cookie header a backend may see under `state`: the pairs that may
+ * pass, byte for byte and in the client's order. Returns the header as
+ * sent when every pair may pass, NULL when none may. */
+const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
+                            cg_visit_t *v, cg_state_e state);
+
+/* Set-Cookie lines (const char *) that expire every cookie the visitor
+ * holds that may not pass under `state`: host-only, and on `domain` too
+ * when given. */
+apr_array_header_t *cg_policy_expiries(apr_pool_t *p, const cg_policy_t *pol,
+                                       cg_visit_t *v, cg_state_e state,
+                                       const char *domain, int secure);
+
+#endif /* CG_POLICY_H */

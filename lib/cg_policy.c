@@ -1,0 +1,404 @@
+/* cg_policy.c: one scope's policy and the gate's decisions under it. */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <apr_hash.h>
+#if APR_HAS_THREADS
+#include <apr_thread_mutex.h>
+#endif
+
+#include "cg_cookie.h"
+#include "cg_policy.h"
+
+/* The memo of name -> class: a site sees the same few dozen cookie names,
+ * so each is classified once per process and policy. Open addressing,
+ * insert-only, read without a lock: an entry is published by a release
+ * store of `ready` after its fields are written. */
+#define MEMO_SLOTS 256              /* a power of two */
+#define MEMO_FILL (MEMO_SLOTS * 3 / 4)
+#define MEMO_PROBES 8
+#define MEMO_NAME_MAX 47            /* longer names are classified each time */
+
+typedef struct memo_entry_t {
+    apr_uint32_t ready;
+    apr_uint32_t hash;
+    const cg_class_t *cls;
+    unsigned char len;
+    char name[MEMO_NAME_MAX];
+} memo_entry_t;
+
+struct cg_policy_t {
+    const char *cookie_name;
+    apr_size_t cookie_name_len;
+    apr_array_header_t *rules;      /* cg_rule_t: classes, then presets' */
+    apr_array_header_t *revoke;     /* cg_regex_t * */
+    int unknown_allowed;
+    int signals_honoured;
+    cg_precedence_e precedence;
+    cg_consent_rules_t consent_rules;
+    apr_array_header_t *categories;
+    apr_pool_t *pool;
+    memo_entry_t *memo;             /* made by the first name remembered */
+    apr_uint32_t memo_used;
+#if APR_HAS_THREADS
+    apr_thread_mutex_t *memo_lock;
+#endif
+};
+
+static const cg_class_t class_undecidable = { CG_CLASS_DROP, NULL };
+
+cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
+{
+    cg_policy_t *pol = apr_pcalloc(p, sizeof(*pol));
+
+    pol->cookie_name = spec->cookie_name;
+    pol->cookie_name_len = strlen(spec->cookie_name);
+    pol->rules = apr_array_make(p, 8, sizeof(cg_rule_t));
+    if (spec->rules) {
+        apr_array_cat(pol->rules, spec->rules);
+    }
+    if (spec->preset_rules) {
+        apr_array_cat(pol->rules, spec->preset_rules);
+    }
+    pol->revoke = apr_array_make(p, 2, sizeof(cg_regex_t *));
+    if (spec->revoke) {
+        apr_array_cat(pol->revoke, spec->revoke);
+    }
+    if (spec->preset_revoke) {
+        apr_array_cat(pol->revoke, spec->preset_revoke);
+    }
+    pol->unknown_allowed = spec->unknown_allowed;
+    pol->signals_honoured = spec->signals_honoured;
+    pol->precedence = spec->precedence;
+    pol->consent_rules.max_age = spec->max_age;
+    pol->consent_rules.policy_revision = spec->policy_revision;
+
+    pol->categories = cg_rules_categories(p, pol->rules, NULL);
+    pol->pool = p;
+#if APR_HAS_THREADS
+    /* without it the memo is only read, never filled: still correct */
+    if (apr_thread_mutex_create(&pol->memo_lock, APR_THREAD_MUTEX_DEFAULT, p)
+        != APR_SUCCESS) {
+        pol->memo_lock = NULL;
+    }
+#endif
+    return pol;
+}
+
+const char *cg_policy_cookie_name(const cg_policy_t *pol)
+{
+    return pol->cookie_name;
+}
+
+const cg_consent_rules_t *cg_policy_consent_rules(const cg_policy_t *pol)
+{
+    return &pol->consent_rules;
+}
+
+int cg_policy_signals_honoured(const cg_policy_t *pol)
+{
+    return pol->signals_honoured;
+}
+
+int cg_policy_unknown_allowed(const cg_policy_t *pol)
+{
+    return pol->unknown_allowed;
+}
+
+const apr_array_header_t *cg_policy_categories(const cg_policy_t *pol)
+{
+    return pol->categories;
+}
+
+int cg_policy_is_empty(const cg_policy_t *pol)
+{
+    return pol->rules->nelts == 0;
+}
+
+/* FNV-1a: names are short, and the table only needs spread */
+static apr_uint32_t name_hash(const char *name, apr_size_t len)
+{
+    apr_uint32_t h = 2166136261u;
+    apr_size_t i;
+
+    for (i = 0; i < len; ++i) {
+        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    }
+    return h;
+}
+
+static const cg_class_t *memo_find(const cg_policy_t *pol, apr_uint32_t h,
+                                   const char *name, apr_size_t len)
+{
+    const memo_entry_t *memo = __atomic_load_n(&pol->memo, __ATOMIC_ACQUIRE);
+    apr_uint32_t i;
+
+    if (!memo) {
+        return NULL;
+    }
+    for (i = 0; i < MEMO_PROBES; ++i) {
+        const memo_entry_t *e = &memo[(h + i) & (MEMO_SLOTS - 1)];
+
+        if (!__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE)) {
+            return NULL;
+        }
+        if (e->hash == h && e->len == len && !memcmp(e->name, name, len)) {
+            return e->cls;
+        }
+    }
+    return NULL;
+}
+
+/* Returns 1 when this call put the name in the memo. */
+static int memo_add(cg_policy_t *pol, apr_uint32_t h, const char *name,
+                    apr_size_t len, const cg_class_t *cls)
+{
+    apr_uint32_t i;
+    int added = 0;
+
+#if APR_HAS_THREADS
+    if (!pol->memo_lock
+        || apr_thread_mutex_lock(pol->memo_lock) != APR_SUCCESS) {
+        return 0;
+    }
+#endif
+    if (!pol->memo) {
+        __atomic_store_n(&pol->memo, apr_pcalloc(pol->pool, MEMO_SLOTS
+                                                 * sizeof(memo_entry_t)),
+                         __ATOMIC_RELEASE);
+    }
+    if (pol->memo_used < MEMO_FILL && !memo_find(pol, h, name, len)) {
+        for (i = 0; i < MEMO_PROBES; ++i) {
+            memo_entry_t *e = &pol->memo[(h + i) & (MEMO_SLOTS - 1)];
+
+            if (e->ready) {
+                continue;
+            }
+            e->hash = h;
+            e->len = (unsigned char)len;
+            e->cls = cls;
+            memcpy(e->name, name, len);
+            __atomic_store_n(&e->ready, 1, __ATOMIC_RELEASE);
+            ++pol->memo_used;
+            added = 1;
+            break;
+        }
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(pol->memo_lock);
+#endif
+    return added;
+}
+
+static const cg_class_t *classify_uncached(const cg_policy_t *pol,
+                                           const char *name, cg_matcher_t *m,
+                                           int *undecidable)
+{
+    const cg_class_t *cls;
+
+    if (!strcmp(name, pol->cookie_name)) {
+        /* the consent cookie carries the choice itself */
+        return &cg_class_necessary;
+    }
+    cls = cg_rules_match(pol->rules, name, m);
+    if (cls == &cg_class_undecided) {
+        *undecidable = 1;
+        return &class_undecidable;
+    }
+    return cls ? cls : &cg_class_unknown;
+}
+
+const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
+                                     cg_matcher_t *m, int *undecidable)
+{
+    apr_size_t len = strlen(name);
+    apr_uint32_t h;
+    const cg_class_t *cls;
+    int undecided = 0;
+
+    if (undecidable) {
+        *undecidable = 0;
+    }
+    if (len > MEMO_NAME_MAX) {
+        cls = classify_uncached(pol, name, m, &undecided);
+        if (undecidable) {
+            *undecidable = undecided;
+        }
+        return cls;
+    }
+    h = name_hash(name, len);
+    if ((cls = memo_find(pol, h, name, len))) {
+        return cls;
+    }
+    cls = classify_uncached(pol, name, m, &undecided);
+    /* the memo is the policy's cache, not its meaning: filling it from a
+     * const policy is safe under its lock */
+    if (memo_add((cg_policy_t *)pol, h, name, len, cls) && undecided
+        && undecidable) {
+        *undecidable = 1;
+    }
+    return cls;
+}
+
+
+void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
+                   const char *cookie, const char *sec_gpc, const char *dnt,
+                   apr_time_t now, cg_visit_t *out)
+{
+    cg_consent_rules_t rules = pol->consent_rules;
+
+    memset(out, 0, sizeof(*out));
+    rules.now = now;
+    out->cookie_header = cookie;
+    out->crumbs = cg_cookie_parse(p, cookie);
+    out->matcher = cg_matcher_make(p);
+    cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, &rules,
+                           &out->consent, &out->conflict);
+    if (cg_signal_gpc(sec_gpc)) {
+        out->signals_present |= CG_SIGNAL_GPC;
+    }
+    if (cg_signal_dnt(dnt)) {
+        out->signals_present |= CG_SIGNAL_DNT;
+    }
+}
+
+int cg_policy_revokes(const cg_policy_t *pol, const char *uri,
+                      cg_matcher_t *m)
+{
+    cg_regex_t *const *re = (cg_regex_t *const *)pol->revoke->elts;
+    int i;
+
+    for (i = 0; i < pol->revoke->nelts; ++i) {
+        /* undecidable (a match limit) is no match: an innocent URL must
+         * not cost a visitor their consent */
+        if (cg_regex_search(re[i], uri, m) == 1) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
+                            int revoked)
+{
+    return cg_decide(&v->consent, v->signals_present, pol->signals_honoured,
+                     pol->precedence, revoked);
+}
+
+int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
+                     cg_state_e state, const cg_class_t *cls)
+{
+    return cg_class_passes(cls, state, &v->consent, pol->unknown_allowed);
+}
+
+static const cg_class_t *classify_for_visit(const cg_policy_t *pol,
+                                            cg_visit_t *v, const char *name)
+{
+    int undecidable;
+    const cg_class_t *cls = cg_policy_classify(pol, name, v->matcher,
+                                               &undecidable);
+
+    if (undecidable) {
+        if (!v->undecidable) {
+            v->undecidable = apr_array_make(v->crumbs->pool, 1,
+                                            sizeof(const char *));
+        }
+        APR_ARRAY_PUSH(v->undecidable, const char *) = name;
+    }
+    return cls;
+}
+
+void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
+                     cg_state_e state, const char *line, apr_time_t now,
+                     cg_judgement_t *out)
+{
+    out->name = cg_setcookie_name(p, line);
+    out->cls = classify_for_visit(pol, v, out->name);
+    out->line = line;
+    if (cg_policy_passes(pol, v, state, out->cls)) {
+        out->verdict = CG_LINE_PASS;
+    }
+    else if (cg_setcookie_deletes(p, line, now)) {
+        /* deleting a cookie never tracks anyone */
+        out->verdict = CG_LINE_DELETION;
+    }
+    else {
+        out->verdict = CG_LINE_REMOVE;
+        out->line = NULL;
+    }
+}
+
+/* The class of every crumb, once per request. */
+static const cg_class_t **crumb_classes(const cg_policy_t *pol, cg_visit_t *v)
+{
+    if (!v->classes) {
+        const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
+        int i;
+
+        v->classes = apr_palloc(v->crumbs->pool,
+                                (v->crumbs->nelts + 1) * sizeof(*v->classes));
+        for (i = 0; i < v->crumbs->nelts; ++i) {
+            v->classes[i] = classify_for_visit(pol, v, c[i].name);
+        }
+    }
+    return v->classes;
+}
+
+const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
+                            cg_visit_t *v, cg_state_e state)
+{
+    const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
+    const cg_class_t **cls;
+    apr_array_header_t *kept = NULL;
+    int i, j;
+
+    if (!v->crumbs->nelts) {
+        return v->cookie_header;
+    }
+    cls = crumb_classes(pol, v);
+    for (i = 0; i < v->crumbs->nelts; ++i) {
+        if (cg_policy_passes(pol, v, state, cls[i])) {
+            if (kept) {
+                *(cg_crumb_t *)apr_array_push(kept) = c[i];
+            }
+            continue;
+        }
+        /* the first one that goes: copy those before it, skip it */
+        if (!kept) {
+            kept = apr_array_make(p, v->crumbs->nelts, sizeof(cg_crumb_t));
+            for (j = 0; j < i; ++j) {
+                *(cg_crumb_t *)apr_array_push(kept) = c[j];
+            }
+        }
+    }
+    if (!kept) {
+        return v->cookie_header;
+    }
+    return kept->nelts ? cg_cookie_join(p, kept) : NULL;
+}
+
+apr_array_header_t *cg_policy_expiries(apr_pool_t *p, const cg_policy_t *pol,
+                                       cg_visit_t *v, cg_state_e state,
+                                       const char *domain, int secure)
+{
+    apr_array_header_t *lines = apr_array_make(p, 4, sizeof(const char *));
+    const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
+    const cg_class_t **cls = crumb_classes(pol, v);
+    apr_hash_t *done = apr_hash_make(p);
+    int i;
+
+    for (i = 0; i < v->crumbs->nelts; ++i) {
+        if (!*c[i].name || apr_hash_get(done, c[i].name, APR_HASH_KEY_STRING)
+            || cg_policy_passes(pol, v, state, cls[i])) {
+            continue;
+        }
+        apr_hash_set(done, c[i].name, APR_HASH_KEY_STRING, c[i].name);
+        APR_ARRAY_PUSH(lines, const char *) =
+            cg_setcookie_expiry(p, c[i].name, NULL, secure);
+        if (domain) {
+            APR_ARRAY_PUSH(lines, const char *) =
+                cg_setcookie_expiry(p, c[i].name, domain, secure);
+        }
+    }
+    return lines;
+}
