@@ -1,30 +1,32 @@
-/* fuzz_scrub.c: cg_scrub_crumbs(), the request-side Cookie scrub, on the
- * input as a Cookie header. The first byte chooses the presets (mautic,
- * mattermost, matomo), the opt-out signals sent and honoured, the signal
- * precedence and ConsentUnknownCookies; the consent is read from the
- * header's own mautic_consent crumbs, as the gate reads it.
+/* fuzz_scrub.c: cg_policy_scrub(), the request-side Cookie scrub the module
+ * runs, on the input as a Cookie header. The first byte chooses the
+ * policy: the presets (mautic, mattermost, matomo), the opt-out signals
+ * sent and honoured, the signal precedence and ConsentUnknownCookies; the
+ * consent is read from the header's own mautic_consent pairs by
+ * cg_visit_read(), as the gate reads it.
  *
  * Invariants (each broken one aborts, i.e. is a finding):
- *  1. The kept crumbs are the input's, in the input's order (a
- *     subsequence, element for element).
- *  2. Every crumb whose class is necessary is kept, the consent cookie
+ *  1. The kept pairs are the input's, in the input's order (a
+ *     subsequence, element for element), byte for byte.
+ *  2. Every pair whose class is necessary is kept, the consent cookie
  *     among them.
- *  3. Every kept crumb's class passes under the decision, and every
- *     removed crumb's class does not.
- *  4. Unless the decision is "granted", no crumb of a consent category
+ *  3. Every kept pair's class passes under the decision, and every
+ *     removed pair's class does not.
+ *  4. Unless the decision is "granted", no pair of a consent category
  *     is kept.
- *  5. The scrubbed header, joined and parsed again, gives the same names
- *     and values: what the backend reads is what was kept. */
+ *  5. All kept gives the header as sent; none kept gives NULL.
+ */
 #include "fuzz_common.h"
 
 #include "cg_classify.h"
 #include "cg_consent.h"
 #include "cg_cookie.h"
-#include "cg_scrub.h"
+#include "cg_policy.h"
 
 #define CONSENT_COOKIE "mautic_consent"
 
-static apr_array_header_t *rules[8];
+/* every combination of the first byte's policy bits */
+static cg_policy_t *policies[256];
 
 /* the compiled patterns are freed by the root pool's cleanups, before
  * LeakSanitizer looks (atexit runs the latest registration first) */
@@ -35,36 +37,31 @@ static void destroy_root(void)
 
 static void cg_fuzz_setup(apr_pool_t *root)
 {
-    atexit(destroy_root);
     static const char *const presets[] = { "mautic", "mattermost", "matomo" };
-    int set, i;
+    unsigned flags;
+    int i;
 
-    for (set = 0; set < 8; ++set) {
-        rules[set] = apr_array_make(root, 8, sizeof(cg_rule_t));
+    atexit(destroy_root);
+    for (flags = 0; flags < 256; ++flags) {
+        apr_array_header_t *rules = apr_array_make(root, 8, sizeof(cg_rule_t));
+        cg_policy_spec_t spec;
+
         for (i = 0; i < 3; ++i) {
-            if (set & (1 << i)) {
-                CG_FUZZ_CHECK(cg_preset_rules(root, presets[i], rules[set]),
+            if (flags & (1 << i)) {
+                CG_FUZZ_CHECK(cg_preset_rules(root, presets[i], rules),
                               "preset %s", presets[i]);
             }
         }
+        memset(&spec, 0, sizeof(spec));
+        spec.cookie_name = CONSENT_COOKIE;
+        spec.preset_rules = rules;
+        spec.unknown_allowed = !(flags & 0x80);
+        spec.signals_honoured = (flags >> 5) & 3;
+        spec.precedence = (flags & 0x40) ? CG_PRECEDENCE_CONSENT
+                                         : CG_PRECEDENCE_SIGNAL;
+        spec.max_age = 15552000;
+        policies[flags] = cg_policy_make(root, &spec);
     }
-}
-
-typedef struct classify_ctx {
-    const apr_array_header_t *rules;
-    cg_matcher_t *matcher;
-} classify_ctx;
-
-static const cg_class_t *classify(void *data, const char *name)
-{
-    classify_ctx *ctx = data;
-    const cg_class_t *cls;
-
-    if (!strcmp(name, CONSENT_COOKIE)) {
-        return &cg_class_necessary;
-    }
-    cls = cg_rules_match(ctx->rules, name, ctx->matcher);
-    return cls ? cls : &cg_class_unknown;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,14 +69,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_t *p;
     unsigned flags;
     char *header;
-    apr_array_header_t *crumbs, *again;
-    const apr_array_header_t *kept;
+    const cg_policy_t *pol;
+    cg_visit_t v;
+    const char *kept;
+    apr_array_header_t *again;
     const cg_crumb_t *in, *out;
-    cg_consent_rules_t consent_rules = { 15552000, 0, 0 };
-    cg_consent_t consent;
-    classify_ctx ctx;
     cg_state_e state;
-    int conflict, unknown_allowed, i, j;
+    int i, j;
 
     if (size < 1) {
         return 0;
@@ -87,51 +83,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p = cg_fuzz_pool;
     flags = data[0];
     header = cg_fuzz_cstr(data + 1, size - 1);
-    ctx.rules = rules[flags & 7];
-    ctx.matcher = cg_matcher_make(p);
-    unknown_allowed = !(flags & 0x80);
-    consent_rules.now = apr_time_from_sec(1800000000);
+    pol = policies[flags];
 
-    crumbs = cg_cookie_parse(p, header);
-    cg_consent_from_crumbs(p, crumbs, CONSENT_COOKIE, &consent_rules,
-                           &consent, &conflict);
-    state = cg_decide(&consent, (flags >> 3) & 3, (flags >> 5) & 3,
-                      (flags & 0x40) ? CG_PRECEDENCE_CONSENT
-                                     : CG_PRECEDENCE_SIGNAL, 0);
-    kept = cg_scrub_crumbs(p, crumbs, classify, &ctx, state, &consent,
-                           unknown_allowed);
+    cg_visit_read(p, pol, header, (flags & 0x08) ? "1" : NULL,
+                  (flags & 0x10) ? "1" : NULL, apr_time_from_sec(1800000000),
+                  &v);
+    state = cg_policy_decide(pol, &v, 0);
+    kept = cg_policy_scrub(p, pol, &v, state);
 
-    in = (const cg_crumb_t *)crumbs->elts;
-    out = (const cg_crumb_t *)kept->elts;
-    for (i = 0, j = 0; i < crumbs->nelts; ++i) {
-        const cg_class_t *cls = classify(&ctx, in[i].name);
-        int passes = cg_class_passes(cls, state, &consent, unknown_allowed);
-        int is_kept = j < kept->nelts && out[j].crumb == in[i].crumb;
+    in = (const cg_crumb_t *)v.crumbs->elts;
+    again = cg_cookie_parse(p, kept);
+    out = (const cg_crumb_t *)again->elts;
+    for (i = 0, j = 0; i < v.crumbs->nelts; ++i) {
+        const cg_class_t *cls = cg_policy_classify(pol, in[i].name, v.matcher,
+                                                   NULL);
+        int passes = cg_policy_passes(pol, &v, state, cls);
+        int is_kept = j < again->nelts && !strcmp(out[j].crumb, in[i].crumb);
 
-        CG_FUZZ_CHECK(is_kept == passes, "crumb '%s' %s but its class %s",
+        CG_FUZZ_CHECK(is_kept == passes, "pair '%s' %s but its class %s",
                       cg_fuzz_show(in[i].crumb), is_kept ? "kept" : "removed",
                       passes ? "passes" : "does not pass");
         CG_FUZZ_CHECK(cls->kind != CG_CLASS_NECESSARY || is_kept,
-                      "necessary crumb '%s' removed", cg_fuzz_show(in[i].crumb));
+                      "necessary pair '%s' removed", cg_fuzz_show(in[i].crumb));
         CG_FUZZ_CHECK(!is_kept || cls->kind != CG_CLASS_CATEGORY
                       || state == CG_STATE_GRANTED,
-                      "category crumb '%s' kept in state %s",
+                      "category pair '%s' kept in state %s",
                       cg_fuzz_show(in[i].crumb), cg_state_name(state));
         j += is_kept;
     }
-    CG_FUZZ_CHECK(j == kept->nelts, "%d kept crumbs are not the input's",
-                  kept->nelts - j);
-
-    again = cg_cookie_parse(p, cg_cookie_join(p, kept));
-    CG_FUZZ_CHECK(again->nelts == kept->nelts, "%d crumbs kept, %d read back",
-                  kept->nelts, again->nelts);
-    for (i = 0; i < kept->nelts; ++i) {
-        const cg_crumb_t *a = &APR_ARRAY_IDX(again, i, cg_crumb_t);
-        CG_FUZZ_CHECK(!strcmp(a->name, out[i].name)
-                      && !strcmp(a->value, out[i].value),
-                      "crumb '%s' read back as '%s'",
-                      cg_fuzz_show(out[i].crumb), cg_fuzz_show(a->crumb));
-    }
+    CG_FUZZ_CHECK(j == again->nelts, "%d kept pairs are not the input's",
+                  again->nelts - j);
+    CG_FUZZ_CHECK((j == v.crumbs->nelts) == (kept == header) || !v.crumbs->nelts,
+                  "all %d pairs kept but the header was rebuilt", j);
+    CG_FUZZ_CHECK(j > 0 || !kept || !v.crumbs->nelts,
+                  "no pair kept but a header '%s' remains", cg_fuzz_show(kept));
     apr_pool_clear(p);
     free(header);
     return 0;

@@ -13,7 +13,7 @@
  * catastrophically ("([a-z]+)+_id") is cut off after a bounded amount of
  * work and the name is undecidable. Generous for any sane pattern on a
  * cookie name or a URL path. */
-#define CG_MATCH_LIMIT 20000
+#define CG_MATCH_LIMIT 5000
 #define CG_DEPTH_LIMIT 2000
 
 struct cg_matcher_t {

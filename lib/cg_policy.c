@@ -45,8 +45,6 @@ struct cg_policy_t {
 #endif
 };
 
-static const cg_class_t class_undecidable = { CG_CLASS_DROP, NULL };
-
 cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
 {
     cg_policy_t *pol = apr_pcalloc(p, sizeof(*pol));
@@ -203,7 +201,7 @@ static const cg_class_t *classify_uncached(const cg_policy_t *pol,
     cls = cg_rules_match(pol->rules, name, m);
     if (cls == &cg_class_undecided) {
         *undecidable = 1;
-        return &class_undecidable;
+        return cls;
     }
     return cls ? cls : &cg_class_unknown;
 }

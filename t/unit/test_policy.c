@@ -1,0 +1,491 @@
+/* test_policy.c: unit tests (cmocka) for lib/cg_policy.c: the class of a
+ * name (consent cookie, rule order, the memo, undecidable names), the
+ * decision, the fate of a Set-Cookie line, the request scrub, expiries,
+ * the categories a scope offers, and the one rule for a category id. */
+#include "unit.h"
+
+#include <apr_strings.h>
+#include <apr_tables.h>
+#include <apr_thread_proc.h>
+
+#include "cg_classify.h"
+#include "cg_consent.h"
+#include "cg_cookie.h"
+#include "cg_policy.h"
+
+#define NOW apr_time_from_sec(1800000000)
+#define RID "0123456789abcdef0123456789abcdef"
+
+/* A policy from explicit classes ("class pattern" pairs, NULL-ended) and
+ * presets (comma-separated names, or NULL). */
+static cg_policy_t *policy(apr_pool_t *p, const char *const *classes,
+                           const char *presets, int unknown_allowed)
+{
+    apr_array_header_t *rules = apr_array_make(p, 4, sizeof(cg_rule_t));
+    apr_array_header_t *preset_rules = apr_array_make(p, 4, sizeof(cg_rule_t));
+    apr_array_header_t *revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    cg_policy_spec_t spec;
+
+    for (; classes && *classes; classes += 2) {
+        const cg_class_t *cls = cg_class_parse(p, classes[0]);
+        const char *err;
+
+        assert_non_null(cls);
+        err = cg_rule_compile(p, cls, classes[1], apr_array_push(rules));
+        if (err) {
+            fail_tap("'%s': %s", classes[1], err);
+        }
+    }
+    if (presets) {
+        char *state, *name, *list = apr_pstrdup(p, presets);
+
+        for (name = apr_strtok(list, ",", &state); name;
+             name = apr_strtok(NULL, ",", &state)) {
+            const char *const *paths = cg_preset_revoke_paths(name);
+
+            assert_true(cg_preset_rules(p, name, preset_rules));
+            for (; paths && *paths; ++paths) {
+                assert_null(cg_regex_compile(p, *paths,
+                                             apr_array_push(revoke)));
+            }
+        }
+    }
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "mautic_consent";
+    spec.rules = rules;
+    spec.preset_rules = preset_rules;
+    spec.preset_revoke = revoke;
+    spec.unknown_allowed = unknown_allowed;
+    spec.signals_honoured = CG_SIGNAL_GPC | CG_SIGNAL_DNT;
+    spec.precedence = CG_PRECEDENCE_SIGNAL;
+    spec.max_age = 15552000;
+    return cg_policy_make(p, &spec);
+}
+
+static const char *consent_cookie(apr_pool_t *p, const char *cats)
+{
+    apr_array_header_t *a = apr_array_make(p, 2, sizeof(const char *));
+    char *state, *c, *list = apr_pstrdup(p, cats);
+
+    for (c = apr_strtok(list, "~", &state); c; c = apr_strtok(NULL, "~", &state)) {
+        APR_ARRAY_PUSH(a, const char *) = c;
+    }
+    return apr_pstrcat(p, "mautic_consent=",
+                       cg_consent_format(p, a, NOW - apr_time_from_sec(60), 0,
+                                         RID), NULL);
+}
+
+static void visit(apr_pool_t *p, const cg_policy_t *pol, const char *cookie,
+                  const char *gpc, cg_visit_t *v)
+{
+    cg_visit_read(p, pol, cookie, gpc, NULL, NOW, v);
+}
+
+/* ---- classify ---- */
+
+static void classify_consent_cookie_is_necessary(void **state)
+{
+    apr_pool_t *p = *state;
+    /* even a class that would take it cannot: it carries the choice */
+    static const char *const classes[] = { "tracking", "mautic_.*", NULL };
+    cg_policy_t *pol = policy(p, classes, "mautic", 0);
+    cg_matcher_t *m = cg_matcher_make(p);
+
+    assert_ptr_equal(cg_policy_classify(pol, "mautic_consent", m, NULL),
+                     &cg_class_necessary);
+    assert_string_equal(cg_policy_classify(pol, "mautic_device_id", m,
+                                           NULL)->category, "tracking");
+}
+
+static void classify_own_classes_before_presets(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const classes[] = { "necessary", "mtc_id", NULL };
+    cg_policy_t *pol = policy(p, classes, "mautic", 1);
+    cg_matcher_t *m = cg_matcher_make(p);
+
+    assert_ptr_equal(cg_policy_classify(pol, "mtc_id", m, NULL),
+                     &cg_class_necessary);
+    assert_int_equal(cg_policy_classify(pol, "mautic_referer_id", m,
+                                        NULL)->kind, CG_CLASS_CATEGORY);
+    assert_ptr_equal(cg_policy_classify(pol, "_ga", m, NULL),
+                     &cg_class_unknown);
+}
+
+/* The memo must never change an answer: every name, asked twice and
+ * among many others, gets the class the rules give. */
+static void classify_memo_agrees_with_rules(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic,mattermost,matomo", 1);
+    apr_array_header_t *rules = apr_array_make(p, 8, sizeof(cg_rule_t));
+    cg_matcher_t *m = cg_matcher_make(p);
+    int round, i;
+
+    cg_preset_rules(p, "mautic", rules);
+    cg_preset_rules(p, "mattermost", rules);
+    cg_preset_rules(p, "matomo", rules);
+    for (round = 0; round < 2; ++round) {
+        /* more names than the memo holds, so some are never remembered */
+        for (i = 0; i < 600; ++i) {
+            const char *name = apr_psprintf(p, i % 3 == 0 ? "mautic_page_%d"
+                                            : i % 3 == 1 ? "_pk_id.%d"
+                                            : "other%d", i);
+            const cg_class_t *want = cg_rules_match(rules, name, m);
+            const cg_class_t *got = cg_policy_classify(pol, name, m, NULL);
+
+            if (got != (want ? want : &cg_class_unknown)) {
+                fail_tap("round %d: '%s' classified differently", round, name);
+            }
+        }
+    }
+}
+
+/* "([a-z]+)+_id" on a long name that does not end in _id backtracks
+ * exponentially: the match limit cuts it off (this test would not end
+ * otherwise), the name is dropped whatever the consent, and it is
+ * reported once per name, not per request. */
+static void classify_pathological_pattern_is_cut_off(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const classes[] = { "tracking", "([a-z]+)+_id", NULL };
+    cg_policy_t *pol = policy(p, classes, NULL, 1);
+    cg_matcher_t *m = cg_matcher_make(p);
+    char name[45];
+    int undecidable = -1;
+    const cg_class_t *cls;
+    cg_visit_t v;
+
+    memset(name, 'a', 40);
+    memcpy(name + 40, "_idx", 5);
+    cls = cg_policy_classify(pol, name, m, &undecidable);
+    assert_ptr_equal(cls, &cg_class_undecided);
+    assert_int_equal(undecidable, 1);
+    cls = cg_policy_classify(pol, name, m, &undecidable);
+    assert_ptr_equal(cls, &cg_class_undecided);
+    assert_int_equal(undecidable, 0);
+    /* a name the pattern decides quickly is still its class */
+    assert_string_equal(cg_policy_classify(pol, "abc_id", m, NULL)->category,
+                        "tracking");
+
+    /* never passes, not even with consent to the rule's category */
+    visit(p, pol, apr_pstrcat(p, consent_cookie(p, "tracking"), "; ", name,
+                              "=1", NULL), NULL, &v);
+    assert_int_equal(cg_policy_decide(pol, &v, 0), CG_STATE_GRANTED);
+    assert_false(cg_policy_passes(pol, &v, CG_STATE_GRANTED, cls));
+}
+
+static void undecidable_names_are_reported_once(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const classes[] = { "tracking", "([a-z]+)+_id", NULL };
+    cg_policy_t *pol = policy(p, classes, NULL, 1);
+    const char *header = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb_idx=1; x=2";
+    cg_visit_t v;
+
+    visit(p, pol, header, NULL, &v);
+    assert_string_equal(cg_policy_scrub(p, pol, &v, CG_STATE_NONE), "x=2");
+    assert_non_null(v.undecidable);
+    assert_int_equal(v.undecidable->nelts, 1);
+    visit(p, pol, header, NULL, &v);
+    assert_string_equal(cg_policy_scrub(p, pol, &v, CG_STATE_NONE), "x=2");
+    assert_true(!v.undecidable || v.undecidable->nelts == 0);
+}
+
+typedef struct thread_job {
+    const cg_policy_t *pol;
+    int failures;
+} thread_job;
+
+static void *APR_THREAD_FUNC classify_many(apr_thread_t *t, void *data)
+{
+    thread_job *job = data;
+    apr_pool_t *p;
+    cg_matcher_t *m;
+    int i;
+
+    apr_pool_create(&p, NULL);
+    m = cg_matcher_make(p);
+    for (i = 0; i < 20000; ++i) {
+        char name[32];
+        const cg_class_t *cls;
+
+        snprintf(name, sizeof(name), "mautic_page_%d", i % 300);
+        cls = cg_policy_classify(job->pol, name, m, NULL);
+        job->failures += !cls->category || strcmp(cls->category, "tracking");
+        snprintf(name, sizeof(name), "session%d", i % 300);
+        job->failures += cg_policy_classify(job->pol, name, m, NULL)
+                         != &cg_class_unknown;
+    }
+    apr_pool_destroy(p);
+    apr_thread_exit(t, APR_SUCCESS);
+    return NULL;
+}
+
+/* mpm_event's threads share one policy and its memo. */
+static void classify_from_several_threads(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    apr_thread_t *threads[4];
+    thread_job jobs[4];
+    int i;
+
+    for (i = 0; i < 4; ++i) {
+        jobs[i].pol = pol;
+        jobs[i].failures = 0;
+        assert_int_equal(apr_thread_create(&threads[i], NULL, classify_many,
+                                           &jobs[i], p), APR_SUCCESS);
+    }
+    for (i = 0; i < 4; ++i) {
+        apr_status_t rv;
+
+        apr_thread_join(&rv, threads[i]);
+        assert_int_equal(jobs[i].failures, 0);
+    }
+}
+
+/* ---- decide ---- */
+
+static void decide_reads_consent_and_signals(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    cg_visit_t v;
+
+    visit(p, pol, NULL, NULL, &v);
+    assert_int_equal(cg_policy_decide(pol, &v, 0), CG_STATE_NONE);
+    visit(p, pol, consent_cookie(p, "tracking"), NULL, &v);
+    assert_int_equal(cg_policy_decide(pol, &v, 0), CG_STATE_GRANTED);
+    visit(p, pol, consent_cookie(p, "tracking"), "1", &v);
+    assert_int_equal(cg_policy_decide(pol, &v, 0), CG_STATE_GPC);
+    visit(p, pol, consent_cookie(p, "tracking"), NULL, &v);
+    assert_int_equal(cg_policy_decide(pol, &v, 1), CG_STATE_REVOKED);
+    visit(p, pol, "mautic_consent=cg1..1799999000.0." RID, NULL, &v);
+    assert_int_equal(cg_policy_decide(pol, &v, 0), CG_STATE_DENIED);
+}
+
+static void revokes_matches_preset_paths(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    cg_matcher_t *m = cg_matcher_make(p);
+
+    assert_true(cg_policy_revokes(pol, "/email/unsubscribe/abc", m));
+    assert_true(cg_policy_revokes(pol, "/email/dnc/abc", m));
+    assert_false(cg_policy_revokes(pol, "/email/view/abc", m));
+    assert_false(cg_policy_revokes(pol, "/", m));
+}
+
+/* An undecidable revocation pattern must not revoke: an innocent URL
+ * would cost the visitor their consent. */
+static void revokes_undecidable_is_no_match(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    cg_matcher_t *m = cg_matcher_make(p);
+    cg_policy_spec_t spec;
+    cg_policy_t *pol;
+    char uri[64];
+
+    assert_null(cg_regex_compile(p, "^/(a|a)+[^a]", apr_array_push(revoke)));
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "c";
+    spec.revoke = revoke;
+    pol = cg_policy_make(p, &spec);
+    uri[0] = '/';
+    memset(uri + 1, 'a', 50);
+    uri[51] = '\0';
+    assert_false(cg_policy_revokes(pol, uri, m));
+    assert_true(cg_policy_revokes(pol, "/aab", m));
+}
+
+/* ---- judge ---- */
+
+static void judge_lines(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    cg_judgement_t j;
+    cg_visit_t v;
+
+    visit(p, pol, NULL, NULL, &v);
+    cg_policy_judge(p, pol, &v, CG_STATE_NONE, "mtc_id=42; path=/", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_REMOVE);
+    assert_null(j.line);
+    assert_string_equal(j.name, "mtc_id");
+    assert_string_equal(j.cls->category, "tracking");
+
+    cg_policy_judge(p, pol, &v, CG_STATE_NONE, "mtc_id=; Max-Age=0", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_DELETION);
+    assert_non_null(j.line);
+
+    cg_policy_judge(p, pol, &v, CG_STATE_NONE,
+                    "0123456789abcdef0123456789abcdef=s; path=/", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_PASS);
+    assert_int_equal(j.cls->kind, CG_CLASS_NECESSARY);
+
+    cg_policy_judge(p, pol, &v, CG_STATE_NONE, "mtc_sid=1", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_REMOVE);
+    assert_int_equal(j.cls->kind, CG_CLASS_DROP);
+
+    visit(p, pol, consent_cookie(p, "tracking"), NULL, &v);
+    cg_policy_judge(p, pol, &v, CG_STATE_GRANTED, "mtc_id=42; path=/", NOW,
+                    &j);
+    assert_int_equal(j.verdict, CG_LINE_PASS);
+    assert_string_equal(j.line, "mtc_id=42; path=/");
+    /* drop never passes */
+    cg_policy_judge(p, pol, &v, CG_STATE_GRANTED, "mtc_sid=1", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_REMOVE);
+}
+
+static void judge_unknown_follows_the_setting(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *allow = policy(p, NULL, "mautic", 1);
+    cg_policy_t *strip = policy(p, NULL, "mautic", 0);
+    cg_judgement_t j;
+    cg_visit_t v;
+
+    visit(p, allow, consent_cookie(p, "tracking"), NULL, &v);
+    cg_policy_judge(p, allow, &v, CG_STATE_GRANTED, "_ga=1", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_PASS);
+    cg_policy_judge(p, strip, &v, CG_STATE_GRANTED, "_ga=1", NOW, &j);
+    assert_int_equal(j.verdict, CG_LINE_REMOVE);
+}
+
+/* ---- scrub ---- */
+
+static void scrub_keeps_pairs_byte_for_byte(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    const char *header = "a=\"x y\"; mtc_id=42;b=2;  mautic_device_id=d; c=3";
+    cg_visit_t v;
+
+    visit(p, pol, header, NULL, &v);
+    assert_string_equal(cg_policy_scrub(p, pol, &v, CG_STATE_NONE),
+                        "a=\"x y\"; b=2; c=3");
+}
+
+static void scrub_all_or_nothing(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    const char *keep = "a=1; b=2";
+    const char *tracking = apr_pstrcat(p, "mtc_id=42; ",
+                                       consent_cookie(p, "tracking"), NULL);
+    cg_visit_t v;
+
+    visit(p, pol, keep, NULL, &v);
+    /* nothing to remove: the header as sent, not a copy */
+    assert_ptr_equal(cg_policy_scrub(p, pol, &v, CG_STATE_NONE), keep);
+    visit(p, pol, "mtc_id=1; mautic_device_id=2", NULL, &v);
+    assert_null(cg_policy_scrub(p, pol, &v, CG_STATE_NONE));
+    visit(p, pol, tracking, NULL, &v);
+    assert_ptr_equal(cg_policy_scrub(p, pol, &v, cg_policy_decide(pol, &v, 0)),
+                     tracking);
+    visit(p, pol, NULL, NULL, &v);
+    assert_null(cg_policy_scrub(p, pol, &v, CG_STATE_NONE));
+}
+
+/* ---- expiries ---- */
+
+static void expiries_for_what_may_not_pass(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    apr_array_header_t *lines;
+    cg_visit_t v;
+
+    visit(p, pol, "mtc_id=1; _ga=2; mtc_id=3; "
+          "0123456789abcdef0123456789abcdef=s; mautic_device_id=4", NULL, &v);
+    lines = cg_policy_expiries(p, pol, &v, CG_STATE_REVOKED, NULL, 0);
+    assert_int_equal(lines->nelts, 2);
+    assert_true(!strncmp(APR_ARRAY_IDX(lines, 0, const char *), "mtc_id=;", 8));
+    assert_true(!strncmp(APR_ARRAY_IDX(lines, 1, const char *),
+                         "mautic_device_id=;", 18));
+    lines = cg_policy_expiries(p, pol, &v, CG_STATE_REVOKED, "example.org", 1);
+    assert_int_equal(lines->nelts, 4);
+    assert_non_null(strstr(APR_ARRAY_IDX(lines, 1, const char *),
+                           "Domain=example.org"));
+    assert_non_null(strstr(APR_ARRAY_IDX(lines, 1, const char *), "Secure"));
+}
+
+/* ---- categories ---- */
+
+static void categories_in_rule_order_once(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const classes[] = {
+        "analytics", "_ga.*", "tracking", "x", "analytics", "_gid", NULL
+    };
+    cg_policy_t *pol = policy(p, classes, "mautic,matomo", 1);
+    const apr_array_header_t *cats = cg_policy_categories(pol);
+
+    assert_int_equal(cats->nelts, 2);
+    assert_string_equal(APR_ARRAY_IDX(cats, 0, const char *), "analytics");
+    assert_string_equal(APR_ARRAY_IDX(cats, 1, const char *), "tracking");
+    assert_false(cg_policy_is_empty(pol));
+    assert_true(cg_policy_is_empty(policy(p, NULL, NULL, 1)));
+}
+
+/* ---- the category id ---- */
+
+/* One rule, wherever a category id is read: what a class can name, a
+ * consent can grant, and nothing else. */
+static void category_id_is_one_rule(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const ids[] = {
+        "tracking", "a", "a-b_1", "abcdefghijklmnopqrstuvwxyz012345",
+        "Tracking", "", "abcdefghijklmnopqrstuvwxyz0123456", "a.b", "a~b",
+        "unknown", "necessary", "drop", "ads ", "\xc3\xa9", NULL
+    };
+    cg_consent_rules_t rules = { 15552000, 0, NOW };
+    int i;
+
+    for (i = 0; ids[i]; ++i) {
+        int valid = cg_category_valid(ids[i], strlen(ids[i]));
+        const cg_class_t *cls = cg_class_parse(p, ids[i]);
+        int as_class = cls && cls->kind == CG_CLASS_CATEGORY;
+        cg_consent_t c;
+        apr_array_header_t *one = apr_array_make(p, 1, sizeof(const char *));
+
+        APR_ARRAY_PUSH(one, const char *) = ids[i];
+        cg_consent_parse(p, cg_consent_format(p, one, NOW, 0, RID), &rules,
+                         &c);
+        if (as_class != valid) {
+            fail_tap("'%s': valid %d but a class %d", ids[i], valid, as_class);
+        }
+        if ((c.state == CG_CONSENT_GRANTED && c.categories->nelts == 1
+             && !strcmp(APR_ARRAY_IDX(c.categories, 0, const char *), ids[i]))
+            != valid) {
+            fail_tap("'%s': valid %d but a consent state %d", ids[i], valid,
+                     (int)c.state);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CG_TEST(classify_consent_cookie_is_necessary),
+        CG_TEST(classify_own_classes_before_presets),
+        CG_TEST(classify_memo_agrees_with_rules),
+        CG_TEST(classify_pathological_pattern_is_cut_off),
+        CG_TEST(undecidable_names_are_reported_once),
+        CG_TEST(classify_from_several_threads),
+        CG_TEST(decide_reads_consent_and_signals),
+        CG_TEST(revokes_matches_preset_paths),
+        CG_TEST(revokes_undecidable_is_no_match),
+        CG_TEST(judge_lines),
+        CG_TEST(judge_unknown_follows_the_setting),
+        CG_TEST(scrub_keeps_pairs_byte_for_byte),
+        CG_TEST(scrub_all_or_nothing),
+        CG_TEST(expiries_for_what_may_not_pass),
+        CG_TEST(categories_in_rule_order_once),
+        CG_TEST(category_id_is_one_rule),
+    };
+    CG_RUN_GROUP("policy", tests);
+}
