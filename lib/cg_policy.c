@@ -113,16 +113,28 @@ int cg_policy_is_empty(const cg_policy_t *pol)
     return pol->rules->nelts == 0;
 }
 
-/* FNV-1a: names are short, and the table only needs spread */
+/* A word at a time: names are short, and the table only needs spread. */
 static apr_uint32_t name_hash(const char *name, apr_size_t len)
 {
-    apr_uint32_t h = 2166136261u;
-    apr_size_t i;
+    apr_uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
 
-    for (i = 0; i < len; ++i) {
-        h = (h ^ (unsigned char)name[i]) * 16777619u;
+    while (len >= 8) {
+        apr_uint64_t w;
+
+        memcpy(&w, name, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        name += 8;
+        len -= 8;
     }
-    return h;
+    if (len) {
+        apr_uint64_t w = 0;
+
+        memcpy(&w, name, len);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    return (apr_uint32_t)h;
 }
 
 static const cg_class_t *memo_find(const cg_policy_t *pol, apr_uint32_t h,
@@ -201,27 +213,23 @@ static const cg_class_t *classify_uncached(const cg_policy_t *pol,
     cls = cg_rules_match(pol->rules, name, m);
     if (cls == &cg_class_undecided) {
         *undecidable = 1;
-        return cls;
     }
     return cls ? cls : &cg_class_unknown;
 }
 
-const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
-                                     cg_matcher_t *m, int *undecidable)
+/* `name` is `len` bytes and NUL-terminated there. */
+static const cg_class_t *classify_n(const cg_policy_t *pol, const char *name,
+                                    apr_size_t len, cg_matcher_t *m,
+                                    int *undecidable)
 {
-    apr_size_t len = strlen(name);
     apr_uint32_t h;
     const cg_class_t *cls;
     int undecided = 0;
 
-    if (undecidable) {
-        *undecidable = 0;
-    }
+    *undecidable = 0;
     if (len > MEMO_NAME_MAX) {
         cls = classify_uncached(pol, name, m, &undecided);
-        if (undecidable) {
-            *undecidable = undecided;
-        }
+        *undecidable = undecided;
         return cls;
     }
     h = name_hash(name, len);
@@ -231,13 +239,23 @@ const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
     cls = classify_uncached(pol, name, m, &undecided);
     /* the memo is the policy's cache, not its meaning: filling it from a
      * const policy is safe under its lock */
-    if (memo_add((cg_policy_t *)pol, h, name, len, cls) && undecided
-        && undecidable) {
+    if (memo_add((cg_policy_t *)pol, h, name, len, cls) && undecided) {
         *undecidable = 1;
     }
     return cls;
 }
 
+const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
+                                     cg_matcher_t *m, int *undecidable)
+{
+    int undecided;
+    const cg_class_t *cls = classify_n(pol, name, strlen(name), m, &undecided);
+
+    if (undecidable) {
+        *undecidable = undecided;
+    }
+    return cls;
+}
 
 void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
                    const char *cookie, const char *sec_gpc, const char *dnt,
@@ -293,8 +311,8 @@ static const cg_class_t *classify_for_visit(const cg_policy_t *pol,
                                             cg_visit_t *v, const char *name)
 {
     int undecidable;
-    const cg_class_t *cls = cg_policy_classify(pol, name, v->matcher,
-                                               &undecidable);
+    const cg_class_t *cls = classify_n(pol, name, strlen(name), v->matcher,
+                                       &undecidable);
 
     if (undecidable) {
         if (!v->undecidable) {
