@@ -75,8 +75,6 @@ typedef struct mod_cg_dir_conf {
     apr_array_header_t *preset_revoke;  /* cg_regex_t *: the presets' paths */
     int unknown_allowed;
     int signals;                        /* CG_SIGNAL_* mask */
-    const void *signals_line;           /* parsing only: the line being read */
-    int signals_none;                   /* parsing only: "none" was given */
     int precedence;
     int scrub;
     int forward_gpc;

@@ -482,21 +482,49 @@ static const char *set_cookie_class(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/* A word from a small table: one helper gives every enum-like directive
+ * the same error text, listing what it accepts. */
+typedef struct word_choice {
+    const char *word;
+    int value;
+} word_choice;
+
+static const char *parse_word(cmd_parms *cmd, const word_choice *choices,
+                              const char *arg, int *out)
+{
+    const word_choice *c;
+    const char *known = NULL;
+
+    for (c = choices; c->word; ++c) {
+        if (!strcasecmp(arg, c->word)) {
+            *out = c->value;
+            return NULL;
+        }
+        known = known ? apr_pstrcat(cmd->temp_pool, known, ", ", c->word, NULL)
+                      : c->word;
+    }
+    return apr_psprintf(cmd->pool, "%s: '%s' is not one of: %s",
+                        cmd->cmd->name, arg, known);
+}
+
+static const word_choice unknown_words[] = {
+    { "allow", 1 }, { "strip", 0 }, { NULL, 0 }
+};
+static const word_choice precedence_words[] = {
+    { "signal", CG_PRECEDENCE_SIGNAL }, { "consent", CG_PRECEDENCE_CONSENT },
+    { NULL, 0 }
+};
+static const word_choice csd_words[] = {
+    { "off", MOD_CG_CSD_OFF }, { "storage", MOD_CG_CSD_STORAGE },
+    { "cookies", MOD_CG_CSD_COOKIES }, { NULL, 0 }
+};
+
+/* Enum-like dir directives: the table is the directive's cmd_data and
+ * the field's offset follows from the directive, as with set_flag. */
 static const char *set_unknown(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    mod_cg_dir_conf *dc = dconf;
-
-    if (!strcasecmp(arg, "allow")) {
-        dc->unknown_allowed = 1;
-    }
-    else if (!strcasecmp(arg, "strip")) {
-        dc->unknown_allowed = 0;
-    }
-    else {
-        return apr_psprintf(cmd->pool, "%s: '%s' is neither allow nor strip",
-                            cmd->cmd->name, arg);
-    }
-    return NULL;
+    return parse_word(cmd, unknown_words, arg,
+                      &((mod_cg_dir_conf *)dconf)->unknown_allowed);
 }
 
 static const char *set_cookie_name(cmd_parms *cmd, void *dconf,
@@ -572,51 +600,43 @@ static const char *set_revision(cmd_parms *cmd, void *dconf, const char *arg)
     return err;
 }
 
-static const char *set_signals(cmd_parms *cmd, void *dconf, const char *arg)
+/* The whole line at once: "gpc dnt", "gpc", "dnt" or "none" alone. */
+static const char *set_signals(cmd_parms *cmd, void *dconf, int argc,
+                               char *const argv[])
 {
+    static const word_choice signal_words[] = {
+        { "gpc", CG_SIGNAL_GPC }, { "dnt", CG_SIGNAL_DNT }, { "none", 0 },
+        { NULL, 0 }
+    };
     mod_cg_dir_conf *dc = dconf;
+    int i, signals = 0, none = 0;
 
-    /* a new ConsentSignals line replaces what an earlier one said */
-    if (dc->signals_line != cmd->directive) {
-        dc->signals_line = cmd->directive;
-        dc->signals = 0;
-        dc->signals_none = 0;
+    if (argc < 1) {
+        return apr_psprintf(cmd->pool, "%s: name gpc, dnt or none",
+                            cmd->cmd->name);
     }
-    if (!strcasecmp(arg, "none")) {
-        dc->signals_none = 1;
+    for (i = 0; i < argc; ++i) {
+        int bit;
+        const char *err = parse_word(cmd, signal_words, argv[i], &bit);
+
+        if (err) {
+            return err;
+        }
+        none |= !bit;
+        signals |= bit;
     }
-    else if (!strcasecmp(arg, "gpc")) {
-        dc->signals |= CG_SIGNAL_GPC;
-    }
-    else if (!strcasecmp(arg, "dnt")) {
-        dc->signals |= CG_SIGNAL_DNT;
-    }
-    else {
-        return apr_psprintf(cmd->pool, "%s: unknown signal '%s' (known: gpc, "
-                            "dnt, none)", cmd->cmd->name, arg);
-    }
-    if (dc->signals_none && dc->signals) {
+    if (none && (signals || argc > 1)) {
         return apr_psprintf(cmd->pool, "%s: 'none' stands alone",
                             cmd->cmd->name);
     }
+    dc->signals = signals;
     return NULL;
 }
 
 static const char *set_precedence(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    mod_cg_dir_conf *dc = dconf;
-
-    if (!strcasecmp(arg, "signal")) {
-        dc->precedence = CG_PRECEDENCE_SIGNAL;
-    }
-    else if (!strcasecmp(arg, "consent")) {
-        dc->precedence = CG_PRECEDENCE_CONSENT;
-    }
-    else {
-        return apr_psprintf(cmd->pool, "%s: '%s' is neither signal nor consent",
-                            cmd->cmd->name, arg);
-    }
-    return NULL;
+    return parse_word(cmd, precedence_words, arg,
+                      &((mod_cg_dir_conf *)dconf)->precedence);
 }
 
 static const char *set_revoke_path(cmd_parms *cmd, void *dconf,
@@ -698,23 +718,8 @@ static const char *set_receipts(cmd_parms *cmd, void *dconf, const char *arg)
 static const char *set_clear_site_data(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
-    mod_cg_server_conf *sc = server_conf(cmd);
-
     (void)dconf;
-    if (!strcasecmp(arg, "off")) {
-        sc->clear_site_data = MOD_CG_CSD_OFF;
-    }
-    else if (!strcasecmp(arg, "storage")) {
-        sc->clear_site_data = MOD_CG_CSD_STORAGE;
-    }
-    else if (!strcasecmp(arg, "cookies")) {
-        sc->clear_site_data = MOD_CG_CSD_COOKIES;
-    }
-    else {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not off, storage or "
-                            "cookies", cmd->cmd->name, arg);
-    }
-    return NULL;
+    return parse_word(cmd, csd_words, arg, &server_conf(cmd)->clear_site_data);
 }
 
 static const char *set_gpc_last_update(cmd_parms *cmd, void *dconf,
@@ -754,7 +759,7 @@ const command_rec mod_cg_cmds[] = {
                   "seconds a consent lasts (default 15552000)"),
     AP_INIT_TAKE1("ConsentPolicyRevision", set_revision, NULL, RSRC_CONF,
                   "consent under an older revision counts as none"),
-    AP_INIT_ITERATE("ConsentSignals", set_signals, NULL, DIR_CTX,
+    AP_INIT_TAKE_ARGV("ConsentSignals", set_signals, NULL, DIR_CTX,
                     "opt-out signals honoured: gpc dnt, or none"),
     AP_INIT_TAKE1("ConsentSignalPrecedence", set_precedence, NULL, DIR_CTX,
                   "signal|consent: which wins when both are present"),
