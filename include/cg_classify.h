@@ -89,8 +89,12 @@ int cg_regex_search(const cg_regex_t *re, const char *subject,
 int cg_preset_rules(apr_pool_t *p, const char *preset,
                     apr_array_header_t *rules);
 
-/* Revocation URI patterns of a preset (NULL-terminated), or NULL. */
+/* Revocation URI patterns of a preset (NULL-terminated), or NULL: links
+ * that withdraw (unsubscribe). */
 const char *const *cg_preset_revoke_paths(const char *preset);
+/* Pages on the way to a withdrawal that withdraw nothing themselves (a
+ * confirmation form): no tracking cookie there, no refusal either. */
+const char *const *cg_preset_hold_paths(const char *preset);
 
 /* "mautic, mattermost, matomo": for error messages. */
 const char *cg_preset_names(void);

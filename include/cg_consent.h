@@ -89,16 +89,25 @@ typedef enum {
     CG_STATE_DENIED,
     CG_STATE_GPC,
     CG_STATE_DNT,
-    CG_STATE_REVOKED
+    CG_STATE_REVOKED,       /* a withdrawal: expire and record a refusal */
+    CG_STATE_HELD           /* on the way to one: no tracking, nothing else */
 } cg_state_e;
 
+/* What a request's path means for the consent. */
+typedef enum {
+    CG_REVOKE_NONE = 0,
+    CG_REVOKE_WITHDRAW,
+    CG_REVOKE_HOLD
+} cg_revoke_e;
+
 /* The decision for one request. `signals_present` is a CG_SIGNAL_* mask
- * of what the client sent, `signals_honoured` of what the config honours. */
+ * of what the client sent, `signals_honoured` of what the config honours;
+ * `revoked` is a cg_revoke_e. */
 cg_state_e cg_decide(const cg_consent_t *consent, int signals_present,
                      int signals_honoured, cg_precedence_e precedence,
                      int revoked);
 
-/* "granted", "denied", "none", "gpc", "dnt", "revoked". */
+/* "granted", "denied", "none", "gpc", "dnt", "revoked", "held". */
 const char *cg_state_name(cg_state_e state);
 
 /* True when a cookie of class `cls` may be set (Set-Cookie) or passed on

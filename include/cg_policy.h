@@ -22,6 +22,9 @@ typedef struct cg_policy_spec_t {
     const apr_array_header_t *preset_rules;  /* cg_rule_t: ConsentPreset */
     const apr_array_header_t *revoke;    /* cg_regex_t *: ConsentRevokePath */
     const apr_array_header_t *preset_revoke; /* cg_regex_t *: the presets' */
+    const apr_array_header_t *preset_hold;   /* cg_regex_t *: the presets' */
+    int revoke_on_post;                  /* ConsentRevokeMethod post: a GET
+                                            on a preset's path only holds */
     int unknown_allowed;                 /* ConsentUnknownCookies allow */
     int signals_honoured;                /* CG_SIGNAL_* */
     cg_precedence_e precedence;
@@ -75,13 +78,17 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
                    const char *cookie, const char *sec_gpc, const char *dnt,
                    apr_time_t now, cg_visit_t *out);
 
-/* True when `uri` (decoded and normalised) is a revocation path of this
- * scope. A pattern that cannot be decided (a PCRE2 limit) is no match
- * there: an innocent URL must not cost a visitor their consent. */
-int cg_policy_revokes(const cg_policy_t *pol, const char *uri,
-                      cg_matcher_t *m);
+/* What `uri` (decoded and normalised) means under this scope's
+ * revocation paths: ConsentRevokePath withdraws on any method; a preset's
+ * unsubscribe path withdraws, or only holds on a GET under
+ * ConsentRevokeMethod post (a preference centre shows a form first); a
+ * preset's confirmation page holds. A pattern that cannot be decided (a
+ * PCRE2 limit) is no match: an innocent URL must not cost a visitor their
+ * consent. */
+cg_revoke_e cg_policy_revocation(const cg_policy_t *pol, const char *uri,
+                                 int is_post, cg_matcher_t *m);
 
-/* The decision for one request. */
+/* The decision for one request; `revoked` is a cg_revoke_e. */
 cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
                             int revoked);
 

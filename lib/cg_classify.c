@@ -366,22 +366,34 @@ static const preset_rule_t mautic_rules[] = {
     { &cg_class_necessary, "mautic_update" },
     /* the Symfony session: md5(md5(config path) . secret), forms and CSRF */
     { &cg_class_necessary, "[0-9a-f]{32}" },
+    /* the admin's "keep me logged in" (Symfony's default name) */
+    { &cg_class_necessary, "REMEMBERME" },
+    /* 7.x: set for 15 s on email-link redirects whose click was not
+     * counted, and read back to suppress tracking: a privacy cookie */
+    { &cg_class_necessary, "Blocked-Tracking" },
     { &class_tracking, "mautic_device_id" },
     { &class_tracking, "mtc_id" },
     { &class_tracking, "mautic_referer_id" },
     { &class_tracking, "mautic_page_[0-9]+" },
-    /* 4.x only (removed in 5.0) and the 2.x session id: never set again */
+    /* 2.x-4.x (removed in 5.0; a 4.x server still sets it) and the 2.x
+     * session id: neither is read back, so neither passes */
     { &class_drop, "mtc_sid" },
     { &class_drop, "mautic_session_id" },
     { NULL, NULL }
 };
 
+/* No consent category: Mattermost's cookies are all necessary, and its
+ * web app's telemetry ids (rl_*, removed with the telemetry in v11) were
+ * written by JavaScript, never by a Set-Cookie. Its banner is a notice. */
 static const preset_rule_t mattermost_rules[] = {
     { &cg_class_necessary, "MMAUTHTOKEN" },
     { &cg_class_necessary, "MMUSERID" },
     { &cg_class_necessary, "MMCSRF" },
-    /* the telemetry ids its web app writes on the parent domain */
-    { &class_tracking, "rl_(user|anonymous)_id" },
+    /* the OAuth/OpenID state of /oauth/{service}/login (30 minutes):
+     * without it every SSO login fails with invalid_state */
+    { &cg_class_necessary, "MMOAUTH" },
+    { &cg_class_necessary, "MMCLOUDURL" },
+    { &cg_class_necessary, "MMEMBED" },
     { NULL, NULL }
 };
 
@@ -395,19 +407,30 @@ static const preset_rule_t matomo_rules[] = {
     { NULL, NULL }
 };
 
+/* Unsubscribe and do-not-contact links, wherever Mautic lives: at the
+ * root, in a subfolder, behind its .htaccess fallback (/index.php/...),
+ * but never in the admin area (/s/). Segments cannot contain '/', so the
+ * leading repetition cannot backtrack. */
 static const char *const mautic_revoke[] = {
-    "^/email/(unsubscribe|dnc)/", NULL
+    "^(?:/(?!s/)[^/]+)*/email/(?:unsubscribe|dnc)/[^/]", NULL
+};
+
+/* 7.2+: a form that confirms before it unsubscribes; it unsubscribes
+ * nothing itself */
+static const char *const mautic_hold[] = {
+    "^(?:/(?!s/)[^/]+)*/email/validate/[^/]", NULL
 };
 
 static const struct {
     const char *name;
     const preset_rule_t *rules;
     const char *const *revoke;
+    const char *const *hold;
 } presets[] = {
-    { "mautic", mautic_rules, mautic_revoke },
-    { "mattermost", mattermost_rules, NULL },
-    { "matomo", matomo_rules, NULL },
-    { NULL, NULL, NULL }
+    { "mautic", mautic_rules, mautic_revoke, mautic_hold },
+    { "mattermost", mattermost_rules, NULL, NULL },
+    { "matomo", matomo_rules, NULL, NULL },
+    { NULL, NULL, NULL, NULL }
 };
 
 int cg_preset_rules(apr_pool_t *p, const char *preset,
@@ -437,6 +460,18 @@ const char *const *cg_preset_revoke_paths(const char *preset)
     for (i = 0; presets[i].name; ++i) {
         if (!strcmp(presets[i].name, preset)) {
             return presets[i].revoke;
+        }
+    }
+    return NULL;
+}
+
+const char *const *cg_preset_hold_paths(const char *preset)
+{
+    int i;
+
+    for (i = 0; presets[i].name; ++i) {
+        if (!strcmp(presets[i].name, preset)) {
+            return presets[i].hold;
         }
     }
     return NULL;

@@ -307,8 +307,11 @@ cg_state_e cg_decide(const cg_consent_t *consent, int signals_present,
 {
     int signals = signals_present & signals_honoured;
 
-    if (revoked) {
+    if (revoked == CG_REVOKE_WITHDRAW) {
         return CG_STATE_REVOKED;
+    }
+    if (revoked == CG_REVOKE_HOLD) {
+        return CG_STATE_HELD;
     }
     if (signals && !(precedence == CG_PRECEDENCE_CONSENT
                      && consent->state == CG_CONSENT_GRANTED)) {
@@ -327,7 +330,7 @@ cg_state_e cg_decide(const cg_consent_t *consent, int signals_present,
 const char *cg_state_name(cg_state_e state)
 {
     static const char *const names[] = {
-        "none", "granted", "denied", "gpc", "dnt", "revoked"
+        "none", "granted", "denied", "gpc", "dnt", "revoked", "held"
     };
     return (unsigned)state < sizeof(names) / sizeof(names[0])
         ? names[state] : "none";

@@ -31,7 +31,10 @@ struct cg_policy_t {
     const char *cookie_name;
     apr_size_t cookie_name_len;
     apr_array_header_t *rules;      /* cg_rule_t: classes, then presets' */
-    apr_array_header_t *revoke;     /* cg_regex_t * */
+    apr_array_header_t *revoke;     /* cg_regex_t *: withdraw on any method */
+    const apr_array_header_t *preset_revoke;    /* cg_regex_t * */
+    const apr_array_header_t *preset_hold;      /* cg_regex_t * */
+    int revoke_on_post;
     int unknown_allowed;
     int signals_honoured;
     cg_precedence_e precedence;
@@ -62,9 +65,9 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     if (spec->revoke) {
         apr_array_cat(pol->revoke, spec->revoke);
     }
-    if (spec->preset_revoke) {
-        apr_array_cat(pol->revoke, spec->preset_revoke);
-    }
+    pol->preset_revoke = spec->preset_revoke;
+    pol->preset_hold = spec->preset_hold;
+    pol->revoke_on_post = spec->revoke_on_post;
     pol->unknown_allowed = spec->unknown_allowed;
     pol->signals_honoured = spec->signals_honoured;
     pol->precedence = spec->precedence;
@@ -278,20 +281,39 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
     }
 }
 
-int cg_policy_revokes(const cg_policy_t *pol, const char *uri,
-                      cg_matcher_t *m)
+static int any_matches(const apr_array_header_t *patterns, const char *uri,
+                       cg_matcher_t *m)
 {
-    cg_regex_t *const *re = (cg_regex_t *const *)pol->revoke->elts;
+    cg_regex_t *const *re;
     int i;
 
-    for (i = 0; i < pol->revoke->nelts; ++i) {
-        /* undecidable (a match limit) is no match: an innocent URL must
-         * not cost a visitor their consent */
+    if (!patterns) {
+        return 0;
+    }
+    re = (cg_regex_t *const *)patterns->elts;
+    for (i = 0; i < patterns->nelts; ++i) {
+        /* undecidable (-1) is no match */
         if (cg_regex_search(re[i], uri, m) == 1) {
             return 1;
         }
     }
     return 0;
+}
+
+cg_revoke_e cg_policy_revocation(const cg_policy_t *pol, const char *uri,
+                                 int is_post, cg_matcher_t *m)
+{
+    if (any_matches(pol->revoke, uri, m)) {
+        return CG_REVOKE_WITHDRAW;
+    }
+    if (any_matches(pol->preset_revoke, uri, m)) {
+        return (pol->revoke_on_post && !is_post) ? CG_REVOKE_HOLD
+                                                 : CG_REVOKE_WITHDRAW;
+    }
+    if (any_matches(pol->preset_hold, uri, m)) {
+        return CG_REVOKE_HOLD;
+    }
+    return CG_REVOKE_NONE;
 }
 
 cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,

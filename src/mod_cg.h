@@ -73,6 +73,8 @@ typedef struct mod_cg_dir_conf {
     apr_array_header_t *rules;          /* cg_rule_t: ConsentCookieClass */
     apr_array_header_t *preset_rules;   /* cg_rule_t: ConsentPreset */
     apr_array_header_t *preset_revoke;  /* cg_regex_t *: the presets' paths */
+    apr_array_header_t *preset_hold;    /* cg_regex_t *: the presets' holds */
+    int revoke_on_post;                 /* ConsentRevokeMethod post */
     int unknown_allowed;
     int signals;                        /* CG_SIGNAL_* mask */
     int precedence;

@@ -72,6 +72,8 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->rules = apr_array_make(p, 4, sizeof(cg_rule_t));
     dc->preset_rules = apr_array_make(p, 4, sizeof(cg_rule_t));
     dc->preset_revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    dc->preset_hold = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    dc->revoke_on_post = -1;
     dc->unknown_allowed = -1;
     dc->signals = -1;
     dc->precedence = -1;
@@ -85,7 +87,8 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
 static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
 {
     return dc->enabled == -1 && !dc->rules->nelts && !dc->preset_rules->nelts
-        && !dc->preset_revoke->nelts && dc->unknown_allowed == -1
+        && !dc->preset_revoke->nelts && !dc->preset_hold->nelts
+        && dc->revoke_on_post == -1 && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && dc->banner_inject == -1;
 }
@@ -171,6 +174,8 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->rules = concat(p, add->rules, base->rules);
     dc->preset_rules = concat(p, add->preset_rules, base->preset_rules);
     dc->preset_revoke = concat(p, add->preset_revoke, base->preset_revoke);
+    dc->preset_hold = concat(p, add->preset_hold, base->preset_hold);
+    dc->revoke_on_post = MERGE_INT(revoke_on_post);
     dc->unknown_allowed = MERGE_INT(unknown_allowed);
     dc->signals = MERGE_INT(signals);
     dc->precedence = MERGE_INT(precedence);
@@ -253,6 +258,7 @@ int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
  * Nothing outside this file applies a default. */
 static const mod_cg_dir_conf dir_defaults = {
     .enabled = 0,                   /* ConsentGate Off */
+    .revoke_on_post = 0,            /* ConsentRevokeMethod any */
     .unknown_allowed = 1,           /* ConsentUnknownCookies allow */
     .signals = MOD_CG_DEFAULT_SIGNALS,  /* gpc dnt */
     .precedence = CG_PRECEDENCE_SIGNAL, /* a signal beats a consent */
@@ -338,8 +344,14 @@ static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
     spec.rules = dc->rules;
     spec.preset_rules = dc->preset_rules;
     spec.revoke = sc->revoke_paths;
-    spec.preset_revoke = SERVER_VAL(sc, revoke_none) == 1 ? NULL
-                                                          : dc->preset_revoke;
+    if (SERVER_VAL(sc, revoke_none) == 1) {
+        spec.preset_revoke = spec.preset_hold = NULL;
+    }
+    else {
+        spec.preset_revoke = dc->preset_revoke;
+        spec.preset_hold = dc->preset_hold;
+    }
+    spec.revoke_on_post = DIR_VAL(dc, revoke_on_post) == 1;
     spec.unknown_allowed = DIR_VAL(dc, unknown_allowed) == 1;
     spec.signals_honoured = mod_cg_signals_honoured(dc);
     spec.precedence = mod_cg_precedence(dc);
@@ -452,11 +464,12 @@ static const char *set_preset(cmd_parms *cmd, void *dconf, const char *name)
         return apr_psprintf(cmd->pool, "%s: unknown preset '%s' (known: %s)",
                             cmd->cmd->name, name, cg_preset_names());
     }
+    /* built-in patterns are known to compile */
     for (revoke = cg_preset_revoke_paths(name); revoke && *revoke; ++revoke) {
-        cg_regex_t *re;
-        /* built-in patterns are known to compile */
-        cg_regex_compile(cmd->pool, *revoke, &re);
-        APR_ARRAY_PUSH(dc->preset_revoke, cg_regex_t *) = re;
+        cg_regex_compile(cmd->pool, *revoke, apr_array_push(dc->preset_revoke));
+    }
+    for (revoke = cg_preset_hold_paths(name); revoke && *revoke; ++revoke) {
+        cg_regex_compile(cmd->pool, *revoke, apr_array_push(dc->preset_hold));
     }
     return NULL;
 }
@@ -513,6 +526,9 @@ static const word_choice unknown_words[] = {
 static const word_choice precedence_words[] = {
     { "signal", CG_PRECEDENCE_SIGNAL }, { "consent", CG_PRECEDENCE_CONSENT },
     { NULL, 0 }
+};
+static const word_choice revoke_method_words[] = {
+    { "any", 0 }, { "post", 1 }, { NULL, 0 }
 };
 static const word_choice csd_words[] = {
     { "off", MOD_CG_CSD_OFF }, { "storage", MOD_CG_CSD_STORAGE },
@@ -631,6 +647,13 @@ static const char *set_signals(cmd_parms *cmd, void *dconf, int argc,
     }
     dc->signals = signals;
     return NULL;
+}
+
+static const char *set_revoke_method(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    return parse_word(cmd, revoke_method_words, arg,
+                      &((mod_cg_dir_conf *)dconf)->revoke_on_post);
 }
 
 static const char *set_precedence(cmd_parms *cmd, void *dconf, const char *arg)
@@ -771,6 +794,10 @@ const command_rec mod_cg_cmds[] = {
                  "On to send Sec-GPC: 1 to the backend without consent"),
     AP_INIT_ITERATE("ConsentRevokePath", set_revoke_path, NULL, RSRC_CONF,
                     "original-URI patterns that mean revocation, or none"),
+    AP_INIT_TAKE1("ConsentRevokeMethod", set_revoke_method, NULL, DIR_CTX,
+                  "any|post: whether a GET on a preset's unsubscribe path "
+                  "withdraws (any, default) or only holds tracking back "
+                  "until the form there is posted (post)"),
     AP_INIT_TAKE1("ConsentEndpoint", set_endpoint, NULL, RSRC_CONF,
                   "URL path of the consent endpoints (default /consentgate)"),
     AP_INIT_TAKE1("ConsentReceipts", set_receipts, NULL, RSRC_CONF,

@@ -125,8 +125,10 @@ static cg_state_e decide(request_rec *r, const cg_policy_t *pol,
                          mod_cg_request *st)
 {
     if (st->state_for != pol) {
-        int revoked = cg_policy_revokes(pol, original_uri(r, st),
-                                        st->visit.matcher);
+        request_rec *root = root_request(r);
+        int revoked = cg_policy_revocation(pol, original_uri(r, st),
+                                           root->method_number == M_POST,
+                                           st->visit.matcher);
 
         st->state = cg_policy_decide(pol, &st->visit, revoked);
         st->state_for = pol;

@@ -52,6 +52,24 @@ function hit_page()
     sf_cookie('mautic_referer_id', random_int(1000, 999999), 1800, 'none');
 }
 
+/* Mattermost's app/login.go AttachSessionCookies: no SameSite, Secure
+ * only over https, Max-Age and Expires (30 days) */
+function mm_https()
+{
+    return (!empty($_SERVER['HTTPS']) && $_SERVER['HTTPS'] !== 'off')
+        || ($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https';
+}
+
+function mm_session_cookies()
+{
+    $attrs = '; Path=/; Max-Age=2592000; Expires='
+        . gmdate('D, d M Y H:i:s', time() + 2592000) . ' GMT'
+        . (mm_https() ? '; Secure' : '');
+    header('Set-Cookie: MMAUTHTOKEN=tok123' . $attrs . '; HttpOnly', false);
+    header('Set-Cookie: MMUSERID=user1' . $attrs, false);
+    header('Set-Cookie: MMCSRF=csrf1' . $attrs, false);
+}
+
 function session_cookie()
 {
     /* the Symfony session: a 32-hex name, HttpOnly, SameSite=Lax */
@@ -138,10 +156,24 @@ case $route === '/form/submit':
     break;
 
 case (bool)preg_match('#^/email/(unsubscribe|dnc)/#', $route):
-    track_device();
-    hit_page();
     session_cookie();
+    if (getenv('MAUTIC_PREFERENCE_CENTER') && $_SERVER['REQUEST_METHOD'] !== 'POST') {
+        /* show_contact_preferences: the GET is a form and unsubscribes
+         * nothing; the page is a hit (PublicController, hitPage) */
+        hit_page();
+        echo "<html><body><form method=\"post\"><button>Unsubscribe</button>"
+            . "</form></body></html>\n";
+        break;
+    }
+    track_device();
     echo "<html><body><p>You have been unsubscribed.</p></body></html>\n";
+    break;
+
+case (bool)preg_match('#^/email/validate/(unsubscribe|resubscribe)/(?!.*/echo$)#', $route):
+    /* 7.2+: a confirmation form (session and CSRF) before the action */
+    session_cookie();
+    echo "<html><body><form method=\"post\"><button>Confirm</button>"
+        . "</form></body></html>\n";
     break;
 
 case $route === '/landing-ab':
@@ -180,10 +212,30 @@ case $route === '/deleted':
     break;
 
 case $route === '/mattermost/login':
-    header('Set-Cookie: MMAUTHTOKEN=tok123; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax', false);
-    header('Set-Cookie: MMUSERID=user1; Path=/; Max-Age=2592000; Secure; SameSite=Lax', false);
-    header('Set-Cookie: MMCSRF=csrf1; Path=/; Max-Age=2592000; Secure; SameSite=Lax', false);
+    mm_session_cookies();
     echo "<html><head><title>Mattermost</title></head><body>login</body></html>\n";
+    break;
+
+case (bool)preg_match('#^/mattermost/oauth/(gitlab|google|office365|openid)/login$#', $route):
+    /* app/oauth.go GetAuthorizationCode: the state's CSRF binding, 30 min */
+    $state = bin2hex(random_bytes(8));
+    header('Set-Cookie: MMOAUTH=' . $state . '; Path=/; Max-Age=1800; Expires='
+        . gmdate('D, d M Y H:i:s', time() + 1800) . ' GMT; HttpOnly'
+        . (mm_https() ? '; Secure' : ''), false);
+    header('Location: https://gitlab.example/oauth/authorize?state=' . $state, true, 302);
+    break;
+
+case (bool)preg_match('#^/mattermost/signup/(gitlab|google|office365|openid)/complete$#', $route):
+    /* AuthorizeOAuthUser: the state must match the cookie, which is then
+     * deleted */
+    if (!isset($_COOKIE['MMOAUTH']) || ($_GET['state'] ?? '') !== $_COOKIE['MMOAUTH']) {
+        http_response_code(400);
+        echo "invalid_state\n";
+        break;
+    }
+    header('Set-Cookie: MMOAUTH=; Path=/; Max-Age=0; HttpOnly', false);
+    mm_session_cookies();
+    echo "<html><head><title>Mattermost</title></head><body>signed in</body></html>\n";
     break;
 
 case (bool)preg_match('#(^|/)echo$#', $route):

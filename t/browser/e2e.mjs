@@ -301,7 +301,11 @@ await scenario('mattermost', {}, async (page, context) => {
     await page.screenshot({ path: path.join(SHOTS, 'mattermost-login.png') });
     const names = await jar(context);
     ok(names.includes('MMAUTHTOKEN') && names.includes('MMCSRF'), 'mattermost: its session cookies are kept', names);
-    is(await choose(page, '#cg-reject'), 204, 'mattermost: the choice is recorded');
+    // every Mattermost cookie is necessary: a notice, nothing to consent to
+    ok(await page.isVisible('#cg-ok'), 'mattermost: ConsentPreset mattermost alone is a notice');
+    ok(!(await page.isVisible('#cg-accept')) && !(await page.isVisible('#cg-reject')),
+       'mattermost: nothing to accept or reject');
+    is(await choose(page, '#cg-ok'), 204, 'mattermost: the acknowledgement is recorded');
 });
 
 // ---- a site with only necessary cookies: a notice ----

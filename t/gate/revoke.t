@@ -101,9 +101,61 @@ for my $path ('/email/%75nsubscribe/abc', '//email/dnc/abc', '/x/../email/dnc/ab
     like($res->content, qr/^consent-state: revoked$/m, 'the backend is told revoked');
     like($res->content, qr/^mautic_device_id: $/m, 'and gets no tracking cookie');
 
-    # the preset's path is anchored at /email: not a revocation under /cgi
+    # Mautic in a subfolder (here /cgi) has its links there too; its admin
+    # area (/s/) never revokes
     $res = get_from('gate', '/cgi/email/dnc/abc', Cookie => $held);
-    is_deeply([ expiries($res) ], [], 'the preset pattern is anchored');
+    is_deeply([ expiries($res) ], [ 'mautic_device_id', 'mtc_id' ],
+              'a subfolder\'s unsubscribe link revokes');
+    $res = get_from('gate', '/cgi/s/email/dnc/abc', Cookie => $held);
+    is_deeply([ expiries($res) ], [], 'the admin area never revokes');
+}
+
+# behind Mautic's .htaccess fallback (no mod_rewrite): /index.php/<route>
+{
+    my $res = get_from('mautic_fpm', '/index.php/email/unsubscribe/abc123',
+                       Cookie => $held);
+    like($res->content, qr/unsubscribed/, '/index.php/...: served by the backend');
+    is_deeply([ expiries($res) ], [ 'mautic_device_id', 'mtc_id' ],
+              '/index.php/email/unsubscribe/...: the tracking cookies are expired');
+}
+
+# a preference centre (ConsentRevokeMethod post): its GET shows a form and
+# withdraws nothing, but carries no tracking cookie either; its POST does
+{
+    my $res = get_from('gate', '/prefs/email/unsubscribe/abc123', Cookie => $held);
+    like($res->content, qr/<form/, 'preference centre: the GET is a form');
+    ok(!grep({ /^(mautic_device_id|mtc_id|mautic_referer_id)=[^;]/ }
+             set_cookie_lines($res)), 'preference centre GET: no tracking cookie');
+    is_deeply([ expiries($res) ], [], 'preference centre GET: nothing expired');
+    ok(!grep({ /^mautic_consent=/ } set_cookie_lines($res)),
+       'preference centre GET: the consent is not turned into a refusal');
+    ok(has_cookie($res, SESSION), 'preference centre GET: the session passes');
+
+    $res = post_from('gate', '/prefs/email/unsubscribe/abc123', Cookie => $held);
+    like($res->content, qr/unsubscribed/, 'preference centre POST: unsubscribed');
+    is_deeply([ expiries($res) ], [ 'mautic_device_id', 'mtc_id' ],
+              'preference centre POST: the tracking cookies are expired');
+    ok(grep({ /^mautic_consent=cg1\.\./ } set_cookie_lines($res)),
+       'preference centre POST: a refusal is recorded');
+
+    # without the directive, the same GET withdraws
+    $res = get_from('gate', '/cgi/email/unsubscribe/abc123', Cookie => $held);
+    is_deeply([ expiries($res) ], [ 'mautic_device_id', 'mtc_id' ],
+              'ConsentRevokeMethod any: the GET withdraws');
+}
+
+# 7.2's confirmation page withdraws nothing and carries no tracking cookie
+{
+    my $res = get_from('gate', '/cgi/email/validate/unsubscribe/s3cr3t/abc123',
+                       Cookie => $held);
+    like($res->content, qr/Confirm/, 'validate: the confirmation form');
+    is_deeply([ expiries($res) ], [], 'validate: nothing expired');
+    ok(!grep({ /^mautic_consent=/ } set_cookie_lines($res)),
+       'validate: the consent stays');
+    $res = get_from('gate', '/cgi/email/validate/unsubscribe/s3cr3t/echo',
+                    Cookie => $held);
+    like($res->content, qr/^consent-state: held$/m, 'validate: the backend is told held');
+    like($res->content, qr/^mautic_device_id: $/m, 'validate: and gets no tracking cookie');
 }
 
 done_testing();

@@ -332,6 +332,8 @@ static void preset_mautic(void **state)
         NECESSARY("mautic_focus_3_closed"),
         NECESSARY("mautic_focus_120"),
         NECESSARY("mautic_update"),
+        NECESSARY("REMEMBERME"),
+        NECESSARY("Blocked-Tracking"),
         NECESSARY("0123456789abcdef0123456789abcdef"),
         NECESSARY("d41d8cd98f00b204e9800998ecf8427e"),
         UNMATCHED("mautic_consent"),
@@ -359,8 +361,12 @@ static void preset_mattermost(void **state)
         NECESSARY("MMAUTHTOKEN"),
         NECESSARY("MMUSERID"),
         NECESSARY("MMCSRF"),
-        TRACKING("rl_user_id"),
-        TRACKING("rl_anonymous_id"),
+        NECESSARY("MMOAUTH"),
+        NECESSARY("MMCLOUDURL"),
+        NECESSARY("MMEMBED"),
+        /* written by its old web app's JavaScript, never a Set-Cookie */
+        UNMATCHED("rl_user_id"),
+        UNMATCHED("rl_anonymous_id"),
         UNMATCHED("mmauthtoken"),
         UNMATCHED("MMAUTHTOKEN2"),
         UNMATCHED("rl_other_id"),
@@ -477,7 +483,7 @@ static int revokes(apr_pool_t *p, const char *const *paths, const char *uri)
         if (err) {
             fail_tap("revocation pattern '%s': %s", *paths, err);
         }
-        if (cg_regex_search(re, uri, m)) {
+        if (cg_regex_search(re, uri, m) == 1) {
             return 1;
         }
     }
@@ -497,6 +503,13 @@ static void revoke_paths_mautic(void **state)
     assert_false(revokes(*state, paths, "/email/unsubscribe"));
     assert_false(revokes(*state, paths, "/s/email/unsubscribe/abc"));
     assert_false(revokes(*state, paths, "/"));
+    /* in a subfolder and behind Mautic's .htaccess fallback */
+    assert_true(revokes(*state, paths, "/mautic/email/unsubscribe/abc"));
+    assert_true(revokes(*state, paths, "/index.php/email/dnc/abc"));
+    /* the 7.2 confirmation page holds, it does not withdraw */
+    assert_false(revokes(*state, paths, "/email/validate/unsubscribe/s/abc"));
+    assert_true(revokes(*state, cg_preset_hold_paths("mautic"),
+                        "/email/validate/unsubscribe/s/abc"));
 }
 
 static void revoke_paths_other_presets(void **state)

@@ -942,7 +942,8 @@ static void state_names(void **state)
     assert_string_equal(cg_state_name(CG_STATE_GPC), "gpc");
     assert_string_equal(cg_state_name(CG_STATE_DNT), "dnt");
     assert_string_equal(cg_state_name(CG_STATE_REVOKED), "revoked");
-    assert_string_equal(cg_state_name((cg_state_e)(CG_STATE_REVOKED + 1)),
+    assert_string_equal(cg_state_name(CG_STATE_HELD), "held");
+    assert_string_equal(cg_state_name((cg_state_e)(CG_STATE_HELD + 1)),
                         "none");
     assert_string_equal(cg_state_name((cg_state_e)-1), "none");
 }
@@ -956,7 +957,7 @@ static const cg_class_t cls_unknown = { CG_CLASS_UNKNOWN, NULL };
 
 static const cg_state_e all_states[] = {
     CG_STATE_NONE, CG_STATE_GRANTED, CG_STATE_DENIED, CG_STATE_GPC,
-    CG_STATE_DNT, CG_STATE_REVOKED
+    CG_STATE_DNT, CG_STATE_REVOKED, CG_STATE_HELD
 };
 #define N_STATES (int)(sizeof(all_states) / sizeof(all_states[0]))
 

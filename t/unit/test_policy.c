@@ -24,6 +24,7 @@ static cg_policy_t *policy(apr_pool_t *p, const char *const *classes,
     apr_array_header_t *rules = apr_array_make(p, 4, sizeof(cg_rule_t));
     apr_array_header_t *preset_rules = apr_array_make(p, 4, sizeof(cg_rule_t));
     apr_array_header_t *revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    apr_array_header_t *hold = apr_array_make(p, 1, sizeof(cg_regex_t *));
     cg_policy_spec_t spec;
 
     for (; classes && *classes; classes += 2) {
@@ -48,6 +49,10 @@ static cg_policy_t *policy(apr_pool_t *p, const char *const *classes,
                 assert_null(cg_regex_compile(p, *paths,
                                              apr_array_push(revoke)));
             }
+            for (paths = cg_preset_hold_paths(name); paths && *paths;
+                 ++paths) {
+                assert_null(cg_regex_compile(p, *paths, apr_array_push(hold)));
+            }
         }
     }
     memset(&spec, 0, sizeof(spec));
@@ -55,6 +60,7 @@ static cg_policy_t *policy(apr_pool_t *p, const char *const *classes,
     spec.rules = rules;
     spec.preset_rules = preset_rules;
     spec.preset_revoke = revoke;
+    spec.preset_hold = hold;
     spec.unknown_allowed = unknown_allowed;
     spec.signals_honoured = CG_SIGNAL_GPC | CG_SIGNAL_DNT;
     spec.precedence = CG_PRECEDENCE_SIGNAL;
@@ -265,21 +271,92 @@ static void decide_reads_consent_and_signals(void **state)
     assert_int_equal(cg_policy_decide(pol, &v, 0), CG_STATE_DENIED);
 }
 
-static void revokes_matches_preset_paths(void **state)
+/* Mautic's unsubscribe links wherever Mautic lives; never its admin area. */
+static void revocation_preset_paths(void **state)
 {
     apr_pool_t *p = *state;
     cg_policy_t *pol = policy(p, NULL, "mautic", 1);
     cg_matcher_t *m = cg_matcher_make(p);
+    static const struct {
+        const char *uri;
+        cg_revoke_e want;
+    } cases[] = {
+        { "/email/unsubscribe/abc", CG_REVOKE_WITHDRAW },
+        { "/email/dnc/abc", CG_REVOKE_WITHDRAW },
+        { "/email/unsubscribe/abc/x%40y.org/5f1e", CG_REVOKE_WITHDRAW },
+        { "/mautic/email/unsubscribe/abc", CG_REVOKE_WITHDRAW },
+        { "/index.php/email/unsubscribe/abc", CG_REVOKE_WITHDRAW },
+        { "/mautic/index.php/email/dnc/abc", CG_REVOKE_WITHDRAW },
+        { "/a/b/c/email/dnc/abc", CG_REVOKE_WITHDRAW },
+        { "/email/validate/unsubscribe/s3cr3t/abc", CG_REVOKE_HOLD },
+        { "/mautic/email/validate/resubscribe/s/abc", CG_REVOKE_HOLD },
+        { "/email/view/abc", CG_REVOKE_NONE },
+        { "/email/unsubscribe", CG_REVOKE_NONE },
+        { "/email/unsubscribe/", CG_REVOKE_NONE },
+        { "/email/resubscribe/abc", CG_REVOKE_NONE },
+        { "/s/email/unsubscribe/abc", CG_REVOKE_NONE },
+        { "/mautic/s/email/dnc/abc", CG_REVOKE_NONE },
+        { "/s/email/validate/x/y/z", CG_REVOKE_NONE },
+        { "/myemail/unsubscribe/abc", CG_REVOKE_NONE },
+        { "/", CG_REVOKE_NONE },
+        { "", CG_REVOKE_NONE },
+    };
+    apr_size_t i;
 
-    assert_true(cg_policy_revokes(pol, "/email/unsubscribe/abc", m));
-    assert_true(cg_policy_revokes(pol, "/email/dnc/abc", m));
-    assert_false(cg_policy_revokes(pol, "/email/view/abc", m));
-    assert_false(cg_policy_revokes(pol, "/", m));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+        cg_revoke_e got = cg_policy_revocation(pol, cases[i].uri, 0, m);
+
+        if (got != cases[i].want) {
+            fail_tap("'%s': %d, expected %d", cases[i].uri, (int)got,
+                     (int)cases[i].want);
+        }
+        /* a POST never weakens a withdrawal */
+        if (cg_policy_revocation(pol, cases[i].uri, 1, m) != cases[i].want) {
+            fail_tap("'%s' posted: not %d", cases[i].uri, (int)cases[i].want);
+        }
+    }
+}
+
+/* ConsentRevokeMethod post: a GET on an unsubscribe link shows a
+ * preference centre and withdraws nothing; its POST withdraws. */
+static void revocation_on_post_only(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    apr_array_header_t *admin = apr_array_make(p, 1, sizeof(cg_regex_t *));
+    cg_matcher_t *m = cg_matcher_make(p);
+    cg_policy_spec_t spec;
+    cg_policy_t *pol;
+    cg_visit_t v;
+
+    assert_null(cg_regex_compile(p, cg_preset_revoke_paths("mautic")[0],
+                                 apr_array_push(revoke)));
+    assert_null(cg_regex_compile(p, "^/leave", apr_array_push(admin)));
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "mautic_consent";
+    spec.revoke = admin;
+    spec.preset_revoke = revoke;
+    spec.revoke_on_post = 1;
+    pol = cg_policy_make(p, &spec);
+    assert_int_equal(cg_policy_revocation(pol, "/email/unsubscribe/a", 0, m),
+                     CG_REVOKE_HOLD);
+    assert_int_equal(cg_policy_revocation(pol, "/email/unsubscribe/a", 1, m),
+                     CG_REVOKE_WITHDRAW);
+    /* the administrator's own paths withdraw on any method */
+    assert_int_equal(cg_policy_revocation(pol, "/leave", 0, m),
+                     CG_REVOKE_WITHDRAW);
+
+    /* held: a consent stays, but no tracking cookie passes */
+    visit(p, pol, consent_cookie(p, "tracking"), NULL, &v);
+    assert_int_equal(cg_policy_decide(pol, &v, CG_REVOKE_HOLD), CG_STATE_HELD);
+    assert_false(cg_policy_passes(pol, &v, CG_STATE_HELD,
+                                  cg_class_parse(p, "tracking")));
+    assert_true(cg_policy_passes(pol, &v, CG_STATE_HELD, &cg_class_necessary));
 }
 
 /* An undecidable revocation pattern must not revoke: an innocent URL
  * would cost the visitor their consent. */
-static void revokes_undecidable_is_no_match(void **state)
+static void revocation_undecidable_is_no_match(void **state)
 {
     apr_pool_t *p = *state;
     apr_array_header_t *revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
@@ -296,8 +373,9 @@ static void revokes_undecidable_is_no_match(void **state)
     uri[0] = '/';
     memset(uri + 1, 'a', 50);
     uri[51] = '\0';
-    assert_false(cg_policy_revokes(pol, uri, m));
-    assert_true(cg_policy_revokes(pol, "/aab", m));
+    assert_int_equal(cg_policy_revocation(pol, uri, 0, m), CG_REVOKE_NONE);
+    assert_int_equal(cg_policy_revocation(pol, "/aab", 0, m),
+                     CG_REVOKE_WITHDRAW);
 }
 
 /* ---- judge ---- */
@@ -477,8 +555,9 @@ int main(void)
         CG_TEST(undecidable_names_are_reported_once),
         CG_TEST(classify_from_several_threads),
         CG_TEST(decide_reads_consent_and_signals),
-        CG_TEST(revokes_matches_preset_paths),
-        CG_TEST(revokes_undecidable_is_no_match),
+        CG_TEST(revocation_preset_paths),
+        CG_TEST(revocation_on_post_only),
+        CG_TEST(revocation_undecidable_is_no_match),
         CG_TEST(judge_lines),
         CG_TEST(judge_unknown_follows_the_setting),
         CG_TEST(scrub_keeps_pairs_byte_for_byte),
