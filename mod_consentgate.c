@@ -20,7 +20,11 @@ static void register_hooks(apr_pool_t *p)
         "mod_proxy.c", "mod_alias.c", "mod_rewrite.c", NULL
     };
 
-    ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    /* before mod_proxy's fixup copies the query string into the URL it
+     * forwards to */
+    static const char *const before_proxy[] = { "mod_proxy.c", NULL };
+
+    ap_hook_fixups(mod_cg_fixups, NULL, before_proxy, APR_HOOK_FIRST);
     /* the shared table of merged configurations and their policies */
     ap_hook_pre_config(mod_cg_config_pre_config, NULL, NULL,
                        APR_HOOK_MIDDLE);
@@ -52,6 +56,9 @@ static void register_hooks(apr_pool_t *p)
     /* before CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1): mod_cache stores the
      * gated response together with the Vary that keys it on the inputs of
      * the decision, so a cache hit never replays another visitor's cookies */
+    /* the request body, once tracking parameters were taken out of it */
+    mod_cg_params_filter_handle = ap_register_input_filter(
+        MOD_CG_PARAMS_FILTER, mod_cg_params_filter, NULL, AP_FTYPE_RESOURCE);
     mod_cg_out_filter_handle = ap_register_output_filter(
         MOD_CG_FILTER, mod_cg_out_filter, NULL, AP_FTYPE_CONTENT_SET);
     /* after the resource filters (SSI, mod_substitute) have made the page,

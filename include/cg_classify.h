@@ -95,6 +95,9 @@ const char *const *cg_preset_revoke_paths(const char *preset);
 /* Pages on the way to a withdrawal that withdraw nothing themselves (a
  * confirmation form): no tracking cookie there, no refusal either. */
 const char *const *cg_preset_hold_paths(const char *preset);
+/* Request parameters that carry a preset's tracking ids (NULL-terminated),
+ * or NULL. */
+const char *const *cg_preset_scrub_params(const char *preset);
 
 /* "mautic, mattermost, matomo": for error messages. */
 const char *cg_preset_names(void);

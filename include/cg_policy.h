@@ -25,6 +25,10 @@ typedef struct cg_policy_spec_t {
     const apr_array_header_t *preset_hold;   /* cg_regex_t *: the presets' */
     int revoke_on_post;                  /* ConsentRevokeMethod post: a GET
                                             on a preset's path only holds */
+    const apr_array_header_t *scrub_params;  /* const char *: request
+                                            parameters that stand in for
+                                            cookies (ConsentScrubParam and
+                                            the presets') */
     int unknown_allowed;                 /* ConsentUnknownCookies allow */
     int signals_honoured;                /* CG_SIGNAL_* */
     cg_precedence_e precedence;
@@ -121,6 +125,33 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
  * sent when every pair may pass, NULL when none may. */
 const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
                             cg_visit_t *v, cg_state_e state);
+
+/* The request parameters (a query string or an urlencoded body: pairs
+ * separated by '&') a backend may see under `state`: a pair is removed
+ * when its name, as PHP reads it (URL-decoded, '.' and ' ' as '_', up to
+ * an array's '['), is a scrubbed parameter that may not pass. A scrubbed
+ * name is judged like a cookie of that name; one no class names passes
+ * only with consent to every category of the scope. Every other pair is
+ * kept byte for byte. Returns `params` itself when nothing is removed
+ * (NULL stays NULL), "" when everything is. */
+const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
+                                   cg_visit_t *v, cg_state_e state,
+                                   const char *params);
+
+/* True when this scope scrubs any request parameter. */
+int cg_policy_scrubs_params(const cg_policy_t *pol);
+
+/* True when the top-level name `name` (already decoded, as in a JSON
+ * object) may reach the backend under `state`. */
+int cg_policy_param_passes(const cg_policy_t *pol, cg_visit_t *v,
+                           cg_state_e state, const char *name);
+
+/* The name PHP gives a request parameter or cookie: `raw` (`len` bytes)
+ * URL-decoded ('+' as a space for parameters), leading spaces dropped,
+ * '.' and ' ' turned into '_', and only the part before an array's
+ * first '['. */
+const char *cg_php_name(apr_pool_t *p, const char *raw, apr_size_t len,
+                        int plus_is_space);
 
 /* Set-Cookie lines (const char *) that expire every cookie the visitor
  * holds that may not pass under `state`: host-only, and on `domain` too

@@ -421,16 +421,26 @@ static const char *const mautic_hold[] = {
     "^(?:/(?!s/)[^/]+)*/email/validate/[^/]", NULL
 };
 
+/* Request parameters that stand in for the tracking cookies: mtc.js sends
+ * them on every call once localStorage holds an id, and Mautic reads
+ * mautic_device_id from the request when the cookie is missing
+ * (DeviceTrackingService::getTrackedIdentifier). `ct` (an email click's
+ * attribution) is left alone. */
+static const char *const mautic_params[] = {
+    "mautic_device_id", "mtc_id", "mtc_sid", NULL
+};
+
 static const struct {
     const char *name;
     const preset_rule_t *rules;
     const char *const *revoke;
     const char *const *hold;
+    const char *const *params;
 } presets[] = {
-    { "mautic", mautic_rules, mautic_revoke, mautic_hold },
-    { "mattermost", mattermost_rules, NULL, NULL },
-    { "matomo", matomo_rules, NULL, NULL },
-    { NULL, NULL, NULL, NULL }
+    { "mautic", mautic_rules, mautic_revoke, mautic_hold, mautic_params },
+    { "mattermost", mattermost_rules, NULL, NULL, NULL },
+    { "matomo", matomo_rules, NULL, NULL, NULL },
+    { NULL, NULL, NULL, NULL, NULL }
 };
 
 int cg_preset_rules(apr_pool_t *p, const char *preset,
@@ -472,6 +482,18 @@ const char *const *cg_preset_hold_paths(const char *preset)
     for (i = 0; presets[i].name; ++i) {
         if (!strcmp(presets[i].name, preset)) {
             return presets[i].hold;
+        }
+    }
+    return NULL;
+}
+
+const char *const *cg_preset_scrub_params(const char *preset)
+{
+    int i;
+
+    for (i = 0; presets[i].name; ++i) {
+        if (!strcmp(presets[i].name, preset)) {
+            return presets[i].params;
         }
     }
     return NULL;

@@ -35,6 +35,7 @@ struct cg_policy_t {
     const apr_array_header_t *preset_revoke;    /* cg_regex_t * */
     const apr_array_header_t *preset_hold;      /* cg_regex_t * */
     int revoke_on_post;
+    const apr_array_header_t *scrub_params;     /* const char * */
     int unknown_allowed;
     int signals_honoured;
     cg_precedence_e precedence;
@@ -68,6 +69,7 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     pol->preset_revoke = spec->preset_revoke;
     pol->preset_hold = spec->preset_hold;
     pol->revoke_on_post = spec->revoke_on_post;
+    pol->scrub_params = spec->scrub_params;
     pol->unknown_allowed = spec->unknown_allowed;
     pol->signals_honoured = spec->signals_honoured;
     pol->precedence = spec->precedence;
@@ -439,4 +441,145 @@ apr_array_header_t *cg_policy_expiries(apr_pool_t *p, const cg_policy_t *pol,
         }
     }
     return lines;
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+const char *cg_php_name(apr_pool_t *p, const char *raw, apr_size_t len,
+                        int plus_is_space)
+{
+    char *out = apr_palloc(p, len + 1);
+    apr_size_t i, n = 0;
+
+    for (i = 0; i < len; ++i) {
+        char c = raw[i];
+
+        if (c == '%' && i + 2 < len && hex_value(raw[i + 1]) >= 0
+            && hex_value(raw[i + 2]) >= 0) {
+            c = (char)(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+            i += 2;
+        }
+        else if (c == '+' && plus_is_space) {
+            c = ' ';
+        }
+        if (c == ' ' && n == 0) {
+            continue;           /* PHP drops leading spaces */
+        }
+        if (c == '[') {
+            break;              /* an array: its base name */
+        }
+        out[n++] = (c == '.' || c == ' ') ? '_' : c;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+int cg_policy_scrubs_params(const cg_policy_t *pol)
+{
+    return pol->scrub_params && pol->scrub_params->nelts > 0;
+}
+
+static int is_scrubbed(const cg_policy_t *pol, const char *name)
+{
+    int i;
+
+    for (i = 0; i < pol->scrub_params->nelts; ++i) {
+        if (!strcmp(APR_ARRAY_IDX(pol->scrub_params, i, const char *), name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int all_categories_granted(const cg_policy_t *pol, const cg_visit_t *v,
+                                  cg_state_e state)
+{
+    int i;
+
+    if (state != CG_STATE_GRANTED) {
+        return 0;
+    }
+    for (i = 0; i < pol->categories->nelts; ++i) {
+        if (!cg_consent_allows(&v->consent, APR_ARRAY_IDX(pol->categories, i,
+                                                          const char *))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int cg_policy_param_passes(const cg_policy_t *pol, cg_visit_t *v,
+                           cg_state_e state, const char *name)
+{
+    const cg_class_t *cls;
+
+    if (!cg_policy_scrubs_params(pol) || !is_scrubbed(pol, name)) {
+        return 1;
+    }
+    cls = classify_for_visit(pol, v, name);
+    switch (cls->kind) {
+    case CG_CLASS_NECESSARY:
+        return 1;
+    case CG_CLASS_CATEGORY:
+        return cg_policy_passes(pol, v, state, cls);
+    default:
+        /* a parameter is not stored, so "drop" (an obsolete cookie) means
+         * nothing here: one no category names needs every category */
+        return all_categories_granted(pol, v, state);
+    }
+}
+
+const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
+                                   cg_visit_t *v, cg_state_e state,
+                                   const char *params)
+{
+    const char *pair, *end;
+    char *out = NULL;
+    apr_size_t n = 0;
+
+    if (!params || !cg_policy_scrubs_params(pol)) {
+        return params;
+    }
+    for (pair = params; ; pair = end + 1) {
+        apr_size_t len, name_len;
+        const char *eq;
+        int keep;
+
+        end = strchr(pair, '&');
+        len = end ? (apr_size_t)(end - pair) : strlen(pair);
+        eq = memchr(pair, '=', len);
+        name_len = eq ? (apr_size_t)(eq - pair) : len;
+        keep = !len || cg_policy_param_passes(pol, v, state,
+                                              cg_php_name(p, pair, name_len, 1));
+        if (!keep && !out) {
+            /* the first one that goes: copy what came before it */
+            out = apr_palloc(p, strlen(params) + 1);
+            n = pair - params;
+            memcpy(out, params, n);
+            /* "a=1&x=2": drop the '&' that joined the removed pair */
+            if (n && out[n - 1] == '&') {
+                --n;
+            }
+        }
+        else if (keep && out && len) {
+            if (n) {
+                out[n++] = '&';
+            }
+            memcpy(out + n, pair, len);
+            n += len;
+        }
+        if (!end) {
+            break;
+        }
+    }
+    if (!out) {
+        return params;
+    }
+    out[n] = '\0';
+    return out;
 }

@@ -75,6 +75,9 @@ typedef struct mod_cg_dir_conf {
     apr_array_header_t *preset_revoke;  /* cg_regex_t *: the presets' paths */
     apr_array_header_t *preset_hold;    /* cg_regex_t *: the presets' holds */
     int revoke_on_post;                 /* ConsentRevokeMethod post */
+    apr_array_header_t *scrub_params;   /* const char *: ConsentScrubParam
+                                           and the presets' */
+    apr_int64_t scrub_body_limit;       /* ConsentScrubBodyLimit */
     int unknown_allowed;
     int signals;                        /* CG_SIGNAL_* mask */
     int precedence;
@@ -150,6 +153,18 @@ int mod_cg_inject_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s);
 void mod_cg_inject_insert(request_rec *r);
 apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb);
+
+/* mod_cg_params.c: identifiers in the query string and request body */
+#define MOD_CG_PARAMS_FILTER "CONSENTGATE_PARAMS"
+extern ap_filter_rec_t *mod_cg_params_filter_handle;
+void mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
+                        cg_visit_t *v, cg_state_e state);
+void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
+                       cg_state_e state, apr_off_t limit);
+apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,
+                                  ap_input_mode_t mode,
+                                  apr_read_type_e block, apr_off_t readbytes);
+apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc);
 
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;

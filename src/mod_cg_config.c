@@ -74,6 +74,8 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->preset_revoke = apr_array_make(p, 1, sizeof(cg_regex_t *));
     dc->preset_hold = apr_array_make(p, 1, sizeof(cg_regex_t *));
     dc->revoke_on_post = -1;
+    dc->scrub_params = apr_array_make(p, 1, sizeof(const char *));
+    dc->scrub_body_limit = -1;
     dc->unknown_allowed = -1;
     dc->signals = -1;
     dc->precedence = -1;
@@ -88,7 +90,8 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
 {
     return dc->enabled == -1 && !dc->rules->nelts && !dc->preset_rules->nelts
         && !dc->preset_revoke->nelts && !dc->preset_hold->nelts
-        && dc->revoke_on_post == -1 && dc->unknown_allowed == -1
+        && dc->revoke_on_post == -1 && !dc->scrub_params->nelts
+        && dc->scrub_body_limit == -1 && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && dc->banner_inject == -1;
 }
@@ -176,6 +179,8 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->preset_revoke = concat(p, add->preset_revoke, base->preset_revoke);
     dc->preset_hold = concat(p, add->preset_hold, base->preset_hold);
     dc->revoke_on_post = MERGE_INT(revoke_on_post);
+    dc->scrub_params = concat(p, add->scrub_params, base->scrub_params);
+    dc->scrub_body_limit = MERGE_INT(scrub_body_limit);
     dc->unknown_allowed = MERGE_INT(unknown_allowed);
     dc->signals = MERGE_INT(signals);
     dc->precedence = MERGE_INT(precedence);
@@ -259,6 +264,7 @@ int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 static const mod_cg_dir_conf dir_defaults = {
     .enabled = 0,                   /* ConsentGate Off */
     .revoke_on_post = 0,            /* ConsentRevokeMethod any */
+    .scrub_body_limit = 65536,      /* bodies read to scrub, at most */
     .unknown_allowed = 1,           /* ConsentUnknownCookies allow */
     .signals = MOD_CG_DEFAULT_SIGNALS,  /* gpc dnt */
     .precedence = CG_PRECEDENCE_SIGNAL, /* a signal beats a consent */
@@ -293,6 +299,11 @@ int mod_cg_scrub_on(const mod_cg_dir_conf *dc)
 int mod_cg_forward_gpc(const mod_cg_dir_conf *dc)
 {
     return DIR_VAL(dc, forward_gpc) == 1;
+}
+
+apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc)
+{
+    return (apr_off_t)DIR_VAL(dc, scrub_body_limit);
 }
 
 int mod_cg_inject_on(const mod_cg_dir_conf *dc)
@@ -352,6 +363,7 @@ static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
         spec.preset_hold = dc->preset_hold;
     }
     spec.revoke_on_post = DIR_VAL(dc, revoke_on_post) == 1;
+    spec.scrub_params = dc->scrub_params;
     spec.unknown_allowed = DIR_VAL(dc, unknown_allowed) == 1;
     spec.signals_honoured = mod_cg_signals_honoured(dc);
     spec.precedence = mod_cg_precedence(dc);
@@ -471,6 +483,9 @@ static const char *set_preset(cmd_parms *cmd, void *dconf, const char *name)
     for (revoke = cg_preset_hold_paths(name); revoke && *revoke; ++revoke) {
         cg_regex_compile(cmd->pool, *revoke, apr_array_push(dc->preset_hold));
     }
+    for (revoke = cg_preset_scrub_params(name); revoke && *revoke; ++revoke) {
+        APR_ARRAY_PUSH(dc->scrub_params, const char *) = *revoke;
+    }
     return NULL;
 }
 
@@ -537,6 +552,41 @@ static const word_choice csd_words[] = {
 
 /* Enum-like dir directives: the table is the directive's cmd_data and
  * the field's offset follows from the directive, as with set_flag. */
+static const char *parse_number(cmd_parms *cmd, const char *arg,
+                                apr_int64_t min, apr_int64_t max,
+                                apr_int64_t *out);
+
+static const char *set_scrub_param(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    mod_cg_dir_conf *dc = dconf;
+    const char *c;
+
+    for (c = arg; *c; ++c) {
+        if (*c == '&' || *c == '=' || *c == '[' || apr_iscntrl(*c)) {
+            break;
+        }
+    }
+    if (!*arg || *c) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a parameter name",
+                            cmd->cmd->name, arg);
+    }
+    APR_ARRAY_PUSH(dc->scrub_params, const char *) = arg;
+    return NULL;
+}
+
+static const char *set_scrub_body_limit(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    apr_int64_t v;
+    const char *err = parse_number(cmd, arg, 0, APR_INT64_C(16777216), &v);
+
+    if (!err) {
+        ((mod_cg_dir_conf *)dconf)->scrub_body_limit = v;
+    }
+    return err;
+}
+
 static const char *set_unknown(cmd_parms *cmd, void *dconf, const char *arg)
 {
     return parse_word(cmd, unknown_words, arg,
@@ -794,6 +844,14 @@ const command_rec mod_cg_cmds[] = {
                  "On to send Sec-GPC: 1 to the backend without consent"),
     AP_INIT_ITERATE("ConsentRevokePath", set_revoke_path, NULL, RSRC_CONF,
                     "original-URI patterns that mean revocation, or none"),
+    AP_INIT_ITERATE("ConsentScrubParam", set_scrub_param, NULL, DIR_CTX,
+                    "NAME...: request parameters (query string, urlencoded "
+                    "and JSON bodies) removed without consent, judged like "
+                    "a cookie of that name"),
+    AP_INIT_TAKE1("ConsentScrubBodyLimit", set_scrub_body_limit, NULL,
+                  DIR_CTX, "BYTES: the largest request body read to remove "
+                  "parameters from (default 65536; larger ones pass "
+                  "unchanged and are logged; 0: bodies are never read)"),
     AP_INIT_TAKE1("ConsentRevokeMethod", set_revoke_method, NULL, DIR_CTX,
                   "any|post: whether a GET on a preset's unsubscribe path "
                   "withdraws (any, default) or only holds tracking back "

@@ -168,6 +168,7 @@ int mod_cg_fixups(request_rec *r)
         }
         log_undecidable(r, &st->visit);
     }
+    mod_cg_scrub_query(r, pol, &st->visit, state);
     if (mod_cg_forward_gpc(dc) && state != CG_STATE_GRANTED) {
         apr_table_setn(r->headers_in, "Sec-GPC", "1");
     }
@@ -178,12 +179,28 @@ ap_filter_rec_t *mod_cg_out_filter_handle;
 
 void mod_cg_insert_filter(request_rec *r)
 {
-    if (r->main || !(mod_cg_gate_on(dir_conf(r))
+    mod_cg_dir_conf *dc = dir_conf(r);
+    int gate_on = mod_cg_gate_on(dc);
+
+    if (r->main || !(gate_on
                      || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
         return;
     }
     ap_add_output_filter_handle(mod_cg_out_filter_handle, NULL, r,
                                 r->connection);
+    /* the body is read for the request that will handle it: not for one
+     * that mod_rewrite is about to redirect internally */
+    if (gate_on && r->handler && strcmp(r->handler, "redirect-handler")
+        && strcmp(r->handler, MOD_CG_HANDLER)) {
+        const cg_policy_t *pol = mod_cg_policy(r);
+
+        if (cg_policy_scrubs_params(pol)) {
+            mod_cg_request *st = request_state(r, pol);
+
+            mod_cg_scrub_body(r, pol, &st->visit, decide(r, pol, st),
+                              mod_cg_scrub_body_limit(dc));
+        }
+    }
 }
 
 typedef struct gate_pass {

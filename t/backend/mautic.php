@@ -246,6 +246,17 @@ case (bool)preg_match('#(^|/)echo$#', $route):
     printf("sec-gpc: %s\n", $_SERVER['HTTP_SEC_GPC'] ?? '');
     printf("env: %s\n", $_SERVER['CONSENTGATE'] ?? getenv('CONSENTGATE') ?: '');
     printf("mautic_device_id: %s\n", $_COOKIE['mautic_device_id'] ?? '');
+    /* what DeviceTrackingService::getTrackedIdentifier() would read */
+    printf("query: %s\n", $_SERVER['QUERY_STRING'] ?? '');
+    printf("get: %s\n", implode(',', array_keys($_GET)));
+    printf("post: %s\n", implode(',', array_keys($_POST)));
+    $raw = file_get_contents('php://input');
+    printf("content-length: %s\n", $_SERVER['CONTENT_LENGTH'] ?? '');
+    printf("body-length: %d\n", strlen($raw));
+    printf("body-md5: %s\n", md5($raw));
+    if (strlen($raw) < 4096) {
+        printf("body: %s\n", $raw);
+    }
     break;
 
 case (bool)preg_match('#^/status/(\d{3})$#', $route, $m):

@@ -508,6 +508,96 @@ static void categories_in_rule_order_once(void **state)
     assert_true(cg_policy_is_empty(policy(p, NULL, NULL, 1)));
 }
 
+/* ---- request parameters ---- */
+
+static cg_policy_t *policy_with_params(apr_pool_t *p)
+{
+    apr_array_header_t *rules = apr_array_make(p, 4, sizeof(cg_rule_t));
+    apr_array_header_t *params = apr_array_make(p, 4, sizeof(const char *));
+    const char *const *n;
+    cg_policy_spec_t spec;
+
+    assert_true(cg_preset_rules(p, "mautic", rules));
+    for (n = cg_preset_scrub_params("mautic"); *n; ++n) {
+        APR_ARRAY_PUSH(params, const char *) = *n;
+    }
+    APR_ARRAY_PUSH(params, const char *) = "visitor";   /* in no class */
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "mautic_consent";
+    spec.preset_rules = rules;
+    spec.scrub_params = params;
+    spec.unknown_allowed = 1;
+    spec.max_age = 15552000;
+    return cg_policy_make(p, &spec);
+}
+
+static void php_names(void **state)
+{
+    apr_pool_t *p = *state;
+    static const struct {
+        const char *raw;
+        int plus;
+        const char *php;
+    } cases[] = {
+        { "mautic_device_id", 1, "mautic_device_id" },
+        { "mautic%5Fdevice%5fid", 1, "mautic_device_id" },
+        { "mautic.device.id", 1, "mautic_device_id" },
+        { "mautic+device id", 1, "mautic_device_id" },
+        { "mautic+device", 0, "mautic+device" },
+        { "  mtc_id", 1, "mtc_id" },
+        { "mtc_id[]", 1, "mtc_id" },
+        { "mtc_id%5B0%5D", 1, "mtc_id" },
+        { "a%2", 1, "a%2" },
+        { "%zz", 1, "%zz" },
+        { "", 1, "" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+        const char *got = cg_php_name(p, cases[i].raw, strlen(cases[i].raw),
+                                      cases[i].plus);
+        if (strcmp(got, cases[i].php)) {
+            fail_tap("'%s' read as '%s', expected '%s'", cases[i].raw, got,
+                     cases[i].php);
+        }
+    }
+}
+
+static void scrub_params_by_consent(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy_with_params(p);
+    const char *q = "a=1&mautic_device_id=x&mtc_id=2&b=&&mtc_sid=s&visitor=v&c";
+    cg_visit_t v;
+
+    visit(p, pol, NULL, NULL, &v);
+    assert_string_equal(cg_policy_scrub_params(p, pol, &v, CG_STATE_NONE, q),
+                        "a=1&b=&c");
+    assert_string_equal(cg_policy_scrub_params(p, pol, &v, CG_STATE_NONE,
+                                               "mtc_id=1&mautic_device_id=2"),
+                        "");
+    assert_string_equal(cg_policy_scrub_params(p, pol, &v, CG_STATE_NONE,
+                                               "mtc_id=1&z=2"), "z=2");
+    /* nothing to remove: the same string, not a copy */
+    {
+        const char *same = "a=1&b=2";
+        assert_ptr_equal(cg_policy_scrub_params(p, pol, &v, CG_STATE_NONE,
+                                                same), same);
+    }
+    assert_null(cg_policy_scrub_params(p, pol, &v, CG_STATE_NONE, NULL));
+
+    /* consent to the scope's only category: all of them pass, "drop" and
+     * unclassed names too (a parameter is not stored) */
+    visit(p, pol, consent_cookie(p, "tracking"), NULL, &v);
+    assert_ptr_equal(cg_policy_scrub_params(p, pol, &v, CG_STATE_GRANTED, q),
+                     q);
+    /* a signal or a refusal: none of them */
+    assert_string_equal(cg_policy_scrub_params(p, pol, &v, CG_STATE_GPC, q),
+                        "a=1&b=&c");
+    assert_true(cg_policy_param_passes(pol, &v, CG_STATE_NONE, "page_url"));
+    assert_false(cg_policy_param_passes(pol, &v, CG_STATE_DENIED, "mtc_id"));
+}
+
 /* ---- the category id ---- */
 
 /* One rule, wherever a category id is read: what a class can name, a
@@ -564,6 +654,8 @@ int main(void)
         CG_TEST(scrub_all_or_nothing),
         CG_TEST(expiries_for_what_may_not_pass),
         CG_TEST(categories_in_rule_order_once),
+        CG_TEST(php_names),
+        CG_TEST(scrub_params_by_consent),
         CG_TEST(category_id_is_one_rule),
     };
     CG_RUN_GROUP("policy", tests);
