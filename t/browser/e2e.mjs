@@ -67,7 +67,14 @@ function trackingIn(names) {
 // Every route Mautic cookies visitors on (reference notes): a page load,
 // then the rest as the page's own requests, so every Set-Cookie reaches
 // the browser's jar.
-async function visitTrackingRoutes(page, base) {
+// Every route of Mautic's that can set a tracking cookie; the unsubscribe
+// link too unless `keepConsent` (it withdraws a consent).
+async function visitTrackingRoutes(page, base, keepConsent = false) {
+    const routes = ['/cgi/mtracking.gif', '/cgi/r/abc123', '/cgi/asset/brochure.pdf', '/cgi/email/abc.gif',
+        '/cgi/focus/3/viewpixel.gif', '/cgi/landing-ab', '/cgi/mtc/event'];
+    if (!keepConsent) {
+        routes.push('/cgi/email/unsubscribe/abc');
+    }
     await page.goto(base + '/cgi/landing');
     await page.evaluate(async (routes) => {
         for (const route of routes) {
@@ -75,8 +82,7 @@ async function visitTrackingRoutes(page, base) {
         }
         await fetch('/cgi/form/submit', { method: 'POST', body: 'x=1',
             headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }).catch(() => null);
-    }, ['/cgi/mtracking.gif', '/cgi/r/abc123', '/cgi/asset/brochure.pdf', '/cgi/email/abc.gif',
-        '/cgi/focus/3/viewpixel.gif', '/cgi/landing-ab', '/cgi/email/unsubscribe/abc', '/cgi/mtc/event']);
+    }, routes);
 }
 
 async function bannerShown(page) {
@@ -159,12 +165,24 @@ await scenario('accept', {}, async (page, context) => {
     ok(consent && /^cg1\.tracking\.\d+\.0\.[0-9a-f]{32}$/.test(consent.value), 'accept: the consent cookie grants tracking', consent);
     await page.waitForFunction(() => window.MauticJS && window.MauticJS.loaded, null, { timeout: 5000 });
     ok(mtc.length === 1, "accept: Mautic's mtc.js is loaded after consent", mtc);
-    await visitTrackingRoutes(page, BANNER);
+    await visitTrackingRoutes(page, BANNER, true);
     const names = trackingIn(await jar(context));
     for (const want of ['mautic_device_id', 'mtc_id', 'mautic_referer_id']) {
         ok(names.includes(want), `accept: ${want} is in the jar`, names);
     }
     ok(names.some((n) => /^mautic_page_\d+$/.test(n)), 'accept: a mautic_page_N cookie is in the jar', names);
+
+    // an unsubscribe link withdraws that consent: the tracking cookies
+    // leave the jar and a refusal is recorded
+    {
+        const p2 = await context.newPage();
+        await p2.goto(BANNER + '/cgi/email/unsubscribe/abc123');
+        await p2.close();
+        is(trackingIn(await jar(context)), [], 'accept, then an unsubscribe link: the jar holds no tracking cookie');
+        const refused = (await context.cookies()).find((c) => c.name === CONSENT);
+        ok(refused && /^cg1\.\.\d+\.0\.[0-9a-f]{32}$/.test(refused.value),
+           'accept, then an unsubscribe link: the consent became a refusal', refused);
+    }
 
     // forget: every tracking cookie leaves the jar, and the banner returns
     const res = await page.evaluate(async () => { await window.consentgate.forget(); return window.consentgate.status(); });
