@@ -96,6 +96,18 @@ cg_revoke_e cg_policy_revocation(const cg_policy_t *pol, const char *uri,
 cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
                             int revoked);
 
+/* What the backend is told in Consent-State: the state's name, except
+ * that a grant is "granted" only when every category of the scope is
+ * granted, and "partial" otherwise (a consent to some, or to none of
+ * this scope's). */
+const char *cg_policy_state_label(const cg_policy_t *pol, const cg_visit_t *v,
+                                  cg_state_e state);
+
+/* The scope's categories the visitor granted under `state`, joined by
+ * ", " for a Consent-Categories header; "" when none. */
+const char *cg_policy_granted_list(apr_pool_t *p, const cg_policy_t *pol,
+                                   const cg_visit_t *v, cg_state_e state);
+
 /* True when a cookie of class `cls` may be set or passed on under `state`. */
 int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
                      cg_state_e state, const cg_class_t *cls);

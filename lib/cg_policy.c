@@ -325,6 +325,37 @@ cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
                      pol->precedence, revoked);
 }
 
+static int all_categories_granted(const cg_policy_t *pol, const cg_visit_t *v,
+                                  cg_state_e state);
+
+const char *cg_policy_state_label(const cg_policy_t *pol, const cg_visit_t *v,
+                                  cg_state_e state)
+{
+    if (state == CG_STATE_GRANTED && !all_categories_granted(pol, v, state)) {
+        return "partial";
+    }
+    return cg_state_name(state);
+}
+
+const char *cg_policy_granted_list(apr_pool_t *p, const cg_policy_t *pol,
+                                   const cg_visit_t *v, cg_state_e state)
+{
+    const char *list = "";
+    int i;
+
+    if (state != CG_STATE_GRANTED) {
+        return list;
+    }
+    for (i = 0; i < pol->categories->nelts; ++i) {
+        const char *cat = APR_ARRAY_IDX(pol->categories, i, const char *);
+
+        if (cg_consent_allows(&v->consent, cat)) {
+            list = *list ? apr_pstrcat(p, list, ", ", cat, NULL) : cat;
+        }
+    }
+    return list;
+}
+
 int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
                      cg_state_e state, const cg_class_t *cls)
 {

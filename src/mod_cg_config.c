@@ -76,6 +76,7 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->revoke_on_post = -1;
     dc->scrub_params = apr_array_make(p, 1, sizeof(const char *));
     dc->scrub_body_limit = -1;
+    dc->upstream_keep = -1;
     dc->unknown_allowed = -1;
     dc->signals = -1;
     dc->precedence = -1;
@@ -91,7 +92,8 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
     return dc->enabled == -1 && !dc->rules->nelts && !dc->preset_rules->nelts
         && !dc->preset_revoke->nelts && !dc->preset_hold->nelts
         && dc->revoke_on_post == -1 && !dc->scrub_params->nelts
-        && dc->scrub_body_limit == -1 && dc->unknown_allowed == -1
+        && dc->scrub_body_limit == -1 && dc->upstream_keep == -1
+        && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && dc->banner_inject == -1;
 }
@@ -181,6 +183,7 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->revoke_on_post = MERGE_INT(revoke_on_post);
     dc->scrub_params = concat(p, add->scrub_params, base->scrub_params);
     dc->scrub_body_limit = MERGE_INT(scrub_body_limit);
+    dc->upstream_keep = MERGE_INT(upstream_keep);
     dc->unknown_allowed = MERGE_INT(unknown_allowed);
     dc->signals = MERGE_INT(signals);
     dc->precedence = MERGE_INT(precedence);
@@ -265,6 +268,7 @@ static const mod_cg_dir_conf dir_defaults = {
     .enabled = 0,                   /* ConsentGate Off */
     .revoke_on_post = 0,            /* ConsentRevokeMethod any */
     .scrub_body_limit = 65536,      /* bodies read to scrub, at most */
+    .upstream_keep = 0,             /* a client's Consent-State is removed */
     .unknown_allowed = 1,           /* ConsentUnknownCookies allow */
     .signals = MOD_CG_DEFAULT_SIGNALS,  /* gpc dnt */
     .precedence = CG_PRECEDENCE_SIGNAL, /* a signal beats a consent */
@@ -304,6 +308,11 @@ int mod_cg_forward_gpc(const mod_cg_dir_conf *dc)
 apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc)
 {
     return (apr_off_t)DIR_VAL(dc, scrub_body_limit);
+}
+
+int mod_cg_upstream_keep(const mod_cg_dir_conf *dc)
+{
+    return DIR_VAL(dc, upstream_keep) == 1;
 }
 
 int mod_cg_inject_on(const mod_cg_dir_conf *dc)
@@ -542,6 +551,9 @@ static const word_choice precedence_words[] = {
     { "signal", CG_PRECEDENCE_SIGNAL }, { "consent", CG_PRECEDENCE_CONSENT },
     { NULL, 0 }
 };
+static const word_choice upstream_words[] = {
+    { "remove", 0 }, { "keep", 1 }, { NULL, 0 }
+};
 static const word_choice revoke_method_words[] = {
     { "any", 0 }, { "post", 1 }, { NULL, 0 }
 };
@@ -699,6 +711,13 @@ static const char *set_signals(cmd_parms *cmd, void *dconf, int argc,
     return NULL;
 }
 
+static const char *set_upstream_state(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    return parse_word(cmd, upstream_words, arg,
+                      &((mod_cg_dir_conf *)dconf)->upstream_keep);
+}
+
 static const char *set_revoke_method(cmd_parms *cmd, void *dconf,
                                      const char *arg)
 {
@@ -852,6 +871,10 @@ const command_rec mod_cg_cmds[] = {
                   DIR_CTX, "BYTES: the largest request body read to remove "
                   "parameters from (default 65536; larger ones pass "
                   "unchanged and are logged; 0: bodies are never read)"),
+    AP_INIT_TAKE1("ConsentUpstreamState", set_upstream_state, NULL, DIR_CTX,
+                  "remove|keep: where the gate is Off, remove a client's "
+                  "Consent-State and Consent-Categories (default), or keep "
+                  "them for a backend only a gated front end can reach"),
     AP_INIT_TAKE1("ConsentRevokeMethod", set_revoke_method, NULL, DIR_CTX,
                   "any|post: whether a GET on a preset's unsubscribe path "
                   "withdraws (any, default) or only holds tracking back "

@@ -144,7 +144,18 @@ int mod_cg_fixups(request_rec *r)
     cg_state_e state;
     const char *state_name;
 
-    if (r->main || !mod_cg_gate_on(dc = dir_conf(r))) {
+    if (r->main) {
+        return DECLINED;
+    }
+    dc = dir_conf(r);
+    /* the backend learns the decision from us, never from the client:
+     * not even where the gate is off, unless only a gated front end can
+     * reach this scope */
+    if (mod_cg_gate_on(dc) || !mod_cg_upstream_keep(dc)) {
+        apr_table_unset(r->headers_in, "Consent-State");
+        apr_table_unset(r->headers_in, "Consent-Categories");
+    }
+    if (!mod_cg_gate_on(dc)) {
         return DECLINED;
     }
     pol = mod_cg_policy(r);
@@ -152,9 +163,15 @@ int mod_cg_fixups(request_rec *r)
     state = decide(r, pol, st);
     state_name = cg_state_name(state);
 
-    /* the backend learns the decision from us, never from the client:
-     * set() replaces whatever Consent-State the client sent */
-    apr_table_setn(r->headers_in, "Consent-State", state_name);
+    apr_table_setn(r->headers_in, "Consent-State",
+                   cg_policy_state_label(pol, &st->visit, state));
+    if (state == CG_STATE_GRANTED) {
+        const char *granted = cg_policy_granted_list(r->pool, pol, &st->visit,
+                                                     state);
+        if (*granted) {
+            apr_table_setn(r->headers_in, "Consent-Categories", granted);
+        }
+    }
     apr_table_setn(r->subprocess_env, "CONSENTGATE", state_name);
 
     if (mod_cg_scrub_on(dc) && st->visit.crumbs->nelts) {

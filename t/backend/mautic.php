@@ -243,6 +243,7 @@ case (bool)preg_match('#(^|/)echo$#', $route):
     header('Content-Type: text/plain');
     printf("cookie: %s\n", $_SERVER['HTTP_COOKIE'] ?? '');
     printf("consent-state: %s\n", $_SERVER['HTTP_CONSENT_STATE'] ?? '');
+    printf("consent-categories: %s\n", $_SERVER['HTTP_CONSENT_CATEGORIES'] ?? '');
     printf("sec-gpc: %s\n", $_SERVER['HTTP_SEC_GPC'] ?? '');
     printf("env: %s\n", $_SERVER['CONSENTGATE'] ?? getenv('CONSENTGATE') ?: '');
     printf("mautic_device_id: %s\n", $_COOKIE['mautic_device_id'] ?? '');

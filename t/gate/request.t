@@ -58,12 +58,34 @@ is(echo('gate', '/cgi/echo', Cookie => 'mautic_consent=1')->{env}, 'granted',
 is(echo('mautic_fpm', '/echo', 'Sec-GPC' => '1')->{env}, 'gpc',
    'CONSENTGATE reaches php-fpm');
 
-# outside the gate (ConsentGate Off) the module changes nothing: a gated
-# front end's Consent-State reaches a backend httpd that loads the module
+# outside the gate (ConsentGate Off) cookies are untouched, but a client's
+# own Consent-State and Consent-Categories never reach a backend wherever
+# the module is loaded: a backend that branches on them would track
 {
-    my $e = echo('gate', '/off/echo', Cookie => $jar, 'Consent-State' => 'granted');
-    is($e->{'consent-state'}, 'granted', 'ungated: headers are left alone');
+    my $e = echo('gate', '/off/echo', Cookie => $jar, 'Consent-State' => 'granted',
+                 'Consent-Categories' => 'tracking');
+    is($e->{'consent-state'}, '', 'ungated: a client\'s Consent-State is removed');
+    is($e->{'consent-categories'}, '', 'ungated: and its Consent-Categories');
     is($e->{cookie}, $jar, 'ungated: cookies untouched');
+}
+
+# Consent-State says "granted" only when every category of the scope is
+# granted: /custom/ offers analytics and tracking
+{
+    my $now = time - 60;
+    my $rid = '0123456789abcdef0123456789abcdef';
+    my $e = echo('gate', '/custom/echo',
+                 Cookie => "mautic_consent=cg1.tracking.$now.0.$rid");
+    is($e->{'consent-state'}, 'partial', 'one of two categories: partial');
+    is($e->{'consent-categories'}, 'tracking', 'Consent-Categories lists it');
+    $e = echo('gate', '/custom/echo',
+              Cookie => "mautic_consent=cg1.analytics~tracking.$now.0.$rid");
+    is($e->{'consent-state'}, 'granted', 'both: granted');
+    is($e->{'consent-categories'}, 'analytics, tracking', 'Consent-Categories lists both');
+    $e = echo('gate', '/cgi/echo', Cookie => "mautic_consent=cg1.ads.$now.0.$rid",
+              'Consent-Categories' => 'tracking');
+    is($e->{'consent-state'}, 'partial', 'a consent to no category of the site: partial');
+    is($e->{'consent-categories'}, '', 'and no category is announced');
 }
 
 # ConsentScrubRequest Off, ConsentForwardGPC On
