@@ -48,7 +48,7 @@ var parse = (v) => {
     if (y || NO.indexOf(l) >= 0) {
         return REV > 0 ? null : {all: y, cats: y ? IDS.slice() : [], rev: 0, key: y ? '*' : ''};
     }
-    var m = /^cg1\.((?:[a-z0-9_-]{1,32}(?:~[a-z0-9_-]{1,32})*)?)\.(\d{1,12})\.(\d{1,9})\.[\w-]{8,64}$/.exec(v);
+    var m = /^cg1\.((?:[a-z0-9_-]{1,32}(?:~[a-z0-9_-]{1,32})*)?)\.(\d{1,12})\.(\d{1,9})\.[\w-]{8,64}(?:\.[\w-]{16,86})?$/.exec(v);
     var now = Date.now() / 1000;
     if (!m || +m[2] > now + SKEW || (C.maxAge > 0 && +m[2] + C.maxAge < now) || +m[3] < REV) {
         return null;

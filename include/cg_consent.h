@@ -33,11 +33,24 @@ typedef struct cg_consent_t {
     const char *receipt_id;            /* NULL for the plain forms */
 } cg_consent_t;
 
+/* A key that signs the structured value (ConsentSecret). */
+typedef struct cg_consent_key_t {
+    const unsigned char *bytes;
+    apr_size_t len;
+} cg_consent_key_t;
+
 /* What validity needs beyond the value itself. */
 typedef struct cg_consent_rules_t {
     apr_int64_t max_age;        /* seconds; a consent older than this is none */
     int policy_revision;        /* a consent under an older revision is none */
     apr_time_t now;
+    /* With keys, a structured value counts only when it carries a
+     * signature by one of them over its fields and `site`
+     * (cg1.<...>.<receipt id>.<signature>). */
+    const cg_consent_key_t *keys;
+    int nkeys;
+    const char *site;
+    int refuse_plain;           /* the plain forms ("1", "no", ...) are none */
 } cg_consent_rules_t;
 
 /* Parses one consent cookie value. Anything not exactly one of the
@@ -58,6 +71,15 @@ void cg_consent_from_crumbs(apr_pool_t *p, const apr_array_header_t *crumbs,
 
 /* True when the consent grants `category`. */
 int cg_consent_allows(const cg_consent_t *c, const char *category);
+
+/* The structured value signed with `key` for `site` (unsigned when `key`
+ * is NULL); NULL when libcrypto fails. */
+const char *cg_consent_format_signed(apr_pool_t *p,
+                                     const apr_array_header_t *categories,
+                                     apr_time_t when, int revision,
+                                     const char *receipt_id,
+                                     const cg_consent_key_t *key,
+                                     const char *site);
 
 /* Formats the structured value (see CG_CONSENT_PREFIX). */
 const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categories,

@@ -34,6 +34,10 @@ typedef struct cg_policy_spec_t {
     cg_precedence_e precedence;
     apr_int64_t max_age;                 /* seconds a consent lasts */
     int policy_revision;
+    const cg_consent_key_t *keys;        /* ConsentSecret: the first signs */
+    int nkeys;
+    const char *site;                    /* what a signature names */
+    int refuse_plain;                    /* ConsentPlainValues refuse */
 } cg_policy_spec_t;
 
 typedef struct cg_policy_t cg_policy_t;
@@ -41,6 +45,12 @@ typedef struct cg_policy_t cg_policy_t;
 /* Builds the policy in `p`. Never fails: the parts were checked when the
  * configuration was read. */
 cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec);
+
+/* The structured consent value this scope writes: signed with the first
+ * key when there is one. NULL when libcrypto fails. */
+const char *cg_policy_consent_value(apr_pool_t *p, const cg_policy_t *pol,
+                                    const apr_array_header_t *categories,
+                                    apr_time_t when, const char *receipt_id);
 
 /* The consent cookie's name, the rules consent values are read under. */
 const char *cg_policy_cookie_name(const cg_policy_t *pol);

@@ -5,6 +5,11 @@
 #include <apr_lib.h>
 #include <apr_general.h>
 #include <apr_escape.h>
+#include <apr_encode.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "cg_consent.h"
 #include "cg_cookie.h"
@@ -38,10 +43,12 @@ static const char *read_number(const char *s, char stop, int maxdigits,
     return s;
 }
 
-/* cg1.<cats>.<seconds>.<revision>.<receipt id>; 0 when malformed. */
-static int parse_structured(apr_pool_t *p, const char *s, cg_consent_t *out)
+/* cg1.<cats>.<seconds>.<revision>.<receipt id>[.<signature>]; 0 when
+ * malformed. `s` is a pool copy: the receipt id is cut off in place. */
+static int parse_structured(apr_pool_t *p, char *copy, cg_consent_t *out,
+                            apr_size_t *signed_len, const char **signature)
 {
-    const char *b;
+    const char *b, *s = copy;
     apr_int64_t secs, rev;
 
     s += strlen(CG_CONSENT_PREFIX);
@@ -85,14 +92,70 @@ static int parse_structured(apr_pool_t *p, const char *s, cg_consent_t *out)
     while (is_receipt_char(*s)) {
         ++s;
     }
-    if (*s != '\0' || s - b < 8 || s - b > 64) {
+    if ((*s != '\0' && *s != '.') || s - b < 8 || s - b > 64) {
         return 0;
+    }
+    *signed_len = s - copy;
+    *signature = NULL;
+    if (*s == '.') {
+        const char *sig = s + 1, *c = s + 1;
+
+        while (is_receipt_char(*c)) {
+            ++c;
+        }
+        if (*c != '\0' || c - sig < 16 || c - sig > 86) {
+            return 0;
+        }
+        copy[*signed_len] = '\0';     /* the receipt id ends here */
+        *signature = sig;
     }
     out->receipt_id = b;
     out->when = apr_time_from_sec(secs);
     out->revision = (int)rev;
     out->state = out->categories->nelts ? CG_CONSENT_GRANTED : CG_CONSENT_DENIED;
     return 1;
+}
+
+/* HMAC-SHA256 of the value's signed part and the site, its first 16
+ * bytes in base64url: 22 characters. */
+#define CG_SIGNATURE_BYTES 16
+
+static const char *sign(apr_pool_t *p, const cg_consent_key_t *key,
+                        const char *value, apr_size_t len, const char *site)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    const char *data = apr_pstrcat(p, apr_pstrmemdup(p, value, len), "\n",
+                                   site ? site : "", NULL);
+
+    if (!HMAC(EVP_sha256(), key->bytes, (int)key->len,
+              (const unsigned char *)data, strlen(data), mac, &mac_len)
+        || mac_len < CG_SIGNATURE_BYTES) {
+        return NULL;
+    }
+    return apr_pencode_base64_binary(p, mac, CG_SIGNATURE_BYTES,
+                                     APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
+                                     NULL);
+}
+
+static int signature_valid(apr_pool_t *p, const cg_consent_rules_t *rules,
+                           const char *value, apr_size_t len,
+                           const char *signature)
+{
+    int i;
+
+    if (!signature) {
+        return 0;
+    }
+    for (i = 0; i < rules->nkeys; ++i) {
+        const char *want = sign(p, &rules->keys[i], value, len, rules->site);
+
+        if (want && strlen(want) == strlen(signature)
+            && CRYPTO_memcmp(want, signature, strlen(want)) == 0) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int word_is(const char *v, apr_size_t len, const char *const *words)
@@ -123,8 +186,9 @@ void cg_consent_parse(apr_pool_t *p, const char *value,
         ++value;
         len -= 2;
     }
-    /* the plain forms carry no revision: they are of revision 0 */
-    if (rules->policy_revision > 0
+    /* the plain forms carry no revision (they are of revision 0) and no
+     * signature: a site may refuse them */
+    if ((rules->policy_revision > 0 || rules->refuse_plain)
         && (word_is(value, len, grant) || word_is(value, len, deny))) {
         return;
     }
@@ -140,9 +204,17 @@ void cg_consent_parse(apr_pool_t *p, const char *value,
     if (len > strlen(CG_CONSENT_PREFIX)
         && !strncmp(value, CG_CONSENT_PREFIX, strlen(CG_CONSENT_PREFIX))) {
         cg_consent_t parsed;
+        apr_size_t signed_len;
+        const char *signature;
+        char *copy = apr_pstrmemdup(p, value, len);
 
         memset(&parsed, 0, sizeof(parsed));
-        if (!parse_structured(p, apr_pstrmemdup(p, value, len), &parsed)) {
+        if (!parse_structured(p, copy, &parsed, &signed_len, &signature)) {
+            return;
+        }
+        /* with keys, only a value signed by one of them for this site */
+        if (rules->nkeys && !signature_valid(p, rules, copy, signed_len,
+                                             signature)) {
             return;
         }
         if (parsed.when > rules->now + CG_CLOCK_SKEW
@@ -227,6 +299,24 @@ int cg_consent_allows(const cg_consent_t *c, const char *category)
         }
     }
     return 0;
+}
+
+const char *cg_consent_format_signed(apr_pool_t *p,
+                                     const apr_array_header_t *categories,
+                                     apr_time_t when, int revision,
+                                     const char *receipt_id,
+                                     const cg_consent_key_t *key,
+                                     const char *site)
+{
+    const char *value = cg_consent_format(p, categories, when, revision,
+                                          receipt_id);
+    const char *sig;
+
+    if (!key) {
+        return value;
+    }
+    sig = sign(p, key, value, strlen(value), site);
+    return sig ? apr_pstrcat(p, value, ".", sig, NULL) : NULL;
 }
 
 const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categories,

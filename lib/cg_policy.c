@@ -75,6 +75,10 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     pol->precedence = spec->precedence;
     pol->consent_rules.max_age = spec->max_age;
     pol->consent_rules.policy_revision = spec->policy_revision;
+    pol->consent_rules.keys = spec->keys;
+    pol->consent_rules.nkeys = spec->nkeys;
+    pol->consent_rules.site = spec->site;
+    pol->consent_rules.refuse_plain = spec->refuse_plain;
 
     pol->categories = cg_rules_categories(p, pol->rules, NULL);
     pol->pool = p;
@@ -86,6 +90,17 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     }
 #endif
     return pol;
+}
+
+const char *cg_policy_consent_value(apr_pool_t *p, const cg_policy_t *pol,
+                                    const apr_array_header_t *categories,
+                                    apr_time_t when, const char *receipt_id)
+{
+    const cg_consent_rules_t *r = &pol->consent_rules;
+
+    return cg_consent_format_signed(p, categories, when, r->policy_revision,
+                                    receipt_id, r->nkeys ? &r->keys[0] : NULL,
+                                    r->site);
 }
 
 const char *cg_policy_cookie_name(const cg_policy_t *pol)

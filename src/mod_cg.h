@@ -53,6 +53,9 @@ typedef struct mod_cg_server_conf {
     apr_file_t *receipts;               /* opened by the parent, in post_config */
     int clear_site_data;                /* MOD_CG_CSD_* */
     const char *gpc_last_update;        /* YYYY-MM-DD */
+    apr_array_header_t *secret_keys;    /* cg_consent_key_t: ConsentSecret */
+    int refuse_plain;                   /* ConsentPlainValues refuse */
+    const char *site;                   /* ServerName, set in post_config */
     const struct cg_banner_t *banner;   /* ConsentBanner FILE, else NULL */
     /* made in post_config, per server: */
     const struct cg_banner_t *banner_effective; /* what banner.js shows */

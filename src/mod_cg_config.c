@@ -34,6 +34,7 @@ void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s)
     sc->revoke_paths = apr_array_make(p, 2, sizeof(cg_regex_t *));
     sc->revoke_none = -1;
     sc->clear_site_data = -1;
+    sc->refuse_plain = -1;
     return sc;
 }
 
@@ -56,6 +57,8 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
                                                  || base->receipts_dbd);
     sc->clear_site_data = MERGE_INT(clear_site_data);
     sc->gpc_last_update = MERGE_PTR(gpc_last_update);
+    sc->secret_keys = MERGE_PTR(secret_keys);
+    sc->refuse_plain = MERGE_INT(refuse_plain);
     sc->banner = MERGE_PTR(banner);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
@@ -284,6 +287,7 @@ static const mod_cg_server_conf server_defaults = {
     .revoke_none = 0,               /* the presets' revocation paths apply */
     .endpoint = MOD_CG_DEFAULT_ENDPOINT,
     .clear_site_data = MOD_CG_CSD_OFF,
+    .refuse_plain = 0,              /* "1", "no", ... keep their meaning */
 };
 
 #define DIR_VAL(dc, f)    ((dc)->f != -1 ? (dc)->f : dir_defaults.f)
@@ -378,6 +382,11 @@ static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
     spec.precedence = mod_cg_precedence(dc);
     spec.max_age = mod_cg_max_age(sc);
     spec.policy_revision = mod_cg_policy_revision(sc);
+    spec.keys = sc->secret_keys
+        ? (const cg_consent_key_t *)sc->secret_keys->elts : NULL;
+    spec.nkeys = sc->secret_keys ? sc->secret_keys->nelts : 0;
+    spec.site = sc->site;
+    spec.refuse_plain = SERVER_VAL(sc, refuse_plain) == 1;
     return cg_policy_make(p, &spec);
 }
 
@@ -446,9 +455,13 @@ int mod_cg_config_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     for (; s; s = s->next) {
         const mod_cg_dir_conf *dc = ap_get_module_config(s->lookup_defaults,
                                                          &consentgate_module);
-        const mod_cg_server_conf *sc = ap_get_module_config(
-            s->module_config, &consentgate_module);
-        const cg_policy_t *pol = mod_cg_policy_of(pconf, dc, sc);
+        mod_cg_server_conf *sc = ap_get_module_config(s->module_config,
+                                                      &consentgate_module);
+        const cg_policy_t *pol;
+
+        /* a signed consent names the site it was given on */
+        sc->site = s->server_hostname;
+        pol = mod_cg_policy_of(pconf, dc, sc);
 
         if (mod_cg_gate_on(dc) && cg_policy_is_empty(pol)) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(012)
@@ -814,6 +827,84 @@ static const char *set_clear_site_data(cmd_parms *cmd, void *dconf,
     return parse_word(cmd, csd_words, arg, &server_conf(cmd)->clear_site_data);
 }
 
+/* One key a line (at least 32 characters; '#' starts a comment); the
+ * first signs, every one verifies, so keys can be rotated. */
+static const char *set_secret(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
+    apr_array_header_t *keys;
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    char *text, *line, *state;
+    apr_size_t len;
+    int n = 0;
+
+    (void)dconf;
+    if (!path
+        || (rv = apr_file_open(&f, path, APR_FOPEN_READ, 0, cmd->temp_pool))
+           != APR_SUCCESS
+        || (rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s'", cmd->cmd->name,
+                            arg);
+    }
+    if (fi.size > 65536) {
+        apr_file_close(f);
+        return apr_psprintf(cmd->pool, "%s: '%s' is too large for a key file",
+                            cmd->cmd->name, arg);
+    }
+    len = (apr_size_t)fi.size;
+    text = apr_palloc(cmd->temp_pool, len + 1);
+    rv = apr_file_read_full(f, text, len, &len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s'", cmd->cmd->name,
+                            arg);
+    }
+    text[len] = '\0';
+    keys = apr_array_make(cmd->pool, 2, sizeof(cg_consent_key_t));
+    for (line = apr_strtok(text, "\r\n", &state); line;
+         line = apr_strtok(NULL, "\r\n", &state)) {
+        cg_consent_key_t *key;
+        char *end = line + strlen(line);
+
+        ++n;
+        while (*line == ' ' || *line == '\t') {
+            ++line;
+        }
+        while (end > line && (end[-1] == ' ' || end[-1] == '\t')) {
+            *--end = '\0';
+        }
+        if (!*line || *line == '#') {
+            continue;
+        }
+        if (end - line < 32) {
+            return apr_psprintf(cmd->pool, "%s: key %d of '%s' is shorter "
+                                "than 32 characters", cmd->cmd->name, n, arg);
+        }
+        key = apr_array_push(keys);
+        key->bytes = (const unsigned char *)apr_pstrdup(cmd->pool, line);
+        key->len = end - line;
+    }
+    if (!keys->nelts) {
+        return apr_psprintf(cmd->pool, "%s: '%s' holds no key", cmd->cmd->name,
+                            arg);
+    }
+    server_conf(cmd)->secret_keys = keys;
+    return NULL;
+}
+
+static const char *set_plain_values(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    static const word_choice plain_words[] = {
+        { "accept", 0 }, { "refuse", 1 }, { NULL, 0 }
+    };
+
+    (void)dconf;
+    return parse_word(cmd, plain_words, arg, &server_conf(cmd)->refuse_plain);
+}
+
 static const char *set_gpc_last_update(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
@@ -889,6 +980,13 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_TAKE1("ConsentUniqueCache", mod_cg_set_unique_cache, NULL,
                   RSRC_CONF, "PROVIDER[:ARGS]: mod_socache provider for daily "
                   "unique visitors (default shmcb)"),
+    AP_INIT_TAKE1("ConsentSecret", set_secret, NULL, RSRC_CONF,
+                  "FILE: keys (one a line, the first signs) that sign the "
+                  "consent cookie; an unsigned or badly signed value is "
+                  "then no consent"),
+    AP_INIT_TAKE1("ConsentPlainValues", set_plain_values, NULL, RSRC_CONF,
+                  "accept|refuse: whether the plain consent values (1, yes, "
+                  "0, no, ...) count (default accept)"),
     AP_INIT_TAKE1("ConsentGPCLastUpdate", set_gpc_last_update, NULL, RSRC_CONF,
                   "YYYY-MM-DD for gpc.json (default: the server's start)"),
     AP_INIT_TAKE1("ConsentBanner", mod_cg_set_banner, NULL, RSRC_CONF,

@@ -291,10 +291,13 @@ const char *mod_cg_consent_line(request_rec *r,
                                 const char *receipt_id)
 {
     mod_cg_server_conf *sc = server_conf(r);
-    const char *value = cg_consent_format(r->pool, categories, r->request_time,
-                                          mod_cg_policy_revision(sc),
-                                          receipt_id);
+    const char *value = cg_policy_consent_value(r->pool, mod_cg_policy(r),
+                                                categories, r->request_time,
+                                                receipt_id);
 
+    if (!value) {
+        return NULL;
+    }
     return cg_setcookie_line(r->pool, mod_cg_cookie_name(sc), value,
                              mod_cg_max_age(sc), sc->cookie_domain,
                              mod_cg_is_https(r));
@@ -347,8 +350,11 @@ static void revoke_held(gate_pass *gp)
                           "not recorded in the consent cookie");
             return;
         }
-        apr_table_addn(gp->r->err_headers_out, "Set-Cookie",
-                       mod_cg_consent_line(gp->r, NULL, rid));
+        const char *line = mod_cg_consent_line(gp->r, NULL, rid);
+
+        if (line) {
+            apr_table_addn(gp->r->err_headers_out, "Set-Cookie", line);
+        }
         gp->decided = 1;
     }
 }

@@ -598,6 +598,57 @@ static void scrub_params_by_consent(void **state)
     assert_false(cg_policy_param_passes(pol, &v, CG_STATE_DENIED, "mtc_id"));
 }
 
+/* ---- a signed consent ---- */
+
+static void signed_consent(void **state)
+{
+    apr_pool_t *p = *state;
+    static const unsigned char k1[] = "0123456789abcdef0123456789abcdef";
+    static const unsigned char k2[] = "fedcba9876543210fedcba9876543210";
+    cg_consent_key_t keys[2] = { { k1, 32 }, { k2, 32 } };
+    apr_array_header_t *rules = apr_array_make(p, 4, sizeof(cg_rule_t));
+    apr_array_header_t *cats = apr_array_make(p, 1, sizeof(const char *));
+    cg_policy_spec_t spec;
+    cg_policy_t *a, *b, *other_site;
+    const char *value;
+    cg_visit_t v;
+
+    assert_true(cg_preset_rules(p, "mautic", rules));
+    APR_ARRAY_PUSH(cats, const char *) = "tracking";
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "c";
+    spec.preset_rules = rules;
+    spec.max_age = 3600;
+    spec.keys = keys;
+    spec.nkeys = 1;
+    spec.site = "example.org";
+    a = cg_policy_make(p, &spec);
+    spec.keys = keys + 1;           /* another key only */
+    b = cg_policy_make(p, &spec);
+    spec.keys = keys;
+    spec.site = "other.example.org";
+    other_site = cg_policy_make(p, &spec);
+
+    value = cg_policy_consent_value(p, a, cats, NOW - apr_time_from_sec(5), RID);
+    assert_non_null(value);
+    visit(p, a, apr_pstrcat(p, "c=", value, NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    visit(p, b, apr_pstrcat(p, "c=", value, NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_NONE);
+    visit(p, other_site, apr_pstrcat(p, "c=", value, NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_NONE);
+    /* unsigned */
+    visit(p, a, apr_pstrcat(p, "c=", cg_consent_format(p, cats, NOW, 0, RID),
+                            NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_NONE);
+    /* without keys a signed value still reads (a secret removed) */
+    spec.nkeys = 0;
+    visit(p, cg_policy_make(p, &spec), apr_pstrcat(p, "c=", value, NULL),
+          NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    assert_string_equal(v.consent.receipt_id, RID);
+}
+
 /* ---- the category id ---- */
 
 /* One rule, wherever a category id is read: what a class can name, a
@@ -656,6 +707,7 @@ int main(void)
         CG_TEST(categories_in_rule_order_once),
         CG_TEST(php_names),
         CG_TEST(scrub_params_by_consent),
+        CG_TEST(signed_consent),
         CG_TEST(category_id_is_one_rule),
     };
     CG_RUN_GROUP("policy", tests);
