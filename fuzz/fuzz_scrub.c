@@ -15,8 +15,15 @@
  *  4. Unless the decision is "granted", no pair of a consent category
  *     is kept.
  *  5. All kept gives the header as sent; none kept gives NULL.
+ * The same input, read as a query string, goes through
+ * cg_policy_scrub_params():
+ *  6. The pairs kept are the input's non-empty pairs, in order, byte for
+ *     byte; a pair is removed exactly when its name (as PHP reads it) may
+ *     not pass.
  */
 #include "fuzz_common.h"
+
+#include <apr_strings.h>
 
 #include "cg_classify.h"
 #include "cg_consent.h"
@@ -41,7 +48,14 @@ static void cg_fuzz_setup(apr_pool_t *root)
     unsigned flags;
     int i;
 
+    apr_array_header_t *params = apr_array_make(root, 4, sizeof(const char *));
+    const char *const *n;
+
     atexit(destroy_root);
+    for (n = cg_preset_scrub_params("mautic"); *n; ++n) {
+        APR_ARRAY_PUSH(params, const char *) = *n;
+    }
+    APR_ARRAY_PUSH(params, const char *) = "visitor";
     for (flags = 0; flags < 256; ++flags) {
         apr_array_header_t *rules = apr_array_make(root, 8, sizeof(cg_rule_t));
         cg_policy_spec_t spec;
@@ -60,8 +74,45 @@ static void cg_fuzz_setup(apr_pool_t *root)
         spec.precedence = (flags & 0x40) ? CG_PRECEDENCE_CONSENT
                                          : CG_PRECEDENCE_SIGNAL;
         spec.max_age = 15552000;
+        spec.scrub_params = params;
         policies[flags] = cg_policy_make(root, &spec);
     }
+}
+
+static void check_params(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
+                         cg_state_e state, const char *query)
+{
+    const char *out = cg_policy_scrub_params(p, pol, v, state, query);
+    const char *pair = query, *end, *o = out;
+
+    for (;; pair = end + 1) {
+        apr_size_t len, name_len;
+        const char *eq;
+        int passes;
+
+        end = strchr(pair, '&');
+        len = end ? (apr_size_t)(end - pair) : strlen(pair);
+        eq = memchr(pair, '=', len);
+        name_len = eq ? (apr_size_t)(eq - pair) : len;
+        passes = cg_policy_param_passes(pol, v, state,
+                                        cg_php_name(p, pair, name_len, 1));
+        if (len && passes && out != query) {
+            CG_FUZZ_CHECK(!strncmp(o, pair, len)
+                          && (o[len] == '&' || o[len] == '\0'),
+                          "kept pair '%s' not found in order in '%s'",
+                          cg_fuzz_show(apr_pstrmemdup(p, pair, len)),
+                          cg_fuzz_show(out));
+            o += len + (o[len] == '&');
+        }
+        CG_FUZZ_CHECK(passes || out != query || !len,
+                      "pair '%s' may not pass but the query is unchanged",
+                      cg_fuzz_show(apr_pstrmemdup(p, pair, len)));
+        if (!end) {
+            break;
+        }
+    }
+    CG_FUZZ_CHECK(out == query || *o == '\0', "'%s' has more than was kept",
+                  cg_fuzz_show(out));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -117,6 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   "all %d pairs kept but the header was rebuilt", j);
     CG_FUZZ_CHECK(j > 0 || !kept || !v.crumbs->nelts,
                   "no pair kept but a header '%s' remains", cg_fuzz_show(kept));
+    check_params(p, pol, &v, state, header);
     apr_pool_clear(p);
     free(header);
     return 0;

@@ -152,10 +152,11 @@ const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
  * separated by '&') a backend may see under `state`: a pair is removed
  * when its name, as PHP reads it (URL-decoded, '.' and ' ' as '_', up to
  * an array's '['), is a scrubbed parameter that may not pass. A scrubbed
- * name is judged like a cookie of that name; one no class names passes
- * only with consent to every category of the scope. Every other pair is
- * kept byte for byte. Returns `params` itself when nothing is removed
- * (NULL stays NULL), "" when everything is. */
+ * name is judged like a cookie of that name; one no category names (in no
+ * class, or a drop) passes only with consent to every category of the
+ * scope. Every other non-empty pair is kept byte for byte, in order,
+ * joined by '&'. Returns `params` itself when nothing is removed (NULL
+ * stays NULL), "" when everything is. */
 const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
                                    cg_visit_t *v, cg_state_e state,
                                    const char *params);

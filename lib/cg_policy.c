@@ -580,39 +580,48 @@ int cg_policy_param_passes(const cg_policy_t *pol, cg_visit_t *v,
     }
 }
 
+/* An empty pair passes: there is nothing in it. */
+static int pair_passes(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
+                       cg_state_e state, const char *pair, apr_size_t len)
+{
+    const char *eq = memchr(pair, '=', len);
+    apr_size_t name_len = eq ? (apr_size_t)(eq - pair) : len;
+
+    return !len || cg_policy_param_passes(pol, v, state,
+                                          cg_php_name(p, pair, name_len, 1));
+}
+
 const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
                                    cg_visit_t *v, cg_state_e state,
                                    const char *params)
 {
     const char *pair, *end;
-    char *out = NULL;
+    char *out;
     apr_size_t n = 0;
+    int removed = 0;
 
     if (!params || !cg_policy_scrubs_params(pol)) {
         return params;
     }
+    for (pair = params; !removed; pair = end + 1) {
+        end = strchr(pair, '&');
+        removed = !pair_passes(p, pol, v, state, pair,
+                               end ? (apr_size_t)(end - pair) : strlen(pair));
+        if (!end) {
+            break;
+        }
+    }
+    if (!removed) {
+        return params;
+    }
+    /* the pairs that pass, joined by '&' (empty ones dropped) */
+    out = apr_palloc(p, strlen(params) + 1);
     for (pair = params; ; pair = end + 1) {
-        apr_size_t len, name_len;
-        const char *eq;
-        int keep;
+        apr_size_t len;
 
         end = strchr(pair, '&');
         len = end ? (apr_size_t)(end - pair) : strlen(pair);
-        eq = memchr(pair, '=', len);
-        name_len = eq ? (apr_size_t)(eq - pair) : len;
-        keep = !len || cg_policy_param_passes(pol, v, state,
-                                              cg_php_name(p, pair, name_len, 1));
-        if (!keep && !out) {
-            /* the first one that goes: copy what came before it */
-            out = apr_palloc(p, strlen(params) + 1);
-            n = pair - params;
-            memcpy(out, params, n);
-            /* "a=1&x=2": drop the '&' that joined the removed pair */
-            if (n && out[n - 1] == '&') {
-                --n;
-            }
-        }
-        else if (keep && out && len) {
+        if (len && pair_passes(p, pol, v, state, pair, len)) {
             if (n) {
                 out[n++] = '&';
             }
@@ -622,9 +631,6 @@ const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
         if (!end) {
             break;
         }
-    }
-    if (!out) {
-        return params;
     }
     out[n] = '\0';
     return out;
