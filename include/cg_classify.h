@@ -95,6 +95,11 @@ const char *const *cg_preset_revoke_paths(const char *preset);
 /* Pages on the way to a withdrawal that withdraw nothing themselves (a
  * confirmation form): no tracking cookie there, no refusal either. */
 const char *const *cg_preset_hold_paths(const char *preset);
+/* Mautic's routes that count an email's recipient (opens, clicks,
+ * downloads, the web view), NULL-terminated: ConsentForwardGPCSkip
+ * mautic-email. */
+const char *const *cg_mautic_email_routes(void);
+
 /* Request parameters that carry a preset's tracking ids (NULL-terminated),
  * or NULL. */
 const char *const *cg_preset_scrub_params(const char *preset);

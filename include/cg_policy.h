@@ -25,6 +25,8 @@ typedef struct cg_policy_spec_t {
     const apr_array_header_t *preset_hold;   /* cg_regex_t *: the presets' */
     int revoke_on_post;                  /* ConsentRevokeMethod post: a GET
                                             on a preset's path only holds */
+    const apr_array_header_t *forward_gpc_skip; /* cg_regex_t *: where
+                                            ConsentForwardGPC adds nothing */
     const apr_array_header_t *scrub_params;  /* const char *: request
                                             parameters that stand in for
                                             cookies (ConsentScrubParam and
@@ -101,6 +103,11 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
  * consent. */
 cg_revoke_e cg_policy_revocation(const cg_policy_t *pol, const char *uri,
                                  int is_post, cg_matcher_t *m);
+
+/* True when ConsentForwardGPC must not speak for the visitor on `uri`
+ * (ConsentForwardGPCSkip): undecidable counts as no match. */
+int cg_policy_forward_gpc_skipped(const cg_policy_t *pol, const char *uri,
+                                  cg_matcher_t *m);
 
 /* The decision for one request; `revoked` is a cg_revoke_e. */
 cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,

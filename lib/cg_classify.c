@@ -421,6 +421,24 @@ static const char *const mautic_hold[] = {
     "^(?:/(?!s/)[^/]+)*/email/validate/[^/]", NULL
 };
 
+/* Where Mautic counts an email's recipient: opens (the tracking GIFs),
+ * clicks, downloads and the web view. Mautic 7 honours Sec-GPC itself, and
+ * a mail client never carries a consent cookie: forwarding GPC there would
+ * silence every email statistic. */
+static const char *const mautic_email_routes[] = {
+    "^(?:/(?!s/)[^/]+)*/email/[^/]+\\.gif$",
+    "^(?:/(?!s/)[^/]+)*/plugin/[^/]+/tracking\\.gif$",
+    "^(?:/(?!s/)[^/]+)*/(?:r|redirect)/[^/]+$",
+    "^(?:/(?!s/)[^/]+)*/asset/[^/]",
+    "^(?:/(?!s/)[^/]+)*/email/view/[^/]",
+    NULL
+};
+
+const char *const *cg_mautic_email_routes(void)
+{
+    return mautic_email_routes;
+}
+
 /* Request parameters that stand in for the tracking cookies: mtc.js sends
  * them on every call once localStorage holds an id, and Mautic reads
  * mautic_device_id from the request when the cookie is missing

@@ -36,6 +36,7 @@ struct cg_policy_t {
     const apr_array_header_t *preset_hold;      /* cg_regex_t * */
     int revoke_on_post;
     const apr_array_header_t *scrub_params;     /* const char * */
+    const apr_array_header_t *forward_gpc_skip; /* cg_regex_t * */
     int unknown_allowed;
     int signals_honoured;
     cg_precedence_e precedence;
@@ -70,6 +71,7 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     pol->preset_hold = spec->preset_hold;
     pol->revoke_on_post = spec->revoke_on_post;
     pol->scrub_params = spec->scrub_params;
+    pol->forward_gpc_skip = spec->forward_gpc_skip;
     pol->unknown_allowed = spec->unknown_allowed;
     pol->signals_honoured = spec->signals_honoured;
     pol->precedence = spec->precedence;
@@ -331,6 +333,12 @@ cg_revoke_e cg_policy_revocation(const cg_policy_t *pol, const char *uri,
         return CG_REVOKE_HOLD;
     }
     return CG_REVOKE_NONE;
+}
+
+int cg_policy_forward_gpc_skipped(const cg_policy_t *pol, const char *uri,
+                                  cg_matcher_t *m)
+{
+    return any_matches(pol->forward_gpc_skip, uri, m);
 }
 
 cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,

@@ -87,6 +87,7 @@ typedef struct mod_cg_dir_conf {
     int precedence;
     int scrub;
     int forward_gpc;
+    apr_array_header_t *forward_gpc_skip;   /* cg_regex_t *: ConsentForwardGPCSkip */
     int banner_inject;                  /* ConsentBannerInject */
     /* not directives: */
     int transient;                      /* a merge made for one request */

@@ -85,6 +85,7 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->precedence = -1;
     dc->scrub = -1;
     dc->forward_gpc = -1;
+    dc->forward_gpc_skip = apr_array_make(p, 1, sizeof(cg_regex_t *));
     dc->banner_inject = -1;
     return dc;
 }
@@ -98,7 +99,8 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
         && dc->scrub_body_limit == -1 && dc->upstream_keep == -1
         && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
-        && dc->forward_gpc == -1 && dc->banner_inject == -1;
+        && dc->forward_gpc == -1 && !dc->forward_gpc_skip->nelts
+        && dc->banner_inject == -1;
 }
 
 /* Merges run per request for every <Directory> and <Location> that
@@ -192,6 +194,8 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->precedence = MERGE_INT(precedence);
     dc->scrub = MERGE_INT(scrub);
     dc->forward_gpc = MERGE_INT(forward_gpc);
+    dc->forward_gpc_skip = concat(p, add->forward_gpc_skip,
+                                  base->forward_gpc_skip);
     dc->banner_inject = MERGE_INT(banner_inject);
 }
 
@@ -377,6 +381,7 @@ static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
     }
     spec.revoke_on_post = DIR_VAL(dc, revoke_on_post) == 1;
     spec.scrub_params = dc->scrub_params;
+    spec.forward_gpc_skip = dc->forward_gpc_skip;
     spec.unknown_allowed = DIR_VAL(dc, unknown_allowed) == 1;
     spec.signals_honoured = mod_cg_signals_honoured(dc);
     spec.precedence = mod_cg_precedence(dc);
@@ -580,6 +585,27 @@ static const word_choice csd_words[] = {
 static const char *parse_number(cmd_parms *cmd, const char *arg,
                                 apr_int64_t min, apr_int64_t max,
                                 apr_int64_t *out);
+
+static const char *set_forward_gpc_skip(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    mod_cg_dir_conf *dc = dconf;
+    const char *err;
+
+    if (!strcasecmp(arg, "mautic-email")) {
+        const char *const *route;
+
+        /* built-in patterns are known to compile */
+        for (route = cg_mautic_email_routes(); *route; ++route) {
+            cg_regex_compile(cmd->pool, *route,
+                             apr_array_push(dc->forward_gpc_skip));
+        }
+        return NULL;
+    }
+    err = cg_regex_compile(cmd->pool, arg,
+                           apr_array_push(dc->forward_gpc_skip));
+    return err ? apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err) : NULL;
+}
 
 static const char *set_scrub_param(cmd_parms *cmd, void *dconf,
                                    const char *arg)
@@ -954,6 +980,9 @@ const command_rec mod_cg_cmds[] = {
                  "On to send Sec-GPC: 1 to the backend without consent"),
     AP_INIT_ITERATE("ConsentRevokePath", set_revoke_path, NULL, RSRC_CONF,
                     "original-URI patterns that mean revocation, or none"),
+    AP_INIT_ITERATE("ConsentForwardGPCSkip", set_forward_gpc_skip, NULL,
+                    DIR_CTX, "mautic-email | PATTERN...: original-URI "
+                    "patterns where ConsentForwardGPC adds nothing"),
     AP_INIT_ITERATE("ConsentScrubParam", set_scrub_param, NULL, DIR_CTX,
                     "NAME...: request parameters (query string, urlencoded "
                     "and JSON bodies) removed without consent, judged like "

@@ -186,7 +186,9 @@ int mod_cg_fixups(request_rec *r)
         log_undecidable(r, &st->visit);
     }
     mod_cg_scrub_query(r, pol, &st->visit, state);
-    if (mod_cg_forward_gpc(dc) && state != CG_STATE_GRANTED) {
+    if (mod_cg_forward_gpc(dc) && state != CG_STATE_GRANTED
+        && !cg_policy_forward_gpc_skipped(pol, original_uri(r, st),
+                                          st->visit.matcher)) {
         apr_table_setn(r->headers_in, "Sec-GPC", "1");
     }
     return DECLINED;

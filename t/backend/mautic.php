@@ -84,6 +84,29 @@ $route = preg_replace('#^/(mautic|app)(?=/)#', '', $route);
 header('Content-Type: text/html; charset=UTF-8');
 
 switch (true) {
+/* first: any route ending in /echo answers what the backend was told */
+case (bool)preg_match('#(^|/)echo$#', $route):
+    /* what the backend was told */
+    header('Content-Type: text/plain');
+    printf("cookie: %s\n", $_SERVER['HTTP_COOKIE'] ?? '');
+    printf("consent-state: %s\n", $_SERVER['HTTP_CONSENT_STATE'] ?? '');
+    printf("consent-categories: %s\n", $_SERVER['HTTP_CONSENT_CATEGORIES'] ?? '');
+    printf("sec-gpc: %s\n", $_SERVER['HTTP_SEC_GPC'] ?? '');
+    printf("env: %s\n", $_SERVER['CONSENTGATE'] ?? getenv('CONSENTGATE') ?: '');
+    printf("mautic_device_id: %s\n", $_COOKIE['mautic_device_id'] ?? '');
+    /* what DeviceTrackingService::getTrackedIdentifier() would read */
+    printf("query: %s\n", $_SERVER['QUERY_STRING'] ?? '');
+    printf("get: %s\n", implode(',', array_keys($_GET)));
+    printf("post: %s\n", implode(',', array_keys($_POST)));
+    $raw = file_get_contents('php://input');
+    printf("content-length: %s\n", $_SERVER['CONTENT_LENGTH'] ?? '');
+    printf("body-length: %d\n", strlen($raw));
+    printf("body-md5: %s\n", md5($raw));
+    if (strlen($raw) < 4096) {
+        printf("body: %s\n", $raw);
+    }
+    break;
+
 case $route === '/mtc.js':
     /* MAUTIC_NON_TRACKABLE_REQUEST: no cookie for new visitors; but in the
      * browser the script writes its ids itself and reports a page view */
@@ -236,28 +259,6 @@ case (bool)preg_match('#^/mattermost/signup/(gitlab|google|office365|openid)/com
     header('Set-Cookie: MMOAUTH=; Path=/; Max-Age=0; HttpOnly', false);
     mm_session_cookies();
     echo "<html><head><title>Mattermost</title></head><body>signed in</body></html>\n";
-    break;
-
-case (bool)preg_match('#(^|/)echo$#', $route):
-    /* what the backend was told */
-    header('Content-Type: text/plain');
-    printf("cookie: %s\n", $_SERVER['HTTP_COOKIE'] ?? '');
-    printf("consent-state: %s\n", $_SERVER['HTTP_CONSENT_STATE'] ?? '');
-    printf("consent-categories: %s\n", $_SERVER['HTTP_CONSENT_CATEGORIES'] ?? '');
-    printf("sec-gpc: %s\n", $_SERVER['HTTP_SEC_GPC'] ?? '');
-    printf("env: %s\n", $_SERVER['CONSENTGATE'] ?? getenv('CONSENTGATE') ?: '');
-    printf("mautic_device_id: %s\n", $_COOKIE['mautic_device_id'] ?? '');
-    /* what DeviceTrackingService::getTrackedIdentifier() would read */
-    printf("query: %s\n", $_SERVER['QUERY_STRING'] ?? '');
-    printf("get: %s\n", implode(',', array_keys($_GET)));
-    printf("post: %s\n", implode(',', array_keys($_POST)));
-    $raw = file_get_contents('php://input');
-    printf("content-length: %s\n", $_SERVER['CONTENT_LENGTH'] ?? '');
-    printf("body-length: %d\n", strlen($raw));
-    printf("body-md5: %s\n", md5($raw));
-    if (strlen($raw) < 4096) {
-        printf("body: %s\n", $raw);
-    }
     break;
 
 case (bool)preg_match('#^/status/(\d{3})$#', $route, $m):

@@ -78,6 +78,7 @@ my @bad = (
     [ 'ConsentPlainValues maybe', qr/ConsentPlainValues: 'maybe' is not one of: accept, refuse/ ],
     [ 'ConsentUpstreamState trust', qr/ConsentUpstreamState: 'trust' is not one of: remove, keep/ ],
     [ 'ConsentRevokeMethod get', qr/ConsentRevokeMethod: 'get' is not one of: any, post/ ],
+    [ 'ConsentForwardGPCSkip "^/(r"', qr/ConsentForwardGPCSkip: invalid pattern/ ],
     [ 'ConsentScrubParam "a=b"', qr/ConsentScrubParam: 'a=b' is not a parameter name/ ],
     [ 'ConsentScrubBodyLimit lots', qr/ConsentScrubBodyLimit: 'lots' is not a number/ ],
     [ 'ConsentSignalPrecedence loudest', qr/ConsentSignalPrecedence: 'loudest' is not one of: signal, consent/ ],

@@ -96,6 +96,16 @@ is(echo('mautic_fpm', '/echo', 'Sec-GPC' => '1')->{env}, 'gpc',
 
     $e = echo('gate', '/fwdgpc/echo');
     is($e->{'sec-gpc'}, '1', 'ConsentForwardGPC: Sec-GPC: 1 without consent');
+    # Mautic 7 honours Sec-GPC itself: not on the routes that count an
+    # email's recipient (ConsentForwardGPCSkip mautic-email)
+    is(echo('gate', '/fwdgpc/r/echo')->{'sec-gpc'}, '',
+       'ConsentForwardGPCSkip: not on an email click');
+    is(echo('gate', '/fwdgpc/asset/echo')->{'sec-gpc'}, '',
+       'ConsentForwardGPCSkip: not on an asset download');
+    is(echo('gate', '/fwdgpc/email/view/echo')->{'sec-gpc'}, '',
+       'ConsentForwardGPCSkip: not on the email web view');
+    is(echo('gate', '/fwdgpc/s/r/echo')->{'sec-gpc'}, '1',
+       'ConsentForwardGPCSkip: the admin area is no email route');
     $e = echo('gate', '/fwdgpc/echo', Cookie => 'mautic_consent=1');
     is($e->{'sec-gpc'}, '', '... and none with consent');
     $e = echo('gate', '/cgi/echo');
