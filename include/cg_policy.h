@@ -120,6 +120,10 @@ cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
 const char *cg_policy_state_label(const cg_policy_t *pol, const cg_visit_t *v,
                                   cg_state_e state);
 
+/* True when every category of the scope is granted under `state`. */
+int cg_policy_all_granted(const cg_policy_t *pol, const cg_visit_t *v,
+                          cg_state_e state);
+
 /* The scope's categories the visitor granted under `state`, joined by
  * ", " for a Consent-Categories header; "" when none. */
 const char *cg_policy_granted_list(apr_pool_t *p, const cg_policy_t *pol,

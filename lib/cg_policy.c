@@ -351,6 +351,12 @@ cg_state_e cg_policy_decide(const cg_policy_t *pol, const cg_visit_t *v,
 static int all_categories_granted(const cg_policy_t *pol, const cg_visit_t *v,
                                   cg_state_e state);
 
+int cg_policy_all_granted(const cg_policy_t *pol, const cg_visit_t *v,
+                          cg_state_e state)
+{
+    return all_categories_granted(pol, v, state);
+}
+
 const char *cg_policy_state_label(const cg_policy_t *pol, const cg_visit_t *v,
                                   cg_state_e state)
 {

@@ -82,6 +82,7 @@ typedef struct mod_cg_dir_conf {
                                            and the presets' */
     apr_int64_t scrub_body_limit;       /* ConsentScrubBodyLimit */
     int upstream_keep;                  /* ConsentUpstreamState keep */
+    int blocked_tracking;               /* ConsentMauticBlockedTracking */
     int unknown_allowed;
     int signals;                        /* CG_SIGNAL_* mask */
     int precedence;
@@ -107,6 +108,7 @@ int mod_cg_scrub_on(const mod_cg_dir_conf *dc);         /* ConsentScrubRequest *
 int mod_cg_forward_gpc(const mod_cg_dir_conf *dc);      /* ConsentForwardGPC */
 int mod_cg_inject_on(const mod_cg_dir_conf *dc);        /* gate and inject on */
 int mod_cg_upstream_keep(const mod_cg_dir_conf *dc);    /* ConsentUpstreamState */
+int mod_cg_blocked_tracking(const mod_cg_dir_conf *dc); /* ConsentMauticBlockedTracking */
 /* CG_SIGNAL_* the scope honours (ConsentSignals, else both) */
 int mod_cg_signals_honoured(const mod_cg_dir_conf *dc);
 cg_precedence_e mod_cg_precedence(const mod_cg_dir_conf *dc);

@@ -80,6 +80,7 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->scrub_params = apr_array_make(p, 1, sizeof(const char *));
     dc->scrub_body_limit = -1;
     dc->upstream_keep = -1;
+    dc->blocked_tracking = -1;
     dc->unknown_allowed = -1;
     dc->signals = -1;
     dc->precedence = -1;
@@ -97,6 +98,7 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
         && !dc->preset_revoke->nelts && !dc->preset_hold->nelts
         && dc->revoke_on_post == -1 && !dc->scrub_params->nelts
         && dc->scrub_body_limit == -1 && dc->upstream_keep == -1
+        && dc->blocked_tracking == -1
         && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && !dc->forward_gpc_skip->nelts
@@ -189,6 +191,7 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->scrub_params = concat(p, add->scrub_params, base->scrub_params);
     dc->scrub_body_limit = MERGE_INT(scrub_body_limit);
     dc->upstream_keep = MERGE_INT(upstream_keep);
+    dc->blocked_tracking = MERGE_INT(blocked_tracking);
     dc->unknown_allowed = MERGE_INT(unknown_allowed);
     dc->signals = MERGE_INT(signals);
     dc->precedence = MERGE_INT(precedence);
@@ -276,6 +279,7 @@ static const mod_cg_dir_conf dir_defaults = {
     .revoke_on_post = 0,            /* ConsentRevokeMethod any */
     .scrub_body_limit = 65536,      /* bodies read to scrub, at most */
     .upstream_keep = 0,             /* a client's Consent-State is removed */
+    .blocked_tracking = 0,          /* ConsentMauticBlockedTracking Off */
     .unknown_allowed = 1,           /* ConsentUnknownCookies allow */
     .signals = MOD_CG_DEFAULT_SIGNALS,  /* gpc dnt */
     .precedence = CG_PRECEDENCE_SIGNAL, /* a signal beats a consent */
@@ -316,6 +320,11 @@ int mod_cg_forward_gpc(const mod_cg_dir_conf *dc)
 apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc)
 {
     return (apr_off_t)DIR_VAL(dc, scrub_body_limit);
+}
+
+int mod_cg_blocked_tracking(const mod_cg_dir_conf *dc)
+{
+    return DIR_VAL(dc, blocked_tracking) == 1;
 }
 
 int mod_cg_upstream_keep(const mod_cg_dir_conf *dc)
@@ -1021,6 +1030,11 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_TAKE1("ConsentBanner", mod_cg_set_banner, NULL, RSRC_CONF,
                   "FILE: the banner's JSON config (default: built-in, "
                   "English)"),
+    AP_INIT_FLAG("ConsentMauticBlockedTracking", set_flag,
+                 (void *)APR_OFFSETOF(mod_cg_dir_conf, blocked_tracking),
+                 DIR_CTX, "On to tell Mautic 7 itself not to track a visitor "
+                 "without consent (Blocked-Tracking=1 in the Cookie header "
+                 "it receives)"),
     AP_INIT_FLAG("ConsentBannerInject", set_flag,
                  (void *)APR_OFFSETOF(mod_cg_dir_conf, banner_inject), DIR_CTX,
                  "On to insert the banner's <script> into HTML pages"),

@@ -185,6 +185,17 @@ int mod_cg_fixups(request_rec *r)
         }
         log_undecidable(r, &st->visit);
     }
+    if (mod_cg_blocked_tracking(dc)
+        && !cg_policy_all_granted(pol, &st->visit, state)) {
+        /* Mautic 7 reads this cookie and then tracks nothing: no contact,
+         * no hit, its tracking cookies cleared */
+        const char *cookie = apr_table_get(r->headers_in, "Cookie");
+
+        apr_table_setn(r->headers_in, "Cookie",
+                       cookie ? apr_pstrcat(r->pool, cookie,
+                                            "; Blocked-Tracking=1", NULL)
+                              : "Blocked-Tracking=1");
+    }
     mod_cg_scrub_query(r, pol, &st->visit, state);
     if (mod_cg_forward_gpc(dc) && state != CG_STATE_GRANTED
         && !cg_policy_forward_gpc_skipped(pol, original_uri(r, st),

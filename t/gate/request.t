@@ -112,6 +112,19 @@ is(echo('mautic_fpm', '/echo', 'Sec-GPC' => '1')->{env}, 'gpc',
     is($e->{'sec-gpc'}, '', 'no Sec-GPC is invented by default');
 }
 
+# ConsentMauticBlockedTracking: Mautic 7 is told itself not to track
+{
+    my $e = echo('gate', '/blocked/echo', Cookie => 'shop=1; mtc_id=5');
+    is($e->{cookie}, 'shop=1; Blocked-Tracking=1',
+       'ConsentMauticBlockedTracking: Blocked-Tracking=1 without consent');
+    $e = echo('gate', '/blocked/echo');
+    is($e->{cookie}, 'Blocked-Tracking=1', '... also with no Cookie header at all');
+    $e = echo('gate', '/blocked/echo', Cookie => 'mautic_consent=1; mtc_id=5');
+    is($e->{cookie}, 'mautic_consent=1; mtc_id=5', '... and not with consent');
+    $e = echo('gate', '/cgi/echo', Cookie => 'shop=1');
+    is($e->{cookie}, 'shop=1', 'not where the directive is not set');
+}
+
 # HTTP/1.1: two Cookie lines arrive merged with ", "
 {
     my $req = "GET /cgi/echo HTTP/1.0\nHost: localhost\n"
