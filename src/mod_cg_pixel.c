@@ -17,6 +17,7 @@
 #include <apr_strings.h>
 #include <apr_shm.h>
 #include <apr_global_mutex.h>
+#include <apr_thread_proc.h>
 
 #include "mod_cg.h"
 #include "cg_pixel.h"
@@ -237,6 +238,29 @@ static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
     return 1;
 }
 
+/* This worker thread's hasher, made on its first counted view and freed
+ * with the thread's pool: an HMAC context is not for two threads at once,
+ * and a thread serves one request at a time. Without a thread to attach it
+ * to, one for this request. */
+#define HASHER_KEY "consentgate-visitor-hasher"
+static cg_visitor_hasher_t *thread_hasher(request_rec *r)
+{
+    apr_thread_t *thd = r->connection->current_thread;
+    void *h = NULL;
+
+    if (!thd) {
+        return cg_visitor_hasher_create(r->pool);
+    }
+    if (apr_thread_data_get(&h, HASHER_KEY, thd) == APR_SUCCESS && h) {
+        return h;
+    }
+    h = cg_visitor_hasher_create(apr_thread_pool_get(thd));
+    if (h) {
+        apr_thread_data_set(h, HASHER_KEY, NULL, thd);
+    }
+    return h;
+}
+
 /* Is this the visitor's first view today? Under the mutex. */
 static int first_today(request_rec *r)
 {
@@ -244,12 +268,15 @@ static int first_today(request_rec *r)
     unsigned char seen[8];
     unsigned int len = sizeof(seen);
     const char *masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
+    cg_visitor_hasher_t *hasher;
 
-    if (!socache_provider || !masked || !shared_salt(r, salt)
-        || !cg_visitor_hash(salt, sizeof(salt), masked,
-                            apr_table_get(r->headers_in, "User-Agent"),
-                            apr_table_get(r->headers_in, "Accept-Language"),
-                            ap_get_server_name(r), hash)) {
+    if (!socache_provider || !masked || !(hasher = thread_hasher(r))
+        || !shared_salt(r, salt)
+        || !cg_visitor_hasher_hash(hasher, salt, sizeof(salt), masked,
+                                   apr_table_get(r->headers_in, "User-Agent"),
+                                   apr_table_get(r->headers_in,
+                                                 "Accept-Language"),
+                                   ap_get_server_name(r), hash)) {
         return 0;
     }
     if (socache_provider->retrieve(socache, r->server, hash, sizeof(hash),
