@@ -144,6 +144,9 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     counters = apr_shm_baseaddr_get(kept->shm);
     cg_counters_init(counters);
+    /* OpenSSL builds its table of algorithms on the first fetch: done here,
+     * before the children fork, it does not fall on a visitor's view */
+    cg_visitor_hasher_create(ptemp);
 
     rv = ap_global_mutex_create(&mutex, NULL, MUTEX_TYPE, NULL, s, pconf, 0);
     if (rv != APR_SUCCESS) {
