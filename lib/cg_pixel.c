@@ -65,7 +65,8 @@ static int bot_mark_at(const char *s)
 {
     switch (lower((unsigned char)*s)) {
     case 'b':
-        if (lower((unsigned char)s[1]) != 'o' || lower((unsigned char)s[2]) != 't') {
+        if (lower((unsigned char)s[1]) != 'o'
+            || lower((unsigned char)s[2]) != 't') {
             return 0;
         }
         return ((s[0] == 'b' || s[0] == 'B') && s[1] == 'o' && s[2] == 't')
@@ -81,7 +82,8 @@ static int bot_mark_at(const char *s)
     case 'm':
         return starts_nocase(s, "mediapartners");
     case 'p':
-        return starts_nocase(s, "preview") || starts_nocase(s, "python-requests");
+        return starts_nocase(s, "preview")
+            || starts_nocase(s, "python-requests");
     case 's':
         return starts_nocase(s, "spider") || starts_nocase(s, "slurp");
     case 'w':

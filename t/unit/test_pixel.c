@@ -418,7 +418,8 @@ static void bot_every_mark_anywhere(void **state)
     int i, k;
 
     for (i = 0; marks[i]; ++i) {
-        char *upper = apr_pstrdup(p, marks[i]), *mixed = apr_pstrdup(p, marks[i]);
+        char *upper = apr_pstrdup(p, marks[i]);
+        char *mixed = apr_pstrdup(p, marks[i]);
         const char *forms[6];
 
         for (k = 0; upper[k]; ++k) {
