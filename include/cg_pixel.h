@@ -37,6 +37,21 @@ int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
                     const char *accept_language, const char *site,
                     unsigned char out[CG_VISITOR_HASH_LEN]);
 
+/* The same hash, prepared: the HMAC's key schedule is computed once per
+ * salt (a day) instead of once per view. One hasher must not be used by
+ * two threads at once: the glue keeps one per worker thread. Its OpenSSL
+ * context is freed with `p`; NULL when OpenSSL offers no HMAC. */
+typedef struct cg_visitor_hasher_t cg_visitor_hasher_t;
+
+cg_visitor_hasher_t *cg_visitor_hasher_create(apr_pool_t *p);
+
+/* cg_visitor_hash() through `h`: the same result for the same input. */
+int cg_visitor_hasher_hash(cg_visitor_hasher_t *h,
+                           const unsigned char *salt, apr_size_t salt_len,
+                           const char *masked_ip, const char *user_agent,
+                           const char *accept_language, const char *site,
+                           unsigned char out[CG_VISITOR_HASH_LEN]);
+
 /* The page a hit is for: the path of `u` (the pixel's ?u= parameter, a
  * URL or a path) or else of the Referer, without query or fragment, at
  * most CG_PAGE_MAX bytes; "(unknown)" when neither gives a path. */

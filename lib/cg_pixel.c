@@ -13,6 +13,10 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#endif
 
 #include "cg_pixel.h"
 #include "cg_json.h"
@@ -24,43 +28,78 @@ const unsigned char cg_pixel_gif[CG_PIXEL_GIF_LEN] = {
     0x02, 0x02, 0x44, 0x01, 0x00, 0x3b
 };
 
+/* ASCII lower case: User-Agents are ASCII, and this must not depend on
+ * the locale. */
+static APR_INLINE int lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Does `s` start with `mark` (lower case), ignoring case? */
+static int starts_nocase(const char *s, const char *mark)
+{
+    for (; *mark; ++s, ++mark) {
+        if (lower((unsigned char)*s) != (unsigned char)*mark) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int contains_nocase(const char *hay, const char *needle)
 {
-    apr_size_t n = strlen(needle);
-
     for (; *hay; ++hay) {
-        if (!strncasecmp(hay, needle, n)) {
+        if (starts_nocase(hay, needle)) {
             return 1;
         }
     }
     return 0;
 }
 
+/* Is there a bot's mark at `s`? Marks are found in any case, "bot" when it
+ * is written "bot" or "Bot" ("Googlebot", "AhrefsBot") or ends a word in
+ * any case ("GOOGLEBOT/2.1", "BINGBOT"), but not in a phone called
+ * "CUBOT P50". One switch on the first letter, so a User-Agent is read
+ * once and a mark compared only where it may start. */
+static int bot_mark_at(const char *s)
+{
+    switch (lower((unsigned char)*s)) {
+    case 'b':
+        if (lower((unsigned char)s[1]) != 'o'
+            || lower((unsigned char)s[2]) != 't') {
+            return 0;
+        }
+        return ((s[0] == 'b' || s[0] == 'B') && s[1] == 'o' && s[2] == 't')
+            || s[3] == '\0' || strchr("/;)-_", s[3]) != NULL;
+    case 'c':
+        return starts_nocase(s, "crawl");
+    case 'f':
+        return starts_nocase(s, "facebookexternalhit");
+    case 'h':
+        return starts_nocase(s, "headless");
+    case 'l':
+        return starts_nocase(s, "lighthouse");
+    case 'm':
+        return starts_nocase(s, "mediapartners");
+    case 'p':
+        return starts_nocase(s, "preview")
+            || starts_nocase(s, "python-requests");
+    case 's':
+        return starts_nocase(s, "spider") || starts_nocase(s, "slurp");
+    case 'w':
+        return starts_nocase(s, "wget");
+    default:
+        return 0;
+    }
+}
+
 int cg_is_bot(const char *ua)
 {
-    static const char *const marks[] = {
-        "crawl", "spider", "slurp", "preview", "headless",
-        "lighthouse", "facebookexternalhit", "mediapartners", "python-requests",
-        "wget", NULL
-    };
-    int i;
-
     if (!ua || !*ua) {
         return 1;
     }
-    /* "Googlebot", "AhrefsBot", "GOOGLEBOT/2.1", but not a phone called
-     * "CUBOT P50" */
-    if (strstr(ua, "bot") || strstr(ua, "Bot")) {
-        return 1;
-    }
-    for (i = 0; ua[i]; ++i) {
-        if (!strncasecmp(ua + i, "bot", 3)
-            && strchr("/;)-_", ua[i + 3])) {
-            return 1;
-        }
-    }
-    for (i = 0; marks[i]; ++i) {
-        if (contains_nocase(ua, marks[i])) {
+    for (; *ua; ++ua) {
+        if (bot_mark_at(ua)) {
             return 1;
         }
     }
@@ -97,6 +136,30 @@ static void zero_tail(unsigned char *addr, int len, int bits)
     }
 }
 
+/* Dotted quad of a masked IPv4 address: what inet_ntop writes, without
+ * its cost on every counted view. */
+static const char *ipv4_text(apr_pool_t *p, const unsigned char a[4])
+{
+    char buf[16], *w = buf;
+    int i;
+
+    for (i = 0; i < 4; ++i) {
+        unsigned int v = a[i];
+
+        if (i) {
+            *w++ = '.';
+        }
+        if (v >= 100) {
+            *w++ = (char)('0' + v / 100);
+        }
+        if (v >= 10) {
+            *w++ = (char)('0' + v / 10 % 10);
+        }
+        *w++ = (char)('0' + v % 10);
+    }
+    return apr_pstrmemdup(p, buf, (apr_size_t)(w - buf));
+}
+
 const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
                        int v6_bits)
 {
@@ -108,16 +171,14 @@ const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
     }
     if (inet_pton(AF_INET, ip, a) == 1) {
         zero_tail(a, 4, v4_bytes * 8);
-        return inet_ntop(AF_INET, a, out, sizeof(out))
-            ? apr_pstrdup(p, out) : NULL;
+        return ipv4_text(p, a);
     }
     if (inet_pton(AF_INET6, ip, a) == 1) {
         static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                                   0, 0xff, 0xff };
         if (!memcmp(a, mapped, sizeof(mapped))) {
             zero_tail(a + 12, 4, v4_bytes * 8);
-            return inet_ntop(AF_INET, a + 12, out, sizeof(out))
-                ? apr_pstrdup(p, out) : NULL;
+            return ipv4_text(p, a + 12);
         }
         zero_tail(a, 16, v6_bits);
         return inet_ntop(AF_INET6, a, out, sizeof(out))
@@ -126,14 +187,16 @@ const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
     return NULL;
 }
 
-int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
-                    const char *masked_ip, const char *user_agent,
-                    const char *accept_language, const char *site,
-                    unsigned char out[CG_VISITOR_HASH_LEN])
+/* The hashed message: each field with a 4-byte big-endian length before
+ * it, so ("ab","c") and ("a","bc") differ; a field past 1 KiB is cut (a
+ * longer User-Agent identifies no better). Returns the length used. */
+#define FIELD_MAX 1024
+static apr_size_t encode_fields(unsigned char buf[4 * (4 + FIELD_MAX)],
+                                const char *masked_ip, const char *user_agent,
+                                const char *accept_language, const char *site)
 {
     const char *fields[4];
-    unsigned char buf[4 * (4 + 1024)], *w = buf;
-    unsigned int len = 0;
+    unsigned char *w = buf;
     int i;
 
     fields[0] = masked_ip;
@@ -144,10 +207,8 @@ int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
         const char *f = fields[i] ? fields[i] : "";
         apr_size_t l = strlen(f);
 
-        /* a length prefix keeps ("ab","c") and ("a","bc") apart; a field
-         * past 1 KiB is cut (a longer User-Agent identifies no better) */
-        if (l > 1024) {
-            l = 1024;
+        if (l > FIELD_MAX) {
+            l = FIELD_MAX;
         }
         *w++ = (unsigned char)(l >> 24);
         *w++ = (unsigned char)(l >> 16);
@@ -156,8 +217,135 @@ int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
         memcpy(w, f, l);
         w += l;
     }
-    return HMAC(EVP_sha256(), salt, (int)salt_len, buf, (apr_size_t)(w - buf),
-                out, &len) != NULL && len == CG_VISITOR_HASH_LEN;
+    return (apr_size_t)(w - buf);
+}
+
+int cg_visitor_hash(const unsigned char *salt, apr_size_t salt_len,
+                    const char *masked_ip, const char *user_agent,
+                    const char *accept_language, const char *site,
+                    unsigned char out[CG_VISITOR_HASH_LEN])
+{
+    unsigned char buf[4 * (4 + FIELD_MAX)];
+    apr_size_t n = encode_fields(buf, masked_ip, user_agent, accept_language,
+                                 site);
+    unsigned int len = 0;
+
+    return HMAC(EVP_sha256(), salt, (int)salt_len, buf, n, out, &len) != NULL
+        && len == CG_VISITOR_HASH_LEN;
+}
+
+/* A one-shot HMAC derives the key's inner and outer pads, fetches the
+ * digest and allocates and frees its contexts on every call, which costs
+ * several times the hash itself. The hasher keeps one HMAC context keyed
+ * with the last salt and only restarts it for the next message. */
+struct cg_visitor_hasher_t {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    EVP_MAC_CTX *ctx;
+#else
+    HMAC_CTX *ctx;
+#endif
+    int keyed;
+    apr_size_t salt_len;
+    unsigned char salt[CG_SALT_LEN];
+};
+
+static apr_status_t hasher_cleanup(void *data)
+{
+    cg_visitor_hasher_t *h = data;
+
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    EVP_MAC_CTX_free(h->ctx);
+#else
+    HMAC_CTX_free(h->ctx);
+#endif
+    h->ctx = NULL;
+    return APR_SUCCESS;
+}
+
+cg_visitor_hasher_t *cg_visitor_hasher_create(apr_pool_t *p)
+{
+    cg_visitor_hasher_t *h = apr_pcalloc(p, sizeof(*h));
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+
+    /* the context keeps its own reference to the algorithm */
+    h->ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac);
+#else
+    h->ctx = HMAC_CTX_new();
+#endif
+    if (!h->ctx) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, h, hasher_cleanup, apr_pool_cleanup_null);
+    return h;
+}
+
+/* Starts a message: under a new key when the salt changed (once a day),
+ * else from the pads computed for the current one. */
+static int hasher_start(cg_visitor_hasher_t *h, const unsigned char *salt,
+                        apr_size_t salt_len)
+{
+    int same = h->keyed && salt_len == h->salt_len
+               && !memcmp(salt, h->salt, salt_len);
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    OSSL_PARAM params[2];
+
+    if (same) {
+        return EVP_MAC_init(h->ctx, NULL, 0, NULL);
+    }
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *)"SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    h->keyed = 0;
+    if (!EVP_MAC_init(h->ctx, salt, salt_len, params)) {
+        return 0;
+    }
+#else
+    if (same) {
+        return HMAC_Init_ex(h->ctx, NULL, 0, NULL, NULL);
+    }
+    h->keyed = 0;
+    if (!HMAC_Init_ex(h->ctx, salt, (int)salt_len, EVP_sha256(), NULL)) {
+        return 0;
+    }
+#endif
+    /* a salt longer than the cache holds is keyed every time */
+    if (salt_len <= sizeof(h->salt)) {
+        memcpy(h->salt, salt, salt_len);
+        h->salt_len = salt_len;
+        h->keyed = 1;
+    }
+    return 1;
+}
+
+int cg_visitor_hasher_hash(cg_visitor_hasher_t *h,
+                           const unsigned char *salt, apr_size_t salt_len,
+                           const char *masked_ip, const char *user_agent,
+                           const char *accept_language, const char *site,
+                           unsigned char out[CG_VISITOR_HASH_LEN])
+{
+    unsigned char buf[4 * (4 + FIELD_MAX)];
+    apr_size_t n = encode_fields(buf, masked_ip, user_agent, accept_language,
+                                 site);
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    size_t len = 0;
+
+    if (!hasher_start(h, salt, salt_len) || !EVP_MAC_update(h->ctx, buf, n)
+        || !EVP_MAC_final(h->ctx, out, &len, CG_VISITOR_HASH_LEN)) {
+        h->keyed = 0;
+        return 0;
+    }
+#else
+    unsigned int len = 0;
+
+    if (!hasher_start(h, salt, salt_len) || !HMAC_Update(h->ctx, buf, n)
+        || !HMAC_Final(h->ctx, out, &len)) {
+        h->keyed = 0;
+        return 0;
+    }
+#endif
+    return len == CG_VISITOR_HASH_LEN;
 }
 
 /* The path goes into JSON (which must be UTF-8) and HTML: control

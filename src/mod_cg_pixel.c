@@ -17,6 +17,7 @@
 #include <apr_strings.h>
 #include <apr_shm.h>
 #include <apr_global_mutex.h>
+#include <apr_thread_proc.h>
 
 #include "mod_cg.h"
 #include "cg_pixel.h"
@@ -143,6 +144,9 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     counters = apr_shm_baseaddr_get(kept->shm);
     cg_counters_init(counters);
+    /* OpenSSL builds its table of algorithms on the first fetch: done here,
+     * before the children fork, it does not fall on a visitor's view */
+    cg_visitor_hasher_create(ptemp);
 
     rv = ap_global_mutex_create(&mutex, NULL, MUTEX_TYPE, NULL, s, pconf, 0);
     if (rv != APR_SUCCESS) {
@@ -237,6 +241,29 @@ static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
     return 1;
 }
 
+/* This worker thread's hasher, made on its first counted view and freed
+ * with the thread's pool: an HMAC context is not for two threads at once,
+ * and a thread serves one request at a time. Without a thread to attach it
+ * to, one for this request. */
+#define HASHER_KEY "consentgate-visitor-hasher"
+static cg_visitor_hasher_t *thread_hasher(request_rec *r)
+{
+    apr_thread_t *thd = r->connection->current_thread;
+    void *h = NULL;
+
+    if (!thd) {
+        return cg_visitor_hasher_create(r->pool);
+    }
+    if (apr_thread_data_get(&h, HASHER_KEY, thd) == APR_SUCCESS && h) {
+        return h;
+    }
+    h = cg_visitor_hasher_create(apr_thread_pool_get(thd));
+    if (h) {
+        apr_thread_data_set(h, HASHER_KEY, NULL, thd);
+    }
+    return h;
+}
+
 /* Is this the visitor's first view today? Under the mutex. */
 static int first_today(request_rec *r)
 {
@@ -244,12 +271,15 @@ static int first_today(request_rec *r)
     unsigned char seen[8];
     unsigned int len = sizeof(seen);
     const char *masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
+    cg_visitor_hasher_t *hasher;
 
-    if (!socache_provider || !masked || !shared_salt(r, salt)
-        || !cg_visitor_hash(salt, sizeof(salt), masked,
-                            apr_table_get(r->headers_in, "User-Agent"),
-                            apr_table_get(r->headers_in, "Accept-Language"),
-                            ap_get_server_name(r), hash)) {
+    if (!socache_provider || !masked || !(hasher = thread_hasher(r))
+        || !shared_salt(r, salt)
+        || !cg_visitor_hasher_hash(hasher, salt, sizeof(salt), masked,
+                                   apr_table_get(r->headers_in, "User-Agent"),
+                                   apr_table_get(r->headers_in,
+                                                 "Accept-Language"),
+                                   ap_get_server_name(r), hash)) {
         return 0;
     }
     if (socache_provider->retrieve(socache, r->server, hash, sizeof(hash),

@@ -7,7 +7,11 @@ use FindBin;
 use Test::More;
 
 my $fuzz = "$FindBin::Bin/../../fuzz";
-my @targets = qw(cookie setcookie consent site choice page inject banner scrub);
+# every fuzz_<name>.c is a target (fuzz/Makefile), these nine at least
+my @targets = map { m{fuzz_(\w+)\.c$} ? $1 : () } glob("$fuzz/fuzz_*.c");
+my %have = map { $_ => 1 } @targets;
+ok(!grep({ !$have{$_} } qw(cookie setcookie consent site choice page inject banner scrub)),
+   'the fuzz targets are all there') or diag("targets: @targets");
 for my $t (@targets) {
     ok(-x "$fuzz/bin/fuzz_$t", "fuzz_$t is built (make fuzzers)");
     my $out = `make --no-print-directory -C '$fuzz' replay-$t 2>&1`;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <apr_general.h>
+#include <apr_lib.h>
 #include <apr_pools.h>
 #include <apr_strings.h>
 #include <apr_time.h>
@@ -405,6 +406,90 @@ static void bot_case_insensitive(void **state)
     }
 }
 
+/* Every mark is found anywhere in a User-Agent, in any case. */
+static void bot_every_mark_anywhere(void **state)
+{
+    static const char *const marks[] = {
+        "crawl", "spider", "slurp", "preview", "headless", "lighthouse",
+        "facebookexternalhit", "mediapartners", "python-requests", "wget",
+        NULL
+    };
+    apr_pool_t *p = *state;
+    int i, k;
+
+    for (i = 0; marks[i]; ++i) {
+        char *upper = apr_pstrdup(p, marks[i]);
+        char *mixed = apr_pstrdup(p, marks[i]);
+        const char *forms[6];
+
+        for (k = 0; upper[k]; ++k) {
+            upper[k] = (char)apr_toupper(upper[k]);
+            if (k % 2) {
+                mixed[k] = upper[k];
+            }
+        }
+        forms[0] = marks[i];
+        forms[1] = upper;
+        forms[2] = apr_pstrcat(p, "Mozilla/5.0 (X11) ", mixed, "/1.0", NULL);
+        forms[3] = apr_pstrcat(p, "Mozilla/5.0 (X11) x", upper, NULL);
+        forms[4] = apr_pstrcat(p, mixed, " Mozilla/5.0", NULL);
+        forms[5] = NULL;
+        for (k = 0; forms[k]; ++k) {
+            if (!cg_is_bot(forms[k])) {
+                fail_tap("mark '%s' not found in '%s'", marks[i], forms[k]);
+            }
+        }
+    }
+}
+
+/* "bot" as "bot" or "Bot" anywhere; in other cases only where a word
+ * ends: before / ; ) - _ or at the very end. */
+static void bot_word_bot(void **state)
+{
+    static const char *const bots[] = {
+        "Xbot", "Xbot P50", "XBot P50", "bot", "Bot", "BOT", "bOt",
+        "Mozilla/5.0 (Linux; XBOT/1)", "XBOT;", "XBOT)", "XBOT-1", "XBOT_1",
+        "XBOT", "XbOT", "robots", "Abbott", NULL
+    };
+    static const char *const not_bots[] = {
+        "XBOT P50", "XBOTA", "XBOT.", "XbOt P50", "XBoT 1", "XBO", "BO", "B",
+        "XBO T", "Mozilla/5.0 (Linux; Android 11; CUBOT P50)", NULL
+    };
+    int i;
+
+    (void)state;
+    for (i = 0; bots[i]; ++i) {
+        if (!cg_is_bot(bots[i])) {
+            fail_tap("a bot not recognised: '%s'", bots[i]);
+        }
+    }
+    for (i = 0; not_bots[i]; ++i) {
+        if (cg_is_bot(not_bots[i])) {
+            fail_tap("taken for a bot: '%s'", not_bots[i]);
+        }
+    }
+}
+
+/* One letter short of a mark is no mark; bytes outside ASCII are read
+ * as they are. */
+static void bot_near_misses(void **state)
+{
+    static const char *const uas[] = {
+        "craw", "spide", "slur", "previe", "headles", "lighthous",
+        "facebookexternalhi", "mediapartner", "python-request", "wge",
+        "cr awl", "Mozilla/5.0 (X11; \xc4\xb0\xff\x80) Gecko/20100101",
+        "\xe2\x80\x8bwg\xc3\xa9t", NULL
+    };
+    int i;
+
+    (void)state;
+    for (i = 0; uas[i]; ++i) {
+        if (cg_is_bot(uas[i])) {
+            fail_tap("taken for a bot: '%s'", uas[i]);
+        }
+    }
+}
+
 /* ---- cg_is_prefetch ---- */
 
 static void prefetch_in_any_header(void **state)
@@ -495,6 +580,9 @@ static void mask_ipv4(void **state)
         { "10.255.255.255", 2, 80, "10.255.0.0" },
         { "255.255.255.255", 1, 80, "255.255.255.0" },
         { "0.0.0.0", 2, 80, "0.0.0.0" },
+        /* every width of a byte, a zero inside a number */
+        { "105.20.3.200", 0, 80, "105.20.3.200" },
+        { "9.99.100.250", 0, 80, "9.99.100.250" },
         /* more bytes than there are: all of them */
         { "192.168.123.45", 5, 80, "0.0.0.0" },
         { "192.168.123.45", 16, 80, "0.0.0.0" },
@@ -726,6 +814,110 @@ static void hash_long_fields_cut_at_1024(void **state)
     huge = repeat(p, "b", 1024);
     ref_hash(salt_a, CG_SALT_LEN, huge, huge, huge, huge, ref);
     assert_memory_equal(a, ref, 32);
+}
+
+/* ---- cg_visitor_hasher ---- */
+
+/* The prepared hasher gives the one-shot hash for every input, whether the
+ * salt stays (the context restarts from its pads), changes and changes
+ * back, is shorter, or the fields change. */
+static void hasher_equals_one_shot(void **state)
+{
+    apr_pool_t *p = *state;
+    static const unsigned char salt_b[CG_SALT_LEN] = {
+        0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa, 0xf9, 0xf8, 0xf7, 0xf6, 0xf5,
+        0xf4, 0xf3, 0xf2, 0xf1, 0xf0, 0xef, 0xee, 0xed, 0xec, 0xeb, 0xea,
+        0xe9, 0xe8, 0xe7, 0xe6, 0xe5, 0xe4, 0xe3, 0xe2, 0xe1, 0xe0
+    };
+    struct {
+        const unsigned char *salt;
+        apr_size_t salt_len;
+        const char *ip, *ua, *lang, *site;
+    } cases[] = {
+        { salt_a, CG_SALT_LEN, "192.168.0.0", FIREFOX, "en", "example.org" },
+        { salt_a, CG_SALT_LEN, "192.168.0.0", FIREFOX, "en", "example.org" },
+        { salt_a, CG_SALT_LEN, "10.1.0.0", FIREFOX, "de", "example.org" },
+        { salt_b, CG_SALT_LEN, "10.1.0.0", FIREFOX, "de", "example.org" },
+        { salt_a, CG_SALT_LEN, "10.1.0.0", FIREFOX, "de", "example.org" },
+        { salt_a, CG_SALT_LEN - 1, "10.1.0.0", FIREFOX, "de", "example.org" },
+        { salt_a, CG_SALT_LEN, "", "", "", "" },
+        { salt_b, CG_SALT_LEN, "2001:db8::", NULL, NULL, "x" },
+        { salt_b, 1, "2001:db8::", "ab", "c", "x" },
+        { salt_b, CG_SALT_LEN, "2001:db8::", "ab", "c", "x" },
+    };
+    cg_visitor_hasher_t *h = cg_visitor_hasher_create(p);
+    unsigned char got[CG_VISITOR_HASH_LEN], want[CG_VISITOR_HASH_LEN];
+    unsigned char first[CG_VISITOR_HASH_LEN];
+    apr_size_t i;
+
+    assert_non_null(h);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
+        memset(got, 0, sizeof(got));
+        assert_int_equal(cg_visitor_hasher_hash(h, cases[i].salt,
+                             cases[i].salt_len, cases[i].ip, cases[i].ua,
+                             cases[i].lang, cases[i].site, got), 1);
+        assert_int_equal(cg_visitor_hash(cases[i].salt, cases[i].salt_len,
+                             cases[i].ip, cases[i].ua, cases[i].lang,
+                             cases[i].site, want), 1);
+        if (memcmp(got, want, sizeof(got))) {
+            fail_tap("case %d: the hasher differs from the one-shot hash",
+                     (int)i);
+        }
+        if (i == 0) {
+            memcpy(first, got, sizeof(first));
+        }
+    }
+    /* the documented value, through the hasher */
+    assert_int_equal(cg_visitor_hasher_hash(h, salt_a, CG_SALT_LEN,
+                         "192.168.0.0", FIREFOX, "en-GB,en;q=0.5",
+                         "example.org", got), 1);
+    assert_string_equal(hex(p, got, 32),
+        "eaa7327fc2cf971125507b7fc3988f26a10ec4d72cda22bb85c3ef7055c6aa99");
+    /* the salt changed in place between two calls (the same buffer): the
+     * hasher compares contents, not addresses */
+    {
+        unsigned char salt[CG_SALT_LEN];
+
+        memcpy(salt, salt_a, sizeof(salt));
+        assert_int_equal(cg_visitor_hasher_hash(h, salt, sizeof(salt),
+                             "192.168.0.0", FIREFOX, "en", "example.org",
+                             got), 1);
+        assert_memory_equal(got, first, sizeof(got));
+        salt[7] ^= 1;
+        assert_int_equal(cg_visitor_hasher_hash(h, salt, sizeof(salt),
+                             "192.168.0.0", FIREFOX, "en", "example.org",
+                             got), 1);
+        assert_memory_not_equal(got, first, sizeof(got));
+        assert_int_equal(cg_visitor_hash(salt, sizeof(salt), "192.168.0.0",
+                             FIREFOX, "en", "example.org", want), 1);
+        assert_memory_equal(got, want, sizeof(got));
+    }
+}
+
+/* Two hashers are independent, and one goes with its pool (the sanitizer
+ * build's leak check sees an OpenSSL context left behind). */
+static void hasher_per_pool(void **state)
+{
+    apr_pool_t *sub;
+    cg_visitor_hasher_t *a, *b;
+    unsigned char x[CG_VISITOR_HASH_LEN], y[CG_VISITOR_HASH_LEN];
+
+    assert_int_equal(apr_pool_create(&sub, *state), APR_SUCCESS);
+    a = cg_visitor_hasher_create(sub);
+    b = cg_visitor_hasher_create(sub);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(cg_visitor_hasher_hash(a, salt_a, CG_SALT_LEN, "1.2.0.0",
+                                            FIREFOX, "en", "s", x), 1);
+    assert_int_equal(cg_visitor_hasher_hash(b, salt_a, CG_SALT_LEN - 2,
+                                            "1.2.0.0", FIREFOX, "en", "s", y),
+                     1);
+    assert_memory_not_equal(x, y, sizeof(x));
+    assert_int_equal(cg_visitor_hasher_hash(a, salt_a, CG_SALT_LEN, "1.2.0.0",
+                                            FIREFOX, "en", "s", y), 1);
+    assert_memory_equal(x, y, sizeof(x));
+    apr_pool_destroy(sub);
 }
 
 /* ---- cg_page_of ---- */
@@ -1432,6 +1624,9 @@ int main(void)
         CG_TEST(bot_known_bots),
         CG_TEST(bot_null_and_empty_are_bots),
         CG_TEST(bot_case_insensitive),
+        CG_TEST(bot_every_mark_anywhere),
+        CG_TEST(bot_word_bot),
+        CG_TEST(bot_near_misses),
         CG_TEST(prefetch_in_any_header),
         CG_TEST(prefetch_false_otherwise),
         CG_TEST(mask_ipv4),
@@ -1445,6 +1640,8 @@ int main(void)
         CG_TEST(hash_null_fields_equal_empty),
         CG_TEST(hash_is_hmac_sha256_of_the_encoding),
         CG_TEST(hash_long_fields_cut_at_1024),
+        CG_TEST(hasher_equals_one_shot),
+        CG_TEST(hasher_per_pool),
         CG_TEST(page_from_u),
         CG_TEST(page_from_referer),
         CG_TEST(page_unknown),
