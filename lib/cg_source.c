@@ -706,7 +706,7 @@ static void read_per_category(apr_pool_t *p, const apr_table_t *cookies,
     const apr_array_header_t *arr;
     const apr_table_entry_t *e;
     apr_size_t plen = strlen(prefix);
-    int i, chose = 0;
+    int i, chose = 0, seen = 0;
 
     if (!cookies) {
         return;
@@ -727,6 +727,7 @@ static void read_per_category(apr_pool_t *p, const apr_table_t *cookies,
         if (!plain_name(cat, strlen(cat))) {
             continue;
         }
+        seen = 1;
         if (!strcmp(e[i].val, "allow")) {
             cg_source_grant(p, out, cat);
         }
@@ -740,7 +741,7 @@ static void read_per_category(apr_pool_t *p, const apr_table_t *cookies,
             chose = 1;
         }
     }
-    if (out->error) {
+    if (out->error || !seen) {
         return;
     }
     if (!chose) {

@@ -1,4 +1,4 @@
-# The cmocka unit tests of lib/cg_consent.c (t/unit/test_tcf.c).
+# The cmocka unit tests of lib/cg_tcf.c and lib/cg_gpp.c (t/unit/test_tcf.c).
 use strict;
 use warnings;
 use FindBin;
