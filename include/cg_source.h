@@ -84,7 +84,9 @@ const cg_source_t *cg_source_find(const char *name);
 int cg_source_wants(const cg_source_t *source, const char *name);
 
 /* Runs the source's reader over the cookies (table of name -> raw value).
- * Always fills `out`; a NULL table is no cookies. */
+ * Always fills `out`; a NULL table is no cookies. The result may point
+ * into the values (the TC string's vendor bits are read in place): keep
+ * them as long as the result. */
 void cg_source_read(apr_pool_t *p, const cg_source_t *source,
                     const apr_table_t *cookies, const cg_source_opts_t *opts,
                     cg_source_result_t *out);
@@ -113,6 +115,12 @@ void cg_source_fail(cg_source_result_t *out, const char *error);
 void cg_source_grant(apr_pool_t *p, cg_source_result_t *out, const char *name);
 void cg_source_refuse(apr_pool_t *p, cg_source_result_t *out,
                       const char *name);
+
+/* Adds a name that lives as long as the result (a constant) without a
+ * copy or a duplicate check: for readers whose names are distinct by
+ * construction. Still fails the result past the cap. */
+void cg_source_add_const(cg_source_result_t *out, const char *name,
+                         int grant);
 
 /* The single value of cookie `name`: 1 found (*value set), 0 absent, -1
  * ambiguous (sent twice with different values) or longer than

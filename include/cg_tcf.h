@@ -13,14 +13,15 @@
 
 /* A segment's bits: one 6-bit value per base64 character. */
 typedef struct cg_bits_t {
-    const unsigned char *sextets;
+    const unsigned char *chars;     /* the checked characters, in place */
     apr_size_t nbits;
     apr_size_t pos;
     int overrun;        /* a read went past the end */
 } cg_bits_t;
 
-/* Decodes `len` characters of base64url (the standard alphabet and
- * trailing '=' accepted too) into `b`; 0 on a character outside them. */
+/* Checks `len` characters of base64url (the standard alphabet and
+ * trailing '=' accepted too) and reads them in place (`s` must outlive
+ * `b`); 0 on a character outside them. */
 int cg_bits_init(apr_pool_t *p, cg_bits_t *b, const char *s, apr_size_t len);
 /* The next `n` (<= 36) bits as an unsigned number; 0 and `overrun` set
  * past the end. */

@@ -149,6 +149,21 @@ void cg_source_refuse(apr_pool_t *p, cg_source_result_t *out,
     add_category(p, out, name, 0);
 }
 
+void cg_source_add_const(cg_source_result_t *out, const char *name,
+                         int grant)
+{
+    apr_array_header_t *a = grant ? out->granted : out->refused;
+
+    if (out->error) {
+        return;
+    }
+    if (a->nelts >= CG_SOURCE_MAX_CATEGORIES) {
+        cg_source_fail(out, "too many categories");
+        return;
+    }
+    APR_ARRAY_PUSH(a, const char *) = name;
+}
+
 int cg_source_granted(const cg_source_result_t *r, const char *name)
 {
     if (!r || !name || !r->explicit_choice || r->error) {

@@ -14,29 +14,31 @@
 #define TCF_PURPOSES 11
 #define TCF_SPECIAL_FEATURES 2
 
-static int sextet(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '-' || c == '+') {
-        return 62;
-    }
-    if (c == '_' || c == '/') {
-        return 63;
-    }
-    return -1;
-}
+/* base64url (and the standard alphabet's '+' and '/') to 6-bit values;
+ * -1 for every other byte */
+static const signed char sextets[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, 62, -1, 63,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+    -1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, 63,
+    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
+/* The characters are checked once here and read in place afterwards: no
+ * copy, so a request pays one pass over the string. */
 int cg_bits_init(apr_pool_t *p, cg_bits_t *b, const char *s, apr_size_t len)
 {
-    unsigned char *v;
     apr_size_t i;
 
     memset(b, 0, sizeof(*b));
@@ -44,16 +46,12 @@ int cg_bits_init(apr_pool_t *p, cg_bits_t *b, const char *s, apr_size_t len)
     while (len > 0 && s[len - 1] == '=') {
         --len;
     }
-    v = apr_palloc(p, len ? len : 1);
     for (i = 0; i < len; ++i) {
-        int x = sextet((unsigned char)s[i]);
-
-        if (x < 0) {
+        if (sextets[(unsigned char)s[i]] < 0) {
             return 0;
         }
-        v[i] = (unsigned char)x;
     }
-    b->sextets = v;
+    b->chars = (const unsigned char *)s;
     b->nbits = len * 6;
     return 1;
 }
@@ -63,23 +61,31 @@ int cg_bits_at(const cg_bits_t *b, apr_size_t i)
     if (i >= b->nbits) {
         return 0;
     }
-    return (b->sextets[i / 6] >> (5 - i % 6)) & 1;
+    return (sextets[b->chars[i / 6]] >> (5 - i % 6)) & 1;
 }
 
 apr_uint64_t cg_bits_read(cg_bits_t *b, unsigned n)
 {
     apr_uint64_t v = 0;
-    unsigned i;
 
     if (n > 36 || b->pos > b->nbits || n > b->nbits - b->pos) {
         b->overrun = 1;
         b->pos = b->nbits;
         return 0;
     }
-    for (i = 0; i < n; ++i) {
-        v = (v << 1) | (apr_uint64_t)cg_bits_at(b, b->pos + i);
+    /* the characters holding the bits, then one shift: at most 7
+     * characters of 6 bits, so 42 bits fit */
+    {
+        const unsigned char *c = b->chars + b->pos / 6;
+        unsigned off = (unsigned)(b->pos % 6), total = off + n, k;
+        unsigned nchars = (total + 5) / 6;
+
+        for (k = 0; k < nchars; ++k) {
+            v = (v << 6) | (apr_uint64_t)sextets[c[k]];
+        }
+        v = (v >> (nchars * 6 - total)) & ((APR_UINT64_C(1) << n) - 1);
+        b->pos += n;
     }
-    b->pos += n;
     return v;
 }
 
@@ -344,6 +350,15 @@ int cg_tcf_vendor_purpose(const cg_tcf_t *tc, unsigned v, int n)
     return 1;
 }
 
+static const char *const purpose_names[TCF_PURPOSES] = {
+    "purpose:1", "purpose:2", "purpose:3", "purpose:4", "purpose:5",
+    "purpose:6", "purpose:7", "purpose:8", "purpose:9", "purpose:10",
+    "purpose:11"
+};
+static const char *const special_feature_names[TCF_SPECIAL_FEATURES] = {
+    "special_feature:1", "special_feature:2"
+};
+
 void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
                   const cg_source_opts_t *opts, cg_source_result_t *out)
 {
@@ -372,25 +387,13 @@ void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
     out->when = tc->last_updated;
     out->tcf = tc;
     out->explicit_choice = 1;
+    /* constant, distinct names: no copy, no duplicate check */
     for (n = 1; n <= TCF_PURPOSES; ++n) {
-        const char *name = apr_psprintf(p, "purpose:%d", n);
-
-        if (cg_tcf_purpose(tc, n)) {
-            cg_source_grant(p, out, name);
-        }
-        else {
-            cg_source_refuse(p, out, name);
-        }
+        cg_source_add_const(out, purpose_names[n - 1], cg_tcf_purpose(tc, n));
     }
     for (n = 1; n <= TCF_SPECIAL_FEATURES; ++n) {
-        const char *name = apr_psprintf(p, "special_feature:%d", n);
-
-        if (cg_tcf_special_feature(tc, n)) {
-            cg_source_grant(p, out, name);
-        }
-        else {
-            cg_source_refuse(p, out, name);
-        }
+        cg_source_add_const(out, special_feature_names[n - 1],
+                            cg_tcf_special_feature(tc, n));
     }
 }
 
