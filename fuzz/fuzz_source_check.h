@@ -7,7 +7,10 @@
  *     CG_SOURCE_MAX_NAME bytes long, none twice, none both granted and
  *     refused, and cg_source_granted() / cg_source_refused() agree;
  *  3. a dated grant is no later than now + CG_SOURCE_SKEW and, under a
- *     max_age, no older than it. */
+ *     max_age, no older than it;
+ *  4. conjunctions: two granted names joined by '+' are granted, a
+ *     granted and a refused one are refused and not granted (names
+ *     without '+' of their own). */
 #ifndef CG_FUZZ_SOURCE_CHECK_H
 #define CG_FUZZ_SOURCE_CHECK_H
 
@@ -59,6 +62,29 @@ static void cg_fuzz_check_result(const cg_source_result_t *r,
 
             CG_FUZZ_CHECK(strcmp(s, t), "%s: '%s' twice", r->source,
                           cg_fuzz_show(s));
+        }
+    }
+    if (r->granted->nelts >= 1) {
+        const char *g0 = APR_ARRAY_IDX(r->granted, 0, const char *);
+        const char *g1 = APR_ARRAY_IDX(r->granted, r->granted->nelts - 1,
+                                       const char *);
+        char both[2 * CG_SOURCE_MAX_NAME + 2];
+
+        if (!strchr(g0, '+') && !strchr(g1, '+')) {
+            snprintf(both, sizeof(both), "%s+%s", g0, g1);
+            CG_FUZZ_CHECK(cg_source_granted(r, both), "%s: '%s' not granted",
+                          r->source, cg_fuzz_show(both));
+        }
+        if (r->refused->nelts >= 1) {
+            const char *r0 = APR_ARRAY_IDX(r->refused, 0, const char *);
+
+            if (!strchr(g0, '+') && !strchr(r0, '+')) {
+                snprintf(both, sizeof(both), "%s+%s", g0, r0);
+                CG_FUZZ_CHECK(!cg_source_granted(r, both)
+                              && cg_source_refused(r, both),
+                              "%s: '%s' granted or not refused", r->source,
+                              cg_fuzz_show(both));
+            }
         }
     }
     if (r->when && r->granted->nelts) {

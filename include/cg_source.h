@@ -95,8 +95,10 @@ void cg_source_read(apr_pool_t *p, const cg_source_t *source,
  * TC string also "vendor:V" and "vendor:V:purpose:N" (the purpose consented,
  * the vendor consented, no publisher restriction against it), and
  * "vendor:V" is refused only when the vendor was disclosed (or the string
- * has no DisclosedVendors segment) and has no consent. Nothing is granted
- * without an explicit choice. */
+ * has no DisclosedVendors segment) and has no consent. A conjunction
+ * "purpose:1+vendor:755" (up to 8 terms) is granted when every term is,
+ * refused when any term is. Nothing is granted or refused without an
+ * explicit choice. */
 int cg_source_granted(const cg_source_result_t *r, const char *name);
 int cg_source_refused(const cg_source_result_t *r, const char *name);
 

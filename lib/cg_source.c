@@ -164,18 +164,54 @@ void cg_source_add_const(cg_source_result_t *out, const char *name,
     APR_ARRAY_PUSH(a, const char *) = name;
 }
 
+/* One name, or a conjunction "a+b+c": every term granted (all == 1), or
+ * any term refused (all == 0). A name listed as it is wins over its
+ * terms, so a banner's own category containing '+' still answers. */
+static int answer(const cg_source_result_t *r, const char *name, int grant)
+{
+    const apr_array_header_t *list = grant ? r->granted : r->refused;
+    const char *plus, *term;
+    char buf[4 * CG_SOURCE_MAX_NAME + 4];
+    int terms = 0;
+
+    if (in_array(list, name)) {
+        return 1;
+    }
+    if (!(plus = strchr(name, '+'))) {
+        return r->tcf && cg_tcf_answer(r->tcf, name, grant) == 1;
+    }
+    if (strlen(name) >= sizeof(buf)) {
+        return 0;
+    }
+    for (term = name; term; term = plus ? plus + 1 : NULL) {
+        apr_size_t len;
+        int yes;
+
+        plus = strchr(term, '+');
+        len = plus ? (apr_size_t)(plus - term) : strlen(term);
+        if (len == 0 || ++terms > 8) {
+            return 0;
+        }
+        memcpy(buf, term, len);
+        buf[len] = '\0';
+        yes = in_array(list, buf)
+            || (r->tcf && cg_tcf_answer(r->tcf, buf, grant) == 1);
+        if (grant && !yes) {
+            return 0;
+        }
+        if (!grant && yes) {
+            return 1;
+        }
+    }
+    return grant;
+}
+
 int cg_source_granted(const cg_source_result_t *r, const char *name)
 {
     if (!r || !name || !r->explicit_choice || r->error) {
         return 0;
     }
-    if (in_array(r->granted, name)) {
-        return 1;
-    }
-    if (r->tcf) {
-        return cg_tcf_answer(r->tcf, name, 1) == 1;
-    }
-    return 0;
+    return answer(r, name, 1);
 }
 
 int cg_source_refused(const cg_source_result_t *r, const char *name)
@@ -183,13 +219,7 @@ int cg_source_refused(const cg_source_result_t *r, const char *name)
     if (!r || !name || !r->explicit_choice || r->error) {
         return 0;
     }
-    if (in_array(r->refused, name)) {
-        return 1;
-    }
-    if (r->tcf) {
-        return cg_tcf_answer(r->tcf, name, 0) == 1;
-    }
-    return 0;
+    return answer(r, name, 0);
 }
 
 int cg_source_cookie(const apr_table_t *cookies, const char *name,
@@ -343,7 +373,8 @@ int cg_source_check_age(cg_source_result_t *out, apr_time_t when,
         cg_source_fail(out, "choice from the future");
         return 0;
     }
-    if (opts->max_age > 0
+    /* a max_age past a century is no limit (and cannot overflow) */
+    if (opts->max_age > 0 && opts->max_age < APR_INT64_C(3155760000)
         && opts->now - when > apr_time_from_sec(opts->max_age)) {
         cg_source_fail(out, "choice too old");
         return 0;

@@ -153,11 +153,18 @@ static void test_cookiebot(void **state)
                       CATS("preferences", "marketing"));
     assert_true(r.when == APR_TIME_C(1698057791350) * 1000);
 
+    assert_true(cg_source_granted(&r, "necessary+statistics"));
+    assert_false(cg_source_granted(&r, "statistics+marketing"));
+    assert_true(cg_source_refused(&r, "statistics+marketing"));
     READ(p, "cookiebot", &r, "CookieConsent",
          "{stamp:'x',necessary:true,preferences:true,statistics:true,"
          "marketing:true,method:'explicit',ver:1,utc:1780000000000,"
          "region:'de'}");
     assert_true(cg_source_granted(&r, "marketing"));
+    /* a max_age beyond any date is no limit */
+    read_at(p, "cookiebot", &r, NOW, APR_INT64_MAX, "CookieConsent", doc,
+            NULL);
+    assert_int_equal(r.explicit_choice, 1);
 
     /* implied, legacy and region-free values are no choice */
     READ(p, "cookiebot", &r, "CookieConsent",

@@ -170,6 +170,18 @@ static void test_tcf_source_grants(void **state)
     assert_false(cg_source_granted(&r, "vendor:99999999"));
     assert_false(cg_source_granted(&r, "vendor:13:purpose:0"));
     assert_false(cg_source_granted(&r, "marketing"));
+    /* conjunctions, as a source map writes them */
+    assert_true(cg_source_granted(&r, "purpose:1+vendor:13"));
+    assert_true(cg_source_granted(&r, "purpose:1+purpose:2+vendor:8"));
+    assert_false(cg_source_granted(&r, "purpose:1+vendor:4"));
+    assert_true(cg_source_refused(&r, "purpose:1+vendor:4"));
+    assert_false(cg_source_refused(&r, "purpose:1+vendor:13"));
+    assert_false(cg_source_granted(&r, "purpose:1+"));
+    assert_false(cg_source_granted(&r, "+purpose:1"));
+    assert_false(cg_source_granted(&r, "purpose:1++vendor:13"));
+    assert_false(cg_source_granted(&r, "purpose:1+purpose:1+purpose:1+purpose:1"
+                                       "+purpose:1+purpose:1+purpose:1+purpose:1"
+                                       "+purpose:1"));
 
     v = tcf_vector("range");
     read_source(p, "tcf", &r, 0, "euconsent-v2", v->tc, NULL);
