@@ -640,7 +640,56 @@ void cg_source_read_cookiebot(apr_pool_t *p, const apr_table_t *cookies,
 
 /* ---- OneTrust: OptanonConsent, form-encoded, groups=C0001:1,C0002:0,...;
  * a choice only with interactionCount > 0 or an OptanonAlertBoxClosed
- * time (OneTrust writes default groups before any interaction). */
+ * time (OneTrust writes default groups before any interaction). The
+ * choice is dated by OptanonAlertBoxClosed, else by the datestamp field. */
+
+/* JavaScript's Date.toString(): "Mon Apr 07 2025 18:20:29 GMT+0200
+ * (Central European Summer Time)"; 0 when not that. */
+static apr_time_t js_date(const char *s)
+{
+    static const char *const months[] = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+        "Nov", "Dec"
+    };
+    apr_time_exp_t t;
+    apr_time_t r;
+    const char *c;
+    int i, oh, om;
+
+    memset(&t, 0, sizeof(t));
+    if (strlen(s) < 33 || s[3] != ' ' || s[7] != ' ' || s[10] != ' '
+        || s[15] != ' ' || s[24] != ' ' || strncmp(s + 25, "GMT", 3)
+        || (s[28] != '+' && s[28] != '-')) {
+        return 0;
+    }
+    t.tm_mon = -1;
+    for (i = 0; i < 12; ++i) {
+        if (!strncmp(s + 4, months[i], 3)) {
+            t.tm_mon = i;
+        }
+    }
+    c = s + 8;
+    if (t.tm_mon < 0 || (t.tm_mday = digits(&c, 2)) < 1 || t.tm_mday > 31
+        || *c++ != ' ' || (t.tm_year = digits(&c, 4)) < 1970 || *c++ != ' '
+        || (t.tm_hour = digits(&c, 2)) < 0 || t.tm_hour > 23 || *c++ != ':'
+        || (t.tm_min = digits(&c, 2)) < 0 || t.tm_min > 59 || *c++ != ':'
+        || (t.tm_sec = digits(&c, 2)) < 0 || t.tm_sec > 60) {
+        return 0;
+    }
+    c = s + 29;
+    if ((oh = digits(&c, 2)) < 0 || oh > 14 || (om = digits(&c, 2)) < 0
+        || om > 59 || (*c && *c != ' ')) {
+        return 0;
+    }
+    t.tm_year -= 1900;
+    if (apr_time_exp_gmt_get(&r, &t) != APR_SUCCESS) {
+        return 0;
+    }
+    /* local time = UTC + offset */
+    r -= apr_time_from_sec((apr_time_t)(oh * 3600 + om * 60))
+         * (s[28] == '+' ? 1 : -1);
+    return r > 0 ? r : 0;
+}
 
 void cg_source_read_onetrust(apr_pool_t *p, const apr_table_t *cookies,
                              const cg_source_opts_t *opts,
@@ -648,7 +697,7 @@ void cg_source_read_onetrust(apr_pool_t *p, const apr_table_t *cookies,
 {
     const char *raw = one_cookie(out, cookies, "OptanonConsent");
     const char *closed = one_cookie(out, cookies, "OptanonAlertBoxClosed");
-    const char *groups = NULL, *count = NULL;
+    const char *groups = NULL, *count = NULL, *datestamp = NULL;
     char *copy, *field, *state;
     int interactions = 0, nfields = 0;
 
@@ -673,9 +722,11 @@ void cg_source_read_onetrust(apr_pool_t *p, const apr_table_t *cookies,
             return;
         }
         if (!strcmp(field, "groups") || !strcmp(field, "interactionCount")
+            || !strcmp(field, "datestamp")
             || !strcmp(field, "AwaitingReconsent")) {
             const char **slot = field[0] == 'g' ? &groups
-                : field[0] == 'i' ? &count : NULL;
+                : field[0] == 'i' ? &count : field[0] == 'd' ? &datestamp
+                : NULL;
 
             if (!slot) {
                 if (!strcmp(v, "true")) {
@@ -703,8 +754,12 @@ void cg_source_read_onetrust(apr_pool_t *p, const apr_table_t *cookies,
             return;
         }
     }
-    if (closed) {
-        out->when = cg_source_parse_iso(closed);
+    if (closed || (datestamp && (out->when = js_date(datestamp)))
+        || opts->max_age > 0) {
+        /* without a date, a max_age cannot be honoured: no choice */
+        if (closed) {
+            out->when = cg_source_parse_iso(closed);
+        }
         if (!cg_source_check_age(out, out->when, opts)) {
             return;
         }

@@ -225,7 +225,21 @@ static void test_onetrust(void **state)
     READ(p, "onetrust", &r, "OptanonConsent", observed);
     assert_categories(&r, CATS("C0001"),
                       CATS("C0002", "C0003", "C0004", "C0005", "V2STACK42"));
-    assert_true(r.when == 0);
+    /* dated by its datestamp, local time GMT+0200 */
+    assert_true(r.when == apr_time_from_sec(APR_INT64_C(1744042829)));
+    read_at(p, "onetrust", &r, NOW, 86400 * 365, "OptanonConsent", observed,
+            NULL);
+    assert_no_consent(&r, "datestamp older than a year");
+    read_at(p, "onetrust", &r, NOW, 86400 * 365, "OptanonConsent",
+            "interactionCount=2&groups=C0004%3A1", NULL);
+    assert_no_consent(&r, "no date under a max_age");
+    READ(p, "onetrust", &r, "OptanonConsent",
+         "interactionCount=2&groups=C0004%3A1");
+    assert_categories(&r, CATS("C0004"), NONE);
+    READ(p, "onetrust", &r, "OptanonConsent",
+         "interactionCount=2&groups=C0004%3A1&datestamp=Tue+Jun+01+2027+00"
+         "%3A00%3A00+GMT-0500+(EST)");
+    assert_no_consent(&r, "datestamp in the future");
 
     /* interactionCount 0 counts only with OptanonAlertBoxClosed */
     READ(p, "onetrust", &r, "OptanonConsent", accepted);
