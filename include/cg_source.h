@@ -84,9 +84,7 @@ const cg_source_t *cg_source_find(const char *name);
 int cg_source_wants(const cg_source_t *source, const char *name);
 
 /* Runs the source's reader over the cookies (table of name -> raw value).
- * Always fills `out`; a NULL table is no cookies. The result may point
- * into the values (the TC string's vendor bits are read in place): keep
- * them as long as the result. */
+ * Always fills `out`; a NULL table is no cookies. */
 void cg_source_read(apr_pool_t *p, const cg_source_t *source,
                     const apr_table_t *cookies, const cg_source_opts_t *opts,
                     cg_source_result_t *out);

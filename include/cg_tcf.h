@@ -11,20 +11,19 @@
 
 #include "cg_source.h"
 
-/* A segment's bits: one 6-bit value per base64 character. */
+/* A segment's bits, packed into bytes. */
 typedef struct cg_bits_t {
-    const unsigned char *chars;     /* the checked characters, in place */
+    const unsigned char *bytes;     /* nbits bits, then 8 zero bytes */
     apr_size_t nbits;
     apr_size_t pos;
     int overrun;        /* a read went past the end */
 } cg_bits_t;
 
-/* Checks `len` characters of base64url (the standard alphabet and
- * trailing '=' accepted too) and reads them in place (`s` must outlive
- * `b`); 0 on a character outside them. */
+/* Decodes `len` characters of base64url (the standard alphabet and
+ * trailing '=' accepted too) into `b`; 0 on a character outside them. */
 int cg_bits_init(apr_pool_t *p, cg_bits_t *b, const char *s, apr_size_t len);
-/* The next `n` (<= 36) bits as an unsigned number; 0 and `overrun` set
- * past the end. */
+/* The next `n` (1..36) bits as an unsigned number; 0 and `overrun` set
+ * past the end (0 and nothing else for n = 0). */
 apr_uint64_t cg_bits_read(cg_bits_t *b, unsigned n);
 /* Bit `i` of the segment (0 past the end). */
 int cg_bits_at(const cg_bits_t *b, apr_size_t i);

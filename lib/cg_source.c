@@ -86,8 +86,8 @@ void cg_source_result_init(apr_pool_t *p, cg_source_result_t *out,
 {
     memset(out, 0, sizeof(*out));
     out->source = source;
-    out->granted = apr_array_make(p, 4, sizeof(const char *));
-    out->refused = apr_array_make(p, 4, sizeof(const char *));
+    out->granted = apr_array_make(p, 16, sizeof(const char *));
+    out->refused = apr_array_make(p, 16, sizeof(const char *));
     out->revision = -1;
 }
 

@@ -35,23 +35,56 @@ static const signed char sextets[256] = {
     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
 
-/* The characters are checked once here and read in place afterwards: no
- * copy, so a request pays one pass over the string. */
+/* One pass checks the characters and packs their bits into bytes
+ * (big-endian, bit 0 the top bit of byte 0), followed by 8 zero bytes so
+ * that every read is one 8-byte load and two shifts. */
 int cg_bits_init(apr_pool_t *p, cg_bits_t *b, const char *s, apr_size_t len)
 {
-    apr_size_t i;
+    unsigned char *out;
+    apr_uint32_t acc = 0;
+    unsigned nacc = 0;
+    apr_size_t i, o = 0;
 
     memset(b, 0, sizeof(*b));
     /* padding is not part of the format, but tolerated at the end */
     while (len > 0 && s[len - 1] == '=') {
         --len;
     }
-    for (i = 0; i < len; ++i) {
-        if (sextets[(unsigned char)s[i]] < 0) {
+    out = apr_palloc(p, len * 6 / 8 + 1 + 8);
+    /* four characters make three bytes */
+    for (i = 0; i + 4 <= len; i += 4) {
+        int w = sextets[(unsigned char)s[i]], x = sextets[(unsigned char)s[i + 1]];
+        int y = sextets[(unsigned char)s[i + 2]], z = sextets[(unsigned char)s[i + 3]];
+        apr_uint32_t q;
+
+        if ((w | x | y | z) < 0) {
             return 0;
         }
+        q = ((apr_uint32_t)w << 18) | ((apr_uint32_t)x << 12)
+            | ((apr_uint32_t)y << 6) | (apr_uint32_t)z;
+        out[o] = (unsigned char)(q >> 16);
+        out[o + 1] = (unsigned char)(q >> 8);
+        out[o + 2] = (unsigned char)q;
+        o += 3;
     }
-    b->chars = (const unsigned char *)s;
+    for (; i < len; ++i) {
+        int x = sextets[(unsigned char)s[i]];
+
+        if (x < 0) {
+            return 0;
+        }
+        acc = (acc << 6) | (apr_uint32_t)x;
+        nacc += 6;
+        if (nacc >= 8) {
+            nacc -= 8;
+            out[o++] = (unsigned char)(acc >> nacc);
+        }
+    }
+    if (nacc) {
+        out[o++] = (unsigned char)(acc << (8 - nacc));
+    }
+    memset(out + o, 0, 8);
+    b->bytes = out;
     b->nbits = len * 6;
     return 1;
 }
@@ -61,31 +94,29 @@ int cg_bits_at(const cg_bits_t *b, apr_size_t i)
     if (i >= b->nbits) {
         return 0;
     }
-    return (sextets[b->chars[i / 6]] >> (5 - i % 6)) & 1;
+    return (b->bytes[i >> 3] >> (7 - (i & 7))) & 1;
 }
 
 apr_uint64_t cg_bits_read(cg_bits_t *b, unsigned n)
 {
-    apr_uint64_t v = 0;
+    const unsigned char *c;
+    apr_uint64_t v;
 
-    if (n > 36 || b->pos > b->nbits || n > b->nbits - b->pos) {
-        b->overrun = 1;
-        b->pos = b->nbits;
+    if (n == 0 || n > 36 || b->pos > b->nbits || n > b->nbits - b->pos) {
+        if (n) {
+            b->overrun = 1;
+            b->pos = b->nbits;
+        }
         return 0;
     }
-    /* the characters holding the bits, then one shift: at most 7
-     * characters of 6 bits, so 42 bits fit */
-    {
-        const unsigned char *c = b->chars + b->pos / 6;
-        unsigned off = (unsigned)(b->pos % 6), total = off + n, k;
-        unsigned nchars = (total + 5) / 6;
-
-        for (k = 0; k < nchars; ++k) {
-            v = (v << 6) | (apr_uint64_t)sextets[c[k]];
-        }
-        v = (v >> (nchars * 6 - total)) & ((APR_UINT64_C(1) << n) - 1);
-        b->pos += n;
-    }
+    /* bits pos..pos+n-1 lie within the 8 bytes from pos / 8 (n + 7 <= 43) */
+    c = b->bytes + (b->pos >> 3);
+    v = ((apr_uint64_t)c[0] << 56) | ((apr_uint64_t)c[1] << 48)
+        | ((apr_uint64_t)c[2] << 40) | ((apr_uint64_t)c[3] << 32)
+        | ((apr_uint64_t)c[4] << 24) | ((apr_uint64_t)c[5] << 16)
+        | ((apr_uint64_t)c[6] << 8) | (apr_uint64_t)c[7];
+    v = (v << (b->pos & 7)) >> (64 - n);
+    b->pos += n;
     return v;
 }
 
@@ -109,10 +140,11 @@ static const char *read_ranges(apr_pool_t *p, cg_bits_t *b, unsigned max,
                                            sizeof(cg_tcf_range_t));
 
     for (i = 0; i < n && !b->overrun; ++i) {
+        /* IsARange and the first id in one read */
+        unsigned head = (unsigned)cg_bits_read(b, 17);
+        unsigned start = head & 0xffff;
+        unsigned end = (head >> 16) ? (unsigned)cg_bits_read(b, 16) : start;
         cg_tcf_range_t *r;
-        int is_range = (int)cg_bits_read(b, 1);
-        unsigned start = (unsigned)cg_bits_read(b, 16);
-        unsigned end = is_range ? (unsigned)cg_bits_read(b, 16) : start;
 
         if (b->overrun) {
             break;
@@ -120,7 +152,8 @@ static const char *read_ranges(apr_pool_t *p, cg_bits_t *b, unsigned max,
         if (start == 0 || end < start || end > max) {
             return "vendor range out of order or past MaxVendorId";
         }
-        r = apr_array_push(a);
+        /* within the n entries allocated above */
+        r = &((cg_tcf_range_t *)a->elts)[a->nelts++];
         r->start = start;
         r->end = end;
     }
