@@ -1,0 +1,570 @@
+/* test_tcf.c: the TC string and GPP string decoders (lib/cg_tcf.c,
+ * lib/cg_gpp.c) and the tcf and gpp sources: strings encoded by the
+ * IAB's own libraries (t/unit/vectors/source_vectors.h, from
+ * scripts/gen-source-vectors.mjs) and the decoding examples published
+ * with the specifications and other decoders' tests. */
+#include "unit.h"
+
+#include <apr_strings.h>
+#include <apr_tables.h>
+
+#include "cg_gpp.h"
+#include "cg_source.h"
+#include "cg_tcf.h"
+#include "vectors/source_vectors.h"
+
+/* 2026-06-01 00:00:00 UTC */
+#define NOW apr_time_from_sec(APR_INT64_C(1780272000))
+
+static const tcf_vector_t *tcf_vector(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(tcf_vectors) / sizeof(tcf_vectors[0]); ++i) {
+        if (!strcmp(tcf_vectors[i].name, name)) {
+            return &tcf_vectors[i];
+        }
+    }
+    return NULL;
+}
+
+static int in_list(const int *list, int v)
+{
+    for (; list && *list; ++list) {
+        if (*list == v) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void read_source(apr_pool_t *p, const char *source,
+                        cg_source_result_t *r, apr_int64_t max_age, ...)
+{
+    apr_table_t *t = apr_table_make(p, 4);
+    const char *name;
+    cg_source_opts_t opts;
+    va_list ap;
+
+    va_start(ap, max_age);
+    while ((name = va_arg(ap, const char *))) {
+        apr_table_add(t, name, va_arg(ap, const char *));
+    }
+    va_end(ap);
+    opts.now = NOW;
+    opts.max_age = max_age;
+    cg_source_read(p, cg_source_find(source), t, &opts, r);
+}
+
+/* Every field of every generated string decodes to what the library
+ * encoded. */
+static void test_tcf_vectors_decode(void **state)
+{
+    apr_pool_t *p = *state;
+    size_t i;
+
+    for (i = 0; i < sizeof(tcf_vectors) / sizeof(tcf_vectors[0]); ++i) {
+        const tcf_vector_t *v = &tcf_vectors[i];
+        cg_tcf_t tc;
+        const char *err = cg_tcf_decode(p, v->tc, strlen(v->tc), &tc);
+        unsigned id;
+        int n;
+
+        if (err) {
+            fail_tap("%s: %s", v->name, err);
+        }
+        assert_int_equal(tc.version, 2);
+        assert_true(tc.created == (apr_time_t)v->created_ds * 100000);
+        assert_true(tc.last_updated == (apr_time_t)v->last_updated_ds * 100000);
+        assert_int_equal(tc.cmp_id, v->cmp_id);
+        assert_int_equal(tc.cmp_version, v->cmp_version);
+        assert_int_equal(tc.policy_version, v->policy_version);
+        assert_int_equal(tc.vendor_list_version, v->vendor_list_version);
+        assert_string_equal(tc.consent_language, v->consent_language);
+        assert_string_equal(tc.publisher_cc, v->publisher_cc);
+        assert_int_equal(tc.is_service_specific, v->is_service_specific);
+        for (n = 1; n <= 24; ++n) {
+            if (cg_tcf_purpose(&tc, n) != in_list(v->purposes, n)) {
+                fail_tap("%s: purpose %d", v->name, n);
+            }
+        }
+        for (n = 1; n <= 12; ++n) {
+            if (cg_tcf_special_feature(&tc, n)
+                != in_list(v->special_features, n)) {
+                fail_tap("%s: special feature %d", v->name, n);
+            }
+        }
+        assert_int_equal(tc.vendor_consents.max_vendor_id, v->max_vendor_id);
+        assert_int_equal(tc.vendor_consents.is_range, v->is_range);
+        for (id = 1; id <= 1400; ++id) {
+            if (cg_tcf_vendor_in(&tc.vendor_consents, id)
+                != in_list(v->vendors, (int)id)) {
+                fail_tap("%s: vendor %u consent", v->name, id);
+            }
+            if (cg_tcf_vendor_in(&tc.vendor_li, id)
+                != in_list(v->vendors_li, (int)id)) {
+                fail_tap("%s: vendor %u LI", v->name, id);
+            }
+            if (v->has_disclosed && cg_tcf_vendor_in(&tc.disclosed, id)
+                != in_list(v->disclosed, (int)id)) {
+                fail_tap("%s: vendor %u disclosed", v->name, id);
+            }
+        }
+        assert_int_equal(tc.disclosed.present, v->has_disclosed);
+        {
+            int k = 0;
+
+            for (n = 0; v->restrictions[n]; n += 3) {
+                const cg_tcf_restriction_t *r =
+                    &APR_ARRAY_IDX(tc.restrictions, k, cg_tcf_restriction_t);
+
+                assert_true(k < tc.restrictions->nelts);
+                assert_int_equal(r->purpose, v->restrictions[n + 1]);
+                assert_int_equal(r->type, v->restrictions[n + 2]);
+                assert_true(r->start <= (unsigned)v->restrictions[n]
+                            && r->end >= (unsigned)v->restrictions[n]);
+                ++k;
+            }
+            assert_int_equal(k, tc.restrictions->nelts);
+        }
+    }
+}
+
+/* Both encodings of the vendor section are among the vectors, and the
+ * 2.3 vectors carry DisclosedVendors. */
+static void test_tcf_vectors_cover(void **state)
+{
+    assert_int_equal(tcf_vector("bitfield")->is_range, 0);
+    assert_int_equal(tcf_vector("range")->is_range, 1);
+    assert_true(tcf_vector("restricted")->restrictions[0] != 0);
+    assert_int_equal(tcf_vector("accept_all")->has_disclosed, 1);
+}
+
+static void test_tcf_source_grants(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_source_result_t r;
+    const tcf_vector_t *v = tcf_vector("bitfield");
+
+    read_source(p, "tcf", &r, 0, "euconsent-v2", v->tc, NULL);
+    assert_null(r.error);
+    assert_int_equal(r.explicit_choice, 1);
+    assert_true(r.when == (apr_time_t)v->last_updated_ds * 100000);
+    assert_true(cg_source_granted(&r, "purpose:1"));
+    assert_true(cg_source_granted(&r, "purpose:4"));
+    assert_false(cg_source_granted(&r, "purpose:5"));
+    assert_true(cg_source_refused(&r, "purpose:5"));
+    assert_true(cg_source_refused(&r, "special_feature:1"));
+    assert_true(cg_source_granted(&r, "vendor:13"));
+    assert_true(cg_source_granted(&r, "vendor:13:purpose:1"));
+    assert_false(cg_source_granted(&r, "vendor:13:purpose:5"));
+    assert_true(cg_source_refused(&r, "vendor:13:purpose:5"));
+    /* disclosed, not consented: refused; never disclosed: neither */
+    assert_false(cg_source_granted(&r, "vendor:4"));
+    assert_true(cg_source_refused(&r, "vendor:4"));
+    assert_false(cg_source_granted(&r, "vendor:99"));
+    assert_false(cg_source_refused(&r, "vendor:99"));
+    /* names that are not TCF names answer nothing */
+    assert_false(cg_source_granted(&r, "vendor:13:"));
+    assert_false(cg_source_granted(&r, "vendor:0"));
+    assert_false(cg_source_granted(&r, "vendor:99999999"));
+    assert_false(cg_source_granted(&r, "vendor:13:purpose:0"));
+    assert_false(cg_source_granted(&r, "marketing"));
+    /* conjunctions, as a source map writes them */
+    assert_true(cg_source_granted(&r, "purpose:1+vendor:13"));
+    assert_true(cg_source_granted(&r, "purpose:1+purpose:2+vendor:8"));
+    assert_false(cg_source_granted(&r, "purpose:1+vendor:4"));
+    assert_true(cg_source_refused(&r, "purpose:1+vendor:4"));
+    assert_false(cg_source_refused(&r, "purpose:1+vendor:13"));
+    assert_false(cg_source_granted(&r, "purpose:1+"));
+    assert_false(cg_source_granted(&r, "+purpose:1"));
+    assert_false(cg_source_granted(&r, "purpose:1++vendor:13"));
+    assert_false(cg_source_granted(&r, "purpose:1+purpose:1+purpose:1+purpose:1"
+                                       "+purpose:1+purpose:1+purpose:1+purpose:1"
+                                       "+purpose:1"));
+
+    v = tcf_vector("range");
+    read_source(p, "tcf", &r, 0, "euconsent-v2", v->tc, NULL);
+    assert_int_equal(r.explicit_choice, 1);
+    assert_true(cg_source_granted(&r, "vendor:755:purpose:1"));
+    assert_true(cg_source_granted(&r, "vendor:1355:purpose:7"));
+    assert_true(cg_source_granted(&r, "special_feature:1"));
+    assert_false(cg_source_granted(&r, "vendor:111"));
+    assert_true(cg_source_refused(&r, "vendor:111"));
+}
+
+static void test_tcf_source_restrictions(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_source_result_t r;
+
+    read_source(p, "tcf", &r, 0, "euconsent-v2", tcf_vector("restricted")->tc,
+                NULL);
+    assert_int_equal(r.explicit_choice, 1);
+    assert_true(cg_source_granted(&r, "vendor:755:purpose:1"));
+    /* the publisher does not allow purpose 2 for vendor 755 */
+    assert_false(cg_source_granted(&r, "vendor:755:purpose:2"));
+    /* purpose 3 only on legitimate interest for vendor 755: not consent */
+    assert_false(cg_source_granted(&r, "vendor:755:purpose:3"));
+    assert_true(cg_source_granted(&r, "vendor:755:purpose:4"));
+    assert_true(cg_source_granted(&r, "vendor:2:purpose:2"));
+    /* a publisher restriction is not the visitor's refusal */
+    assert_false(cg_source_refused(&r, "vendor:755:purpose:2"));
+}
+
+static void test_tcf_source_reject_all(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_source_result_t r;
+
+    read_source(p, "tcf", &r, 0, "euconsent-v2", tcf_vector("reject_all")->tc,
+                NULL);
+    assert_null(r.error);
+    assert_int_equal(r.explicit_choice, 1);
+    assert_int_equal(r.granted->nelts, 0);
+    assert_true(cg_source_refused(&r, "purpose:1"));
+    assert_true(cg_source_refused(&r, "vendor:755"));
+    assert_false(cg_source_granted(&r, "vendor:755:purpose:1"));
+}
+
+static void test_tcf_source_fails_closed(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_source_result_t r;
+    const char *tc = tcf_vector("bitfield")->tc;
+    static const char *const bad[] = {
+        "", "C", "CQgaI1A", "CQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIA",
+        "BQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIAAAAAAA", /* version 1 */
+        "CQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIAAAAAAA..IKlwBIAAgApAGQ",
+        "CQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIAAAAAAA.",
+        "CQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIAAAAAAA.AAAA", /* type 0 */
+        "CQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIAAAAAAA.IKlwBIAAgApAGQAeAF5gVLAA"
+            ".IKlwBIAAgApAGQAeAF5gVLAA", /* DisclosedVendors twice */
+        "CQgaI1AQgdo8wAHADCENBkFgAPAAAAAAAAYgAGukIAAA*AAA",
+        NULL
+    };
+    int i;
+
+    for (i = 0; bad[i]; ++i) {
+        read_source(p, "tcf", &r, 0, "euconsent-v2", bad[i], NULL);
+        if (r.explicit_choice || r.granted->nelts || r.refused->nelts
+            || !r.error) {
+            fail_tap("'%s' read as a choice", bad[i]);
+        }
+    }
+    /* stale, over max_age, from the future, before TCF 2.2, TCF 2.3
+     * without DisclosedVendors */
+    read_source(p, "tcf", &r, 0, "euconsent-v2", tcf_vector("stale")->tc, NULL);
+    assert_string_equal(r.error, "choice too old");
+    read_source(p, "tcf", &r, 86400, "euconsent-v2", tc, NULL);
+    assert_string_equal(r.error, "choice too old");
+    assert_false(cg_source_granted(&r, "purpose:1"));
+    read_source(p, "tcf", &r, 0, "euconsent-v2",
+                tcf_vector("policy_v2")->tc, NULL);
+    assert_non_null(r.error);
+    assert_int_equal(r.explicit_choice, 0);
+    read_source(p, "tcf", &r, 0, "euconsent-v2",
+                tcf_vector("tcf23_without_disclosed")->tc, NULL);
+    assert_string_equal(r.error, "TCF 2.3 string without DisclosedVendors");
+    read_source(p, "tcf", &r, 0, "euconsent-v2",
+                tcf_vector("tcf22_no_disclosed")->tc, NULL);
+    assert_null(r.error);
+    assert_true(cg_source_granted(&r, "vendor:755:purpose:2"));
+    /* a vendor of a string without DisclosedVendors is refused unless
+     * consented */
+    assert_true(cg_source_refused(&r, "vendor:2"));
+    {
+        cg_source_opts_t o = {NOW - apr_time_from_sec(86400 * 100), 0};
+        apr_table_t *t = apr_table_make(p, 1);
+
+        apr_table_set(t, "euconsent-v2", tc);
+        cg_source_read(p, cg_source_find("tcf"), t, &o, &r);
+        assert_string_equal(r.error, "choice from the future");
+    }
+    /* two different strings: ambiguous; the same one twice is fine */
+    read_source(p, "tcf", &r, 0, "euconsent-v2", tc, "euconsent-v2",
+                tcf_vector("range")->tc, NULL);
+    assert_int_equal(r.explicit_choice, 0);
+    read_source(p, "tcf", &r, 0, "euconsent-v2", tc, "euconsent-v2", tc, NULL);
+    assert_int_equal(r.explicit_choice, 1);
+    /* no cookie: no choice, no error */
+    read_source(p, "tcf", &r, 0, "other", tc, NULL);
+    assert_int_equal(r.explicit_choice, 0);
+    assert_null(r.error);
+}
+
+/* The examples from the decoders' tests (prebid/go-gdpr, uBlock Origin
+ * Lite's cookie list), decoded as the format only. */
+static void test_tcf_published_examples(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_tcf_t tc;
+    static const int purposes[] = {1, 2, 3, 5, 6, 7, 9, 12, 13, 15, 17, 19,
+                                   20, 23, 24, 0};
+    static const int vendors[] = {1, 2, 4, 7, 9, 10, 0};
+    static const int range[] = {23, 42, 126, 127, 128, 587, 613, 626, 0};
+    static const int disclosed[] = {1, 2, 3, 4, 5, 100, 404, 0};
+    const char *s;
+    unsigned id;
+    int n;
+
+    s = "COwGVJOOwGVJOADACHENAOCAAO6as_-AAAhoAFNLAAoAAAA";
+    assert_null(cg_tcf_decode(p, s, strlen(s), &tc));
+    assert_int_equal(tc.cmp_id, 3);
+    for (n = 1; n <= 24; ++n) {
+        assert_int_equal(cg_tcf_purpose(&tc, n), in_list(purposes, n));
+    }
+    assert_int_equal(tc.vendor_consents.max_vendor_id, 10);
+    assert_int_equal(tc.vendor_consents.is_range, 0);
+    for (id = 1; id <= 12; ++id) {
+        assert_int_equal(cg_tcf_vendor_in(&tc.vendor_consents, id),
+                         in_list(vendors, (int)id));
+    }
+
+    s = "COyiILmOyiILmADACHENAPCAAAAAAAAAAAAAE5QBgALgAqgD8AQACSwEygJyAAAAAA";
+    assert_null(cg_tcf_decode(p, s, strlen(s), &tc));
+    assert_int_equal(tc.vendor_consents.max_vendor_id, 626);
+    assert_int_equal(tc.vendor_consents.is_range, 1);
+    for (id = 1; id <= 700; ++id) {
+        assert_int_equal(cg_tcf_vendor_in(&tc.vendor_consents, id),
+                         in_list(range, (int)id));
+    }
+
+    s = "CQSbk4AQSbk4ANwAAAENAwCgAAAAAAAAAAYgACPAAAAA.IDKQA4AAgAKAGQAygAAA"
+        ".YAAAAAAAAAAA";
+    assert_null(cg_tcf_decode(p, s, strlen(s), &tc));
+    assert_int_equal(tc.disclosed.present, 1);
+    assert_int_equal(tc.has_publisher_tc, 1);
+    for (id = 1; id <= 500; ++id) {
+        assert_int_equal(cg_tcf_vendor_in(&tc.disclosed, id),
+                         in_list(disclosed, (int)id));
+    }
+
+    s = "CPt3fQAPt3fQACNAFAENDLCgAAAAAAAAACiQAAAOCgDAB-AIsAZ8A6QDBAHBAAAA"
+        ".YAAAAAAAAAAA";
+    assert_null(cg_tcf_decode(p, s, strlen(s), &tc));
+    assert_int_equal(tc.purposes_consent, 0);
+    assert_int_equal(tc.vendor_consents.max_vendor_id, 0);
+    assert_false(cg_tcf_vendor_in(&tc.vendor_consents, 1));
+}
+
+static void test_gpp_vectors(void **state)
+{
+    apr_pool_t *p = *state;
+    size_t i;
+
+    for (i = 0; i < sizeof(gpp_vectors) / sizeof(gpp_vectors[0]); ++i) {
+        const gpp_vector_t *v = &gpp_vectors[i];
+        cg_gpp_t g;
+        const char *err = cg_gpp_decode(p, v->gpp, strlen(v->gpp), &g);
+        int n;
+
+        if (err) {
+            fail_tap("%s: %s", v->name, err);
+        }
+        for (n = 0; v->ids[n]; ++n) {
+            assert_true(n < g.nsections);
+            assert_int_equal(g.ids[n], v->ids[n]);
+        }
+        assert_int_equal(n, g.nsections);
+        assert_int_equal(g.has_tcf, v->tcf != NULL);
+        if (v->tcf) {
+            const tcf_vector_t *t = tcf_vector(v->tcf);
+
+            for (n = 1; n <= 24; ++n) {
+                assert_int_equal(cg_tcf_purpose(&g.tcf, n),
+                                 in_list(t->purposes, n));
+            }
+            assert_int_equal(cg_tcf_vendor_in(&g.tcf.vendor_consents, 755),
+                             in_list(t->vendors, 755));
+            assert_int_equal(g.tcf.has_publisher_tc, 1);
+        }
+        assert_int_equal(g.has_usnat, v->has_usnat);
+        if (v->has_usnat) {
+            const cg_gpp_usnat_t *u = &g.usnat;
+            int got[13] = {
+                u->sharing_notice, u->sale_opt_out_notice,
+                u->sharing_opt_out_notice,
+                u->targeted_advertising_opt_out_notice,
+                u->sensitive_data_processing_opt_out_notice,
+                u->sensitive_data_limit_use_notice, u->sale_opt_out,
+                u->sharing_opt_out, u->targeted_advertising_opt_out,
+                u->personal_data_consents, u->mspa_covered_transaction,
+                u->mspa_opt_out_option_mode, u->mspa_service_provider_mode
+            };
+
+            assert_int_equal(u->version, v->usnat_version);
+            for (n = 0; n < 13; ++n) {
+                if (got[n] != v->usnat[n]) {
+                    fail_tap("%s: usnat field %d is %d, not %d", v->name, n,
+                             got[n], v->usnat[n]);
+                }
+            }
+            assert_int_equal(u->n_sensitive_data_processing, 16);
+            for (n = 0; n < 16; ++n) {
+                assert_int_equal(u->sensitive_data_processing[n],
+                                 v->sensitive[n]);
+            }
+            for (n = 0; n < 3; ++n) {
+                assert_int_equal(u->known_child_sensitive_data_consents[n],
+                                 v->known_child[n]);
+            }
+            assert_int_equal(u->gpc_present, v->gpc_present);
+            assert_int_equal(u->gpc, v->gpc);
+        }
+        assert_int_equal(g.has_usp, v->usp != NULL);
+        if (v->usp) {
+            assert_string_equal(g.usp, v->usp);
+        }
+    }
+}
+
+static const char *gpp_of(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(gpp_vectors) / sizeof(gpp_vectors[0]); ++i) {
+        if (!strcmp(gpp_vectors[i].name, name)) {
+            return gpp_vectors[i].gpp;
+        }
+    }
+    return NULL;
+}
+
+static void test_gpp_source(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_source_result_t r;
+
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("usnat_no_opt_out"), NULL);
+    assert_null(r.error);
+    assert_int_equal(r.explicit_choice, 1);
+    assert_true(cg_source_granted(&r, "usnat:sale"));
+    assert_true(cg_source_granted(&r, "usnat:targeted_advertising"));
+
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("usnat_sale_opt_out"), NULL);
+    assert_true(cg_source_refused(&r, "usnat:sale"));
+    assert_true(cg_source_granted(&r, "usnat:sharing"));
+
+    /* GPC in the string refuses every opt-out field */
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("usnat_gpc"), NULL);
+    assert_int_equal(r.explicit_choice, 1);
+    assert_false(cg_source_granted(&r, "usnat:sale"));
+    assert_true(cg_source_refused(&r, "usnat:sale"));
+    assert_true(cg_source_refused(&r, "usnat:gpc"));
+
+    /* the EU TCF section reads like euconsent-v2 */
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("tcf_only"), "__gpp_sid", "2",
+                NULL);
+    assert_null(r.error);
+    assert_true(cg_source_granted(&r, "vendor:755:purpose:1"));
+    assert_true(cg_source_refused(&r, "purpose:2"));
+    assert_true(r.when == (apr_time_t)tcf_vector("range")->last_updated_ds
+                * 100000);
+
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("tcf_and_usnat"), NULL);
+    assert_true(cg_source_granted(&r, "vendor:13:purpose:1"));
+    assert_true(cg_source_refused(&r, "usnat:sale"));
+    assert_true(cg_source_refused(&r, "usp:sale"));
+    /* only the applicable sections count */
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("tcf_and_usnat"),
+                "__gpp_sid", "7", NULL);
+    assert_false(cg_source_granted(&r, "purpose:1"));
+    assert_true(cg_source_refused(&r, "usnat:sale"));
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("tcf_and_usnat"),
+                "__gpp_sid", "2", NULL);
+    assert_true(cg_source_granted(&r, "purpose:1"));
+    assert_false(cg_source_refused(&r, "usnat:sale"));
+
+    /* US Privacy says "did not opt out", but the California section (not
+     * decoded) may say otherwise: no US grant */
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("usp_and_state"), NULL);
+    assert_false(cg_source_granted(&r, "usp:sale"));
+    read_source(p, "gpp", &r, 0, "__gpp", gpp_of("usp_and_state"),
+                "__gpp_sid", "6", NULL);
+    assert_true(cg_source_granted(&r, "usp:sale"));
+}
+
+/* The spec's header examples and trusted-server's US National test. */
+static void test_gpp_published_examples(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_gpp_t g;
+    const char *s;
+    cg_source_result_t r;
+
+    s = "DBABM";
+    memset(&g, 0, sizeof(g));
+    assert_null(cg_gpp_decode_header(p, s, strlen(s), &g));
+    assert_int_equal(g.nsections, 1);
+    assert_int_equal(g.ids[0], 2);
+    s = "DBABjw";
+    memset(&g, 0, sizeof(g));
+    assert_null(cg_gpp_decode_header(p, s, strlen(s), &g));
+    assert_int_equal(g.nsections, 2);
+    assert_int_equal(g.ids[0], 5);
+    assert_int_equal(g.ids[1], 6);
+    s = "DBABTA~1YNN";
+    assert_null(cg_gpp_decode(p, s, strlen(s), &g));
+    assert_int_equal(g.ids[0], 6);
+    assert_string_equal(g.usp, "1YNN");
+    s = "DBACNY~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA~1YNN";
+    assert_null(cg_gpp_decode(p, s, strlen(s), &g));
+    assert_int_equal(g.nsections, 2);
+    assert_int_equal(g.ids[0], 2);
+    assert_int_equal(g.ids[1], 6);
+    assert_int_equal(g.has_tcf, 1);
+    s = "DBABLA~BVQqAAAAAgA.QA";
+    assert_null(cg_gpp_decode(p, s, strlen(s), &g));
+    assert_int_equal(g.ids[0], 7);
+    assert_int_equal(g.usnat.version, 1);
+    assert_int_equal(g.usnat.sale_opt_out_notice, 1);
+    assert_int_equal(g.usnat.sale_opt_out, 2);
+    assert_int_equal(g.usnat.sharing_opt_out, 2);
+    assert_int_equal(g.usnat.targeted_advertising_opt_out, 2);
+    assert_int_equal(g.usnat.n_sensitive_data_processing, 12);
+    assert_int_equal(g.usnat.gpc_present, 1);
+    assert_int_equal(g.usnat.gpc, 0);
+
+    /* malformed: no choice */
+    read_source(p, "gpp", &r, 0, "__gpp", "DBABM", NULL);
+    assert_int_equal(r.explicit_choice, 0);
+    assert_non_null(r.error);
+    {
+        static const char *const bad[] = {
+            "", "DBAB", "DBABM~", "DBABLA", "DBABLA~", "DBABLA~BVQqAAAAAgA.QA~1YNN",
+            "DBABTA~1YNX", "DBABTA~2YNN", "DBABLA~BVQqAAAAAgA.QA.QA",
+            "DBABLA~BVQqAAAAAgA.AA", "CBABLA~BVQqAAAAAgA.QA",
+            "DBABLA~BVQ", "DBABLA~B*QqAAAAAgA.QA", "DB__________", NULL
+        };
+        int i;
+
+        for (i = 0; bad[i]; ++i) {
+            read_source(p, "gpp", &r, 0, "__gpp", bad[i], NULL);
+            if (r.explicit_choice || r.granted->nelts || !r.error) {
+                fail_tap("'%s' read as a choice", bad[i]);
+            }
+        }
+        read_source(p, "gpp", &r, 0, "__gpp", "DBABLA~BVQqAAAAAgA.QA",
+                    "__gpp_sid", "7,", NULL);
+        assert_int_equal(r.explicit_choice, 0);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        CG_TEST(test_tcf_vectors_decode),
+        CG_TEST(test_tcf_vectors_cover),
+        CG_TEST(test_tcf_source_grants),
+        CG_TEST(test_tcf_source_restrictions),
+        CG_TEST(test_tcf_source_reject_all),
+        CG_TEST(test_tcf_source_fails_closed),
+        CG_TEST(test_tcf_published_examples),
+        CG_TEST(test_gpp_vectors),
+        CG_TEST(test_gpp_source),
+        CG_TEST(test_gpp_published_examples),
+    };
+
+    CG_RUN_GROUP("tcf", tests);
+}
