@@ -8,10 +8,9 @@ use FindBin;
 use Test::More;
 
 my $fuzz = "$FindBin::Bin/../../fuzz";
+# t/build/fuzz.t replays every target; here, that these have real seeds
 for my $t (qw(source tcf gpp)) {
     ok(-x "$fuzz/bin/fuzz_$t", "fuzz_$t is built (make fuzzers)");
-    my $out = `make --no-print-directory -C '$fuzz' replay-$t 2>&1`;
-    is($?, 0, "fuzz_$t replays its corpus and regressions") or diag($out);
     ok(scalar(() = glob("$fuzz/corpus/$t/*")) >= 10,
        "fuzz_$t has a seed corpus from the documented values");
 }
