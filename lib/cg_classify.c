@@ -28,7 +28,12 @@ struct cg_regex_t {
     pcre2_code *code;
     const char *prefix;     /* a "^literal" start, see literal_prefix() */
     apr_size_t prefix_len;
+    const char *required;   /* text every match contains, or NULL */
 };
+
+/* The presets' "under any prefix, never under /s/" idiom: what follows it
+ * literally must appear in the subject, a cheap test before PCRE2. */
+#define ANY_PREFIX "^(?:/(?!s/)[^/]+)*"
 
 const cg_class_t cg_class_unknown = { CG_CLASS_UNKNOWN, NULL };
 const cg_class_t cg_class_necessary = { CG_CLASS_NECESSARY, NULL };
@@ -339,6 +344,15 @@ const char *cg_regex_compile(apr_pool_t *p, const char *pattern,
     /* only a pattern anchored at the start has a prefix to check */
     re->prefix = pattern + 1;
     re->prefix_len = pattern[0] == '^' ? literal_prefix(pattern + 1) : 0;
+    re->required = NULL;
+    if (!strncmp(pattern, ANY_PREFIX, sizeof(ANY_PREFIX) - 1)) {
+        const char *rest = pattern + sizeof(ANY_PREFIX) - 1;
+        apr_size_t n = literal_prefix(rest);
+
+        if (n >= 2) {
+            re->required = apr_pstrmemdup(p, rest, n);
+        }
+    }
     *out = re;
     return NULL;
 }
@@ -347,6 +361,9 @@ int cg_regex_search(const cg_regex_t *re, const char *subject,
                     cg_matcher_t *m)
 {
     if (re->prefix_len && strncmp(subject, re->prefix, re->prefix_len)) {
+        return 0;
+    }
+    if (re->required && !strstr(subject, re->required)) {
         return 0;
     }
     return matches(re->code, subject, m);
