@@ -13,6 +13,15 @@
 #include "cg_classify.h"
 #include "cg_consent.h"
 
+struct cg_source_t;
+
+/* One ConsentSourceMap line: THEIR category of SOURCE grants OUR category. */
+typedef struct cg_source_map_t {
+    const struct cg_source_t *source;
+    const char *theirs;      /* "marketing", "C0004", "purpose:1+vendor:7" */
+    const char *ours;        /* a category of this module */
+} cg_source_map_t;
+
 /* What a configuration says; the policy copies what it needs. Arrays are
  * in the order they are asked: the innermost scope's classes first, then
  * the outer scopes', then the presets'. */
@@ -40,9 +49,18 @@ typedef struct cg_policy_spec_t {
     int nkeys;
     const char *site;                    /* what a signature names */
     int refuse_plain;                    /* ConsentPlainValues refuse */
+    /* ConsentSource: where the consent is read, in order of precedence;
+     * NULL stands for the module's own cookie. NULL or empty: own only. */
+    const apr_array_header_t *sources;   /* const cg_source_t * */
+    const apr_array_header_t *source_maps;   /* cg_source_map_t */
 } cg_policy_spec_t;
 
 typedef struct cg_policy_t cg_policy_t;
+
+/* Appends a preset's default ConsentSourceMap lines (cg_source_map_t) to
+ * `maps`; returns how many. */
+int cg_preset_source_maps(apr_pool_t *p, const char *preset,
+                          apr_array_header_t *maps);
 
 /* Builds the policy in `p`. Never fails: the parts were checked when the
  * configuration was read. */
@@ -83,6 +101,8 @@ typedef struct cg_visit_t {
     apr_array_header_t *crumbs;         /* cg_crumb_t */
     const cg_class_t **classes;         /* per crumb, filled on first need */
     cg_consent_t consent;
+    const char *source;                 /* who decided: "own", "cookiebot",
+                                           ...; NULL when no one did */
     int conflict;                       /* two consent cookies disagreed */
     int signals_present;                /* CG_SIGNAL_* */
     cg_matcher_t *matcher;              /* the request's PCRE2 scratch */

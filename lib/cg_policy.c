@@ -9,6 +9,7 @@
 
 #include "cg_cookie.h"
 #include "cg_policy.h"
+#include "cg_source.h"
 
 /* The memo of name -> class: a site sees the same few dozen cookie names,
  * so each is classified once per process and policy. Open addressing,
@@ -41,6 +42,8 @@ struct cg_policy_t {
     int signals_honoured;
     cg_precedence_e precedence;
     cg_consent_rules_t consent_rules;
+    const apr_array_header_t *sources;      /* const cg_source_t * */
+    const apr_array_header_t *source_maps;  /* cg_source_map_t */
     apr_array_header_t *categories;
     apr_pool_t *pool;
     memo_entry_t *memo;             /* made by the first name remembered */
@@ -81,6 +84,9 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     pol->consent_rules.nkeys = spec->nkeys;
     pol->consent_rules.site = spec->site;
     pol->consent_rules.refuse_plain = spec->refuse_plain;
+    pol->sources = (spec->sources && spec->sources->nelts) ? spec->sources
+                                                           : NULL;
+    pol->source_maps = spec->source_maps;
 
     pol->categories = cg_rules_categories(p, pol->rules, NULL);
     pol->pool = p;
@@ -279,6 +285,159 @@ const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
     return cls;
 }
 
+/* What one other banner's choice means here: its explicit choice, as the
+ * module's categories its map lines grant (a category is granted when one
+ * of its lines is granted and none refused). */
+static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
+                          const cg_source_t *source, const apr_array_header_t
+                          *crumbs, const cg_consent_rules_t *rules,
+                          cg_consent_t *out, cg_source_result_t *res,
+                          apr_array_header_t **refused_ours)
+{
+    const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
+    const cg_source_map_t *m;
+    apr_table_t *cookies = NULL;
+    cg_source_opts_t opts;
+    int i, j;
+
+    for (i = 0; i < crumbs->nelts; ++i) {
+        if (cg_source_wants(source, c[i].name)) {
+            if (!cookies) {
+                cookies = apr_table_make(p, 2);
+            }
+            apr_table_addn(cookies, c[i].name, c[i].value);
+        }
+    }
+    if (!cookies) {
+        return 0;
+    }
+    opts.now = rules->now;
+    opts.max_age = rules->max_age;
+    cg_source_read(p, source, cookies, &opts, res);
+    if (!res->explicit_choice) {
+        return 0;
+    }
+    memset(out, 0, sizeof(*out));
+    out->categories = apr_array_make(p, 2, sizeof(const char *));
+    *refused_ours = apr_array_make(p, 2, sizeof(const char *));
+    out->when = res->when;
+    m = pol->source_maps ? (const cg_source_map_t *)pol->source_maps->elts
+                         : NULL;
+    for (i = 0; i < pol->categories->nelts; ++i) {
+        const char *ours = APR_ARRAY_IDX(pol->categories, i, const char *);
+        int granted = 0, refused = 0;
+
+        for (j = 0; m && j < pol->source_maps->nelts; ++j) {
+            if (m[j].source != source || strcmp(m[j].ours, ours)) {
+                continue;
+            }
+            granted |= cg_source_granted(res, m[j].theirs);
+            refused |= cg_source_refused(res, m[j].theirs);
+        }
+        if (granted && !refused) {
+            APR_ARRAY_PUSH(out->categories, const char *) = ours;
+        }
+        if (refused) {
+            APR_ARRAY_PUSH(*refused_ours, const char *) = ours;
+        }
+    }
+    out->state = out->categories->nelts ? CG_CONSENT_GRANTED
+                                        : CG_CONSENT_DENIED;
+    return 1;
+}
+
+static int in_list(const apr_array_header_t *list, const char *s)
+{
+    int i;
+
+    for (i = 0; list && i < list->nelts; ++i) {
+        if (!strcmp(APR_ARRAY_IDX(list, i, const char *), s)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ConsentSource: the first source that holds an explicit choice decides;
+ * a later source that refuses a category takes it away (a refusal never
+ * turns into a grant). */
+static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
+                         const cg_consent_rules_t *rules, cg_visit_t *out)
+{
+    const cg_source_t *const *src = (const cg_source_t *const *)
+                                    pol->sources->elts;
+    int i, decided = 0;
+
+    out->consent.state = CG_CONSENT_NONE;
+    for (i = 0; i < pol->sources->nelts; ++i) {
+        cg_consent_t c;
+        cg_source_result_t res;
+        apr_array_header_t *refused = NULL;
+        int conflict = 0;
+
+        if (!src[i]) {
+            cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, rules,
+                                   &c, &conflict);
+            out->conflict |= conflict;
+            if (c.state == CG_CONSENT_NONE) {
+                continue;
+            }
+            memset(&res, 0, sizeof(res));
+        }
+        else if (!source_consent(p, pol, src[i], out->crumbs, rules, &c,
+                                 &res, &refused)) {
+            continue;
+        }
+        if (!decided) {
+            out->consent = c;
+            out->source = src[i] ? src[i]->name : "own";
+            decided = 1;
+            continue;
+        }
+        /* a later refusal takes a category away */
+        if (out->consent.state == CG_CONSENT_GRANTED
+            && !out->consent.all_categories) {
+            apr_array_header_t *kept = apr_array_make(p, 2,
+                                                      sizeof(const char *));
+            int k;
+
+            for (k = 0; k < out->consent.categories->nelts; ++k) {
+                const char *cat = APR_ARRAY_IDX(out->consent.categories, k,
+                                                const char *);
+                if (!src[i] ? !cg_consent_allows(&c, cat)
+                            : in_list(refused, cat)) {
+                    continue;
+                }
+                APR_ARRAY_PUSH(kept, const char *) = cat;
+            }
+            out->consent.categories = kept;
+            if (!kept->nelts) {
+                out->consent.state = CG_CONSENT_DENIED;
+            }
+        }
+        else if (out->consent.all_categories
+                 && (src[i] ? refused->nelts > 0
+                            : c.state == CG_CONSENT_DENIED)) {
+            /* a plain "1" meets a refusal: keep only what is not refused */
+            apr_array_header_t *kept = apr_array_make(p, 2,
+                                                      sizeof(const char *));
+            int k;
+
+            for (k = 0; src[i] && k < pol->categories->nelts; ++k) {
+                const char *cat = APR_ARRAY_IDX(pol->categories, k,
+                                                const char *);
+                if (!in_list(refused, cat)) {
+                    APR_ARRAY_PUSH(kept, const char *) = cat;
+                }
+            }
+            out->consent.all_categories = 0;
+            out->consent.categories = kept;
+            out->consent.state = kept->nelts ? CG_CONSENT_GRANTED
+                                             : CG_CONSENT_DENIED;
+        }
+    }
+}
+
 void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
                    const char *cookie, const char *sec_gpc, const char *dnt,
                    apr_time_t now, cg_visit_t *out)
@@ -290,8 +449,14 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
     out->cookie_header = cookie;
     out->crumbs = cg_cookie_parse(p, cookie);
     out->matcher = cg_matcher_make(p);
-    cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, &rules,
-                           &out->consent, &out->conflict);
+    if (!pol->sources) {
+        cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, &rules,
+                               &out->consent, &out->conflict);
+        out->source = out->consent.state != CG_CONSENT_NONE ? "own" : NULL;
+    }
+    else {
+        read_sources(p, pol, &rules, out);
+    }
     if (cg_signal_gpc(sec_gpc)) {
         out->signals_present |= CG_SIGNAL_GPC;
     }
@@ -648,4 +813,50 @@ const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
     }
     out[n] = '\0';
     return out;
+}
+
+/* What each preset's categories are called in other banners. Mautic's
+ * tracking is marketing wherever a banner has such a category; TCF's is
+ * storage plus both profile purposes (it errs towards refusing); Didomi's
+ * ids differ per site: no default. */
+static const struct {
+    const char *preset, *source, *theirs, *ours;
+} preset_maps[] = {
+    { "mautic", "cookiebot", "marketing", "tracking" },
+    { "mautic", "onetrust", "C0004", "tracking" },
+    { "mautic", "complianz", "marketing", "tracking" },
+    { "mautic", "wpconsent", "marketing", "tracking" },
+    { "mautic", "borlabs", "marketing", "tracking" },
+    { "mautic", "cookieyes", "advertisement", "tracking" },
+    { "mautic", "iubenda", "purpose:5", "tracking" },
+    { "mautic", "cc_cookie", "marketing", "tracking" },
+    { "mautic", "klaro", "mautic", "tracking" },
+    { "mautic", "tcf", "purpose:1+purpose:3+purpose:5", "tracking" },
+    { "mautic", "gpp", "purpose:1+purpose:3+purpose:5", "tracking" },
+    /* Matomo's own consent (tracking, or cookies only) is the matomo
+     * preset's tracking */
+    { "matomo", "matomo", "consent", "tracking" },
+    { "matomo", "matomo", "cookie_consent", "tracking" },
+    { NULL, NULL, NULL, NULL }
+};
+
+int cg_preset_source_maps(apr_pool_t *p, const char *preset,
+                          apr_array_header_t *maps)
+{
+    int i, n = 0;
+
+    for (i = 0; preset_maps[i].preset; ++i) {
+        cg_source_map_t *m;
+
+        if (strcmp(preset_maps[i].preset, preset)) {
+            continue;
+        }
+        m = apr_array_push(maps);
+        m->source = cg_source_find(preset_maps[i].source);
+        m->theirs = preset_maps[i].theirs;
+        m->ours = preset_maps[i].ours;
+        ++n;
+    }
+    (void)p;
+    return n;
 }

@@ -83,6 +83,9 @@ typedef struct mod_cg_dir_conf {
     apr_int64_t scrub_body_limit;       /* ConsentScrubBodyLimit */
     int upstream_keep;                  /* ConsentUpstreamState keep */
     int blocked_tracking;               /* ConsentMauticBlockedTracking */
+    apr_array_header_t *sources;        /* const cg_source_t *, NULL: own */
+    apr_array_header_t *source_maps;    /* cg_source_map_t: ConsentSourceMap */
+    apr_array_header_t *preset_source_maps; /* cg_source_map_t: presets' */
     int unknown_allowed;
     int signals;                        /* CG_SIGNAL_* mask */
     int precedence;

@@ -20,6 +20,7 @@
 
 #include "mod_cg.h"
 #include "cg_policy.h"
+#include "cg_source.h"
 
 APLOG_USE_MODULE(consentgate);
 #include "cg_cookie.h"
@@ -81,6 +82,9 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->scrub_body_limit = -1;
     dc->upstream_keep = -1;
     dc->blocked_tracking = -1;
+    dc->sources = apr_array_make(p, 1, sizeof(const cg_source_t *));
+    dc->source_maps = apr_array_make(p, 1, sizeof(cg_source_map_t));
+    dc->preset_source_maps = apr_array_make(p, 1, sizeof(cg_source_map_t));
     dc->unknown_allowed = -1;
     dc->signals = -1;
     dc->precedence = -1;
@@ -98,7 +102,8 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
         && !dc->preset_revoke->nelts && !dc->preset_hold->nelts
         && dc->revoke_on_post == -1 && !dc->scrub_params->nelts
         && dc->scrub_body_limit == -1 && dc->upstream_keep == -1
-        && dc->blocked_tracking == -1
+        && dc->blocked_tracking == -1 && !dc->sources->nelts
+        && !dc->source_maps->nelts && !dc->preset_source_maps->nelts
         && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && !dc->forward_gpc_skip->nelts
@@ -192,6 +197,11 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->scrub_body_limit = MERGE_INT(scrub_body_limit);
     dc->upstream_keep = MERGE_INT(upstream_keep);
     dc->blocked_tracking = MERGE_INT(blocked_tracking);
+    /* a scope that names its sources replaces the outer list */
+    dc->sources = add->sources->nelts ? add->sources : base->sources;
+    dc->source_maps = concat(p, add->source_maps, base->source_maps);
+    dc->preset_source_maps = concat(p, add->preset_source_maps,
+                                    base->preset_source_maps);
     dc->unknown_allowed = MERGE_INT(unknown_allowed);
     dc->signals = MERGE_INT(signals);
     dc->precedence = MERGE_INT(precedence);
@@ -372,6 +382,30 @@ int mod_cg_clear_site_data(const mod_cg_server_conf *sc)
     return SERVER_VAL(sc, clear_site_data);
 }
 
+/* ConsentSourceMap lines, then the presets' for every source that has no
+ * line of its own: an administrator's map replaces the defaults. */
+static apr_array_header_t *source_maps(apr_pool_t *p,
+                                       const mod_cg_dir_conf *dc)
+{
+    apr_array_header_t *maps = apr_array_copy(p, dc->source_maps);
+    const cg_source_map_t *own = (const cg_source_map_t *)dc->source_maps->elts;
+    const cg_source_map_t *def = (const cg_source_map_t *)
+                                 dc->preset_source_maps->elts;
+    int i, j;
+
+    for (i = 0; i < dc->preset_source_maps->nelts; ++i) {
+        for (j = 0; j < dc->source_maps->nelts; ++j) {
+            if (own[j].source == def[i].source) {
+                break;
+            }
+        }
+        if (j == dc->source_maps->nelts) {
+            *(cg_source_map_t *)apr_array_push(maps) = def[i];
+        }
+    }
+    return maps;
+}
+
 static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
                                 const mod_cg_server_conf *sc)
 {
@@ -401,6 +435,8 @@ static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
     spec.nkeys = sc->secret_keys ? sc->secret_keys->nelts : 0;
     spec.site = sc->site;
     spec.refuse_plain = SERVER_VAL(sc, refuse_plain) == 1;
+    spec.sources = dc->sources;
+    spec.source_maps = source_maps(p, dc);
     return cg_policy_make(p, &spec);
 }
 
@@ -522,6 +558,7 @@ static const char *set_preset(cmd_parms *cmd, void *dconf, const char *name)
     for (revoke = cg_preset_scrub_params(name); revoke && *revoke; ++revoke) {
         APR_ARRAY_PUSH(dc->scrub_params, const char *) = *revoke;
     }
+    cg_preset_source_maps(cmd->pool, name, dc->preset_source_maps);
     return NULL;
 }
 
@@ -594,6 +631,86 @@ static const word_choice csd_words[] = {
 static const char *parse_number(cmd_parms *cmd, const char *arg,
                                 apr_int64_t min, apr_int64_t max,
                                 apr_int64_t *out);
+
+static const char *source_names(cmd_parms *cmd)
+{
+    const cg_source_t *src;
+    const char *names = "own";
+
+    for (src = cg_sources; src->name; ++src) {
+        names = apr_pstrcat(cmd->temp_pool, names, ", ", src->name, NULL);
+    }
+    return names;
+}
+
+/* The whole line: own and the sources, in order of precedence. */
+static const char *set_sources(cmd_parms *cmd, void *dconf, int argc,
+                               char *const argv[])
+{
+    mod_cg_dir_conf *dc = dconf;
+    int i, j;
+
+    if (argc < 1) {
+        return apr_psprintf(cmd->pool, "%s: name at least one source (%s)",
+                            cmd->cmd->name, source_names(cmd));
+    }
+    dc->sources = apr_array_make(cmd->pool, argc, sizeof(const cg_source_t *));
+    for (i = 0; i < argc; ++i) {
+        const cg_source_t *src = strcmp(argv[i], "own")
+                                 ? cg_source_find(argv[i]) : NULL;
+
+        if (strcmp(argv[i], "own") && !src) {
+            return apr_psprintf(cmd->pool, "%s: unknown source '%s' (known: "
+                                "%s)", cmd->cmd->name, argv[i],
+                                source_names(cmd));
+        }
+        for (j = 0; j < i; ++j) {
+            if (!strcmp(argv[j], argv[i])) {
+                return apr_psprintf(cmd->pool, "%s: '%s' is named twice",
+                                    cmd->cmd->name, argv[i]);
+            }
+        }
+        APR_ARRAY_PUSH(dc->sources, const cg_source_t *) = src;
+    }
+    return NULL;
+}
+
+/* SOURCE THEIRS OURS...: the source's category (or a conjunction such as
+ * purpose:1+vendor:755) grants each of our categories. */
+static const char *set_source_map(cmd_parms *cmd, void *dconf, int argc,
+                                  char *const argv[])
+{
+    mod_cg_dir_conf *dc = dconf;
+    const cg_source_t *src;
+    int i;
+
+    if (argc < 3) {
+        return apr_psprintf(cmd->pool, "%s: SOURCE THEIR-CATEGORY "
+                            "OUR-CATEGORY...", cmd->cmd->name);
+    }
+    if (!(src = cg_source_find(argv[0]))) {
+        return apr_psprintf(cmd->pool, "%s: unknown source '%s' (known: %s)",
+                            cmd->cmd->name, argv[0], source_names(cmd));
+    }
+    if (!*argv[1] || strlen(argv[1]) > CG_SOURCE_MAX_NAME) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a category of %s",
+                            cmd->cmd->name, argv[1], argv[0]);
+    }
+    for (i = 2; i < argc; ++i) {
+        cg_source_map_t *m;
+
+        if (!cg_category_valid(argv[i], strlen(argv[i]))) {
+            return apr_psprintf(cmd->pool, "%s: invalid category '%s' "
+                                "([a-z0-9_-], at most 32 characters)",
+                                cmd->cmd->name, argv[i]);
+        }
+        m = apr_array_push(dc->source_maps);
+        m->source = src;
+        m->theirs = argv[1];
+        m->ours = argv[i];
+    }
+    return NULL;
+}
 
 static const char *set_forward_gpc_skip(cmd_parms *cmd, void *dconf,
                                         const char *arg)
@@ -989,6 +1106,13 @@ const command_rec mod_cg_cmds[] = {
                  "On to send Sec-GPC: 1 to the backend without consent"),
     AP_INIT_ITERATE("ConsentRevokePath", set_revoke_path, NULL, RSRC_CONF,
                     "original-URI patterns that mean revocation, or none"),
+    AP_INIT_TAKE_ARGV("ConsentSource", set_sources, NULL, DIR_CTX,
+                      "own and other banners' cookies (cookiebot, onetrust, "
+                      "tcf, ...): where the visitor's consent is read, in "
+                      "order of precedence (default own)"),
+    AP_INIT_TAKE_ARGV("ConsentSourceMap", set_source_map, NULL, DIR_CTX,
+                      "SOURCE THEIR-CATEGORY OUR-CATEGORY...: which of a "
+                      "source's categories grants which of ours"),
     AP_INIT_ITERATE("ConsentForwardGPCSkip", set_forward_gpc_skip, NULL,
                     DIR_CTX, "mautic-email | PATTERN...: original-URI "
                     "patterns where ConsentForwardGPC adds nothing"),

@@ -173,6 +173,13 @@ int mod_cg_fixups(request_rec *r)
         }
     }
     apr_table_setn(r->subprocess_env, "CONSENTGATE", state_name);
+    if (st->visit.source) {
+        apr_table_setn(r->subprocess_env, "CONSENTGATE_SOURCE",
+                       st->visit.source);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(005)
+                      "consent read from %s: %s", st->visit.source,
+                      state_name);
+    }
 
     if (mod_cg_scrub_on(dc) && st->visit.crumbs->nelts) {
         const char *kept = cg_policy_scrub(r->pool, pol, &st->visit, state);

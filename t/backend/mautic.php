@@ -93,6 +93,7 @@ case (bool)preg_match('#(^|/)echo$#', $route):
     printf("consent-categories: %s\n", $_SERVER['HTTP_CONSENT_CATEGORIES'] ?? '');
     printf("sec-gpc: %s\n", $_SERVER['HTTP_SEC_GPC'] ?? '');
     printf("env: %s\n", $_SERVER['CONSENTGATE'] ?? getenv('CONSENTGATE') ?: '');
+    printf("source: %s\n", $_SERVER['CONSENTGATE_SOURCE'] ?? getenv('CONSENTGATE_SOURCE') ?: '');
     printf("mautic_device_id: %s\n", $_COOKIE['mautic_device_id'] ?? '');
     /* what DeviceTrackingService::getTrackedIdentifier() would read */
     printf("query: %s\n", $_SERVER['QUERY_STRING'] ?? '');
