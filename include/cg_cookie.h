@@ -146,7 +146,8 @@ int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
 
 /* The same for a parsed Set-Cookie line: its name without prefixes and
  * its PHP reading; for a nameless line "" and the inner name of its
- * value. */
+ * value; the "token=" names after commas in its value (the pair it
+ * becomes in the next Cookie header). */
 int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
                             cg_name_fn fn, void *ctx);
 

@@ -14,7 +14,9 @@
 typedef const cg_class_t *(*cg_classify_fn)(void *ctx, const char *name);
 
 /* The crumbs (cg_crumb_t, from cg_cookie_parse) that may pass under
- * `state`, in the client's order; `crumbs` itself when all of them may. */
+ * `state`, in the client's order; `crumbs` itself when all of them may.
+ * A crumb passes when every name it can be read under passes
+ * (cg_crumb_every_name()): it is kept or removed whole, never cut. */
 const apr_array_header_t *cg_scrub_crumbs(apr_pool_t *p,
                                           const apr_array_header_t *crumbs,
                                           cg_classify_fn classify, void *ctx,

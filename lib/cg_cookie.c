@@ -377,8 +377,13 @@ int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
 int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
                             cg_name_fn fn, void *ctx)
 {
+    const char *comma = strchr(sc->value, ',');
+    const char *const *in;
+
     if (*sc->name) {
-        return every_form(p, sc->name, fn, ctx);
+        if (!every_form(p, sc->name, fn, ctx)) {
+            return 0;
+        }
     }
     else {
         const char *inner = cg_cookie_inner_name(p, sc->value);
@@ -386,8 +391,18 @@ int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
         if (!fn(ctx, "")) {
             return 0;
         }
-        return inner ? every_form(p, inner, fn, ctx) : 1;
+        if (inner && !every_form(p, inner, fn, ctx)) {
+            return 0;
+        }
     }
+    /* "a=1, mtc_id=2" comes back as a pair a server may split at the
+     * comma */
+    for (in = comma ? inner_names(p, comma) : NULL; in && *in; ++in) {
+        if (!every_form(p, *in, fn, ctx)) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* ---- the cookie-date algorithm ---- */

@@ -3,6 +3,22 @@
 #include "cg_cookie.h"
 #include "cg_scrub.h"
 
+typedef struct scrub_judge {
+    cg_classify_fn classify;
+    void *ctx;
+    cg_state_e state;
+    const cg_consent_t *consent;
+    int unknown_allowed;
+} scrub_judge;
+
+static int name_passes(void *data, const char *name)
+{
+    scrub_judge *j = data;
+
+    return cg_class_passes(j->classify(j->ctx, name), j->state, j->consent,
+                           j->unknown_allowed);
+}
+
 const apr_array_header_t *cg_scrub_crumbs(apr_pool_t *p,
                                           const apr_array_header_t *crumbs,
                                           cg_classify_fn classify, void *ctx,
@@ -12,11 +28,13 @@ const apr_array_header_t *cg_scrub_crumbs(apr_pool_t *p,
 {
     const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
     apr_array_header_t *kept = NULL;
+    scrub_judge judge = { classify, ctx, state, consent, unknown_allowed };
     int i, j;
 
     for (i = 0; i < crumbs->nelts; ++i) {
-        if (cg_class_passes(classify(ctx, c[i].name), state, consent,
-                            unknown_allowed)) {
+        /* a pair goes whole when any name it can be read under may not
+         * pass (prefixed, PHP's reading, after a comma, nameless) */
+        if (cg_crumb_every_name(p, &c[i], name_passes, &judge)) {
             if (kept) {
                 *(cg_crumb_t *)apr_array_push(kept) = c[i];
             }

@@ -249,38 +249,70 @@ static int collect_line(void *rec, const char *key, const char *value)
     return 1;
 }
 
-static int line_passes(gate_pass *gp, const char *line)
+/* Judges one name a line or a pair may be read under (cg_cookie.h's
+ * every_name walks): the line passes only when all of them pass. */
+typedef struct name_judge {
+    request_rec *r;
+    const mod_cg_dir_conf *dc;
+    mod_cg_request *st;
+    cg_state_e state;
+    int category;               /* a category decided one of the names */
+    const cg_class_t *refused;  /* the class that refused, for the log */
+} name_judge;
+
+static int name_passes(void *data, const char *name)
 {
-    const char *name = cg_setcookie_name(gp->r->pool, line);
-    const cg_class_t *cls = classify(gp->r, gp->dc, gp->st, name);
+    name_judge *j = data;
+    const cg_class_t *cls = classify(j->r, j->dc, j->st, name);
 
     if (cls->kind == CG_CLASS_CATEGORY) {
-        /* only a category cookie's fate depends on the visitor */
-        gp->decided = 1;
+        j->category = 1;
     }
-    if (cg_class_passes(cls, gp->state, &gp->st->consent,
-                        unknown_allowed(gp->dc))) {
+    if (cg_class_passes(cls, j->state, &j->st->consent,
+                        unknown_allowed(j->dc))) {
         return 1;
     }
-    /* deleting a cookie never tracks anyone: let it through */
-    if (cg_setcookie_deletes(gp->r->pool, line, gp->r->request_time)) {
-        return 1;
+    j->refused = cls;
+    return 0;
+}
+
+/* The line to send instead of `line`: the line itself, its canonical
+ * deletion, or NULL when it may not pass. */
+static const char *line_passes(gate_pass *gp, const char *line)
+{
+    name_judge j = { gp->r, gp->dc, gp->st, gp->state, 0, NULL };
+    cg_setcookie_t sc;
+    const char *deletion;
+
+    /* the name without __Host-/__Secure-, a nameless line's inner name
+     * and the name PHP reads: each must pass */
+    cg_setcookie_parse(gp->r->pool, line, &sc);
+    if (cg_setcookie_every_name(gp->r->pool, &sc, name_passes, &j)) {
+        gp->decided |= j.category;
+        return line;
+    }
+    /* only a category cookie's fate depends on the visitor */
+    gp->decided |= j.category;
+    /* deleting a cookie never tracks anyone: pass it, rewritten to the
+     * canonical deletion so that a misread line carries no identifier */
+    if (cg_setcookie_is_deletion(&sc, gp->r->request_time)
+        && (deletion = cg_setcookie_canonical_deletion(gp->r->pool, &sc))) {
+        return deletion;
     }
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gp->r, CGLOGNO(002)
-                  "removed Set-Cookie %s (%s, consent state %s)", name,
-                  cls->category ? cls->category
-                  : cls->kind == CG_CLASS_DROP ? "drop" : "unknown",
+                  "removed Set-Cookie %s (%s, consent state %s)", sc.name,
+                  j.refused->category ? j.refused->category
+                  : j.refused->kind == CG_CLASS_DROP ? "drop" : "unknown",
                   cg_state_name(gp->state));
-    return 0;
+    return NULL;
 }
 
 /* Removes the lines that may not pass; the kept ones stay in order and no
  * empty Set-Cookie header is left behind. */
 static void gate_table(gate_pass *gp, apr_table_t *t)
 {
-    const char **lines;
-    char *keep;
-    int i, removed = 0;
+    const char **lines, **out;
+    int i, changed = 0;
 
     gp->lines->nelts = 0;
     apr_table_do(collect_line, gp, t, "Set-Cookie", NULL);
@@ -288,18 +320,18 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
         return;
     }
     lines = (const char **)gp->lines->elts;
-    keep = apr_pcalloc(gp->r->pool, gp->lines->nelts);
+    out = apr_palloc(gp->r->pool, gp->lines->nelts * sizeof(*out));
     for (i = 0; i < gp->lines->nelts; ++i) {
-        keep[i] = (char)line_passes(gp, lines[i]);
-        removed += !keep[i];
+        out[i] = line_passes(gp, lines[i]);
+        changed += out[i] != lines[i];
     }
-    if (!removed) {
+    if (!changed) {
         return;
     }
     apr_table_unset(t, "Set-Cookie");
     for (i = 0; i < gp->lines->nelts; ++i) {
-        if (keep[i]) {
-            apr_table_addn(t, "Set-Cookie", lines[i]);
+        if (out[i]) {
+            apr_table_addn(t, "Set-Cookie", out[i]);
         }
     }
 }
@@ -338,10 +370,10 @@ int mod_cg_expire_held(request_rec *r, cg_state_e state)
     int i, n = 0;
 
     for (i = 0; i < st->crumbs->nelts; ++i) {
-        const cg_class_t *cls = classify(r, dc, st, c[i].name);
+        name_judge j = { r, dc, st, state, 0, NULL };
 
         if (!*c[i].name || apr_hash_get(done, c[i].name, APR_HASH_KEY_STRING)
-            || cg_class_passes(cls, state, &st->consent, unknown_allowed(dc))) {
+            || cg_crumb_every_name(r->pool, &c[i], name_passes, &j)) {
             continue;
         }
         apr_hash_set(done, c[i].name, APR_HASH_KEY_STRING, c[i].name);

@@ -1299,6 +1299,7 @@ static void setcookie_every_name(void **state)
     static const char *const w0[] = { "mtc_id", NULL };
     static const char *const w1[] = { "", "mautic_device_id", NULL };
     static const char *const w2[] = { "a.b", "a_b", NULL };
+    static const char *const w3[] = { "a", "mtc_id", NULL };
 
     cg_setcookie_parse(p, "__Host-mtc_id=1; Secure; Path=/", &sc);
     memset(&s, 0, sizeof(s));
@@ -1308,6 +1309,10 @@ static void setcookie_every_name(void **state)
     memset(&s, 0, sizeof(s));
     assert_true(cg_setcookie_every_name(p, &sc, collect_name, &s));
     assert_names(&s, w1);
+    cg_setcookie_parse(p, "a=1, __Host-mtc_id=2, x", &sc);
+    memset(&s, 0, sizeof(s));
+    assert_true(cg_setcookie_every_name(p, &sc, collect_name, &s));
+    assert_names(&s, w3);
     cg_setcookie_parse(p, "__Secure-a.b=1; Secure", &sc);
     memset(&s, 0, sizeof(s));
     s.refuse = "a_b";
