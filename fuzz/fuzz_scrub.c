@@ -7,12 +7,13 @@
  * Invariants (each broken one aborts, i.e. is a finding):
  *  1. The kept crumbs are the input's, in the input's order (a
  *     subsequence, element for element).
- *  2. Every crumb whose class is necessary is kept, the consent cookie
- *     among them.
- *  3. Every kept crumb's class passes under the decision, and every
- *     removed crumb's class does not.
- *  4. Unless the decision is "granted", no crumb of a consent category
- *     is kept.
+ *  2. Every crumb all of whose names (cg_crumb_every_name: without
+ *     prefixes, PHP's reading, nameless inner names, names after commas)
+ *     are necessary is kept, the consent cookie among them.
+ *  3. A crumb is kept exactly when the class of every one of its names
+ *     passes under the decision: pairs go whole.
+ *  4. Unless the decision is "granted", no crumb with a name of a consent
+ *     category is kept.
  *  5. The scrubbed header, joined and parsed again, gives the same names
  *     and values: what the backend reads is what was kept. */
 #include "fuzz_common.h"
@@ -67,6 +68,27 @@ static const cg_class_t *classify(void *data, const char *name)
     return cls ? cls : &cg_class_unknown;
 }
 
+/* Walks every name of a crumb, as the scrub does, recording its classes. */
+typedef struct walk {
+    classify_ctx *ctx;
+    cg_state_e state;
+    const cg_consent_t *consent;
+    int unknown_allowed;
+    int passes, all_necessary, category;
+} walk;
+
+static int walk_name(void *data, const char *name)
+{
+    walk *w = data;
+    const cg_class_t *cls = classify(w->ctx, name);
+
+    w->all_necessary &= cls->kind == CG_CLASS_NECESSARY;
+    w->category |= cls->kind == CG_CLASS_CATEGORY;
+    w->passes &= cg_class_passes(cls, w->state, w->consent,
+                                 w->unknown_allowed);
+    return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p;
@@ -104,17 +126,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in = (const cg_crumb_t *)crumbs->elts;
     out = (const cg_crumb_t *)kept->elts;
     for (i = 0, j = 0; i < crumbs->nelts; ++i) {
-        const cg_class_t *cls = classify(&ctx, in[i].name);
-        int passes = cg_class_passes(cls, state, &consent, unknown_allowed);
+        walk w = { &ctx, state, &consent, unknown_allowed, 1, 1, 0 };
         int is_kept = j < kept->nelts && out[j].crumb == in[i].crumb;
 
-        CG_FUZZ_CHECK(is_kept == passes, "crumb '%s' %s but its class %s",
+        cg_crumb_every_name(p, &in[i], walk_name, &w);
+        CG_FUZZ_CHECK(is_kept == w.passes, "crumb '%s' %s but its names %s",
                       cg_fuzz_show(in[i].crumb), is_kept ? "kept" : "removed",
-                      passes ? "passes" : "does not pass");
-        CG_FUZZ_CHECK(cls->kind != CG_CLASS_NECESSARY || is_kept,
+                      w.passes ? "pass" : "do not all pass");
+        CG_FUZZ_CHECK(!w.all_necessary || is_kept,
                       "necessary crumb '%s' removed", cg_fuzz_show(in[i].crumb));
-        CG_FUZZ_CHECK(!is_kept || cls->kind != CG_CLASS_CATEGORY
-                      || state == CG_STATE_GRANTED,
+        CG_FUZZ_CHECK(!is_kept || !w.category || state == CG_STATE_GRANTED,
                       "category crumb '%s' kept in state %s",
                       cg_fuzz_show(in[i].crumb), cg_state_name(state));
         j += is_kept;

@@ -7,7 +7,7 @@ use FindBin;
 use Test::More;
 
 my $fuzz = "$FindBin::Bin/../../fuzz";
-my @targets = qw(cookie setcookie consent site choice page inject banner scrub);
+my @targets = qw(cookie setcookie deletion consent site choice page inject banner scrub);
 for my $t (@targets) {
     ok(-x "$fuzz/bin/fuzz_$t", "fuzz_$t is built (make fuzzers)");
     my $out = `make --no-print-directory -C '$fuzz' replay-$t 2>&1`;
