@@ -12,12 +12,14 @@
  *     httponly are 0 or 1. Path and domain, when set, hold no ';'.
  *  4. When the parsed name is a valid cookie name (a token):
  *     a. cg_setcookie_expiry(name, domain, secure), parsed, gives the same
- *        name, an empty value, Path "/", the same domain and secure flag,
- *        and is a deletion both ways (is_deletion and deletes) at NOW.
+ *        name, an empty value, Path "/", the same domain (none for a
+ *        __Host- name) and secure flag (always for a prefixed name), and,
+ *        unless that domain holds a control character, is a valid line and
+ *        a deletion both ways (is_deletion and deletes) at NOW.
  *     b. cg_setcookie_line(name, value, max_age, domain, secure), with the
  *        parsed value and Max-Age (3600 when none), parsed, gives the same
  *        name, value, domain, secure flag and Max-Age, and is a deletion
- *        exactly when that Max-Age is <= 0.
+ *        exactly when that Max-Age is <= 0 and the line is valid.
  *  5. A NULL line is a nameless, empty cookie that deletes nothing. */
 #include "fuzz_common.h"
 
@@ -38,6 +40,16 @@ static int trimmed(const char *s)
     size_t n = strlen(s);
 
     return n == 0 || (!is_ows(s[0]) && !is_ows(s[n - 1]));
+}
+
+static int has_ctl(const char *s)
+{
+    for (; s && *s; ++s) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int same_opt(const char *a, const char *b)
@@ -61,16 +73,20 @@ static void check_generated(apr_pool_t *p, const cg_setcookie_t *sc)
     cg_setcookie_t g;
     apr_int64_t max_age = sc->has_max_age ? sc->max_age : 3600;
     const char *line;
+    int host = !strncasecmp(sc->name, "__Host-", 7);
+    int prefixed = host || !strncasecmp(sc->name, "__Secure-", 9);
 
     line = cg_setcookie_expiry(p, sc->name, sc->domain, sc->secure);
     cg_setcookie_parse(p, line, &g);
     CG_FUZZ_CHECK(!strcmp(g.name, sc->name) && !strcmp(g.value, "")
                   && g.path && !strcmp(g.path, "/")
-                  && same_opt(g.domain, sc->domain)
-                  && g.secure == sc->secure,
+                  && same_opt(g.domain, host ? NULL : sc->domain)
+                  && g.secure == (sc->secure || prefixed),
                   "expiry line '%s' parses back wrong", cg_fuzz_show(line));
-    CG_FUZZ_CHECK(cg_setcookie_is_deletion(&g, NOW)
-                  && cg_setcookie_deletes(p, line, NOW),
+    /* a control character in the Domain refuses the line */
+    CG_FUZZ_CHECK(has_ctl(sc->domain)
+                  || (g.valid && cg_setcookie_is_deletion(&g, NOW)
+                      && cg_setcookie_deletes(p, line, NOW)),
                   "expiry line '%s' deletes nothing", cg_fuzz_show(line));
 
     line = cg_setcookie_line(p, sc->name, sc->value, max_age, sc->domain,
@@ -81,8 +97,10 @@ static void check_generated(apr_pool_t *p, const cg_setcookie_t *sc)
                   && g.secure == sc->secure
                   && g.has_max_age && g.max_age == max_age,
                   "line '%s' parses back wrong", cg_fuzz_show(line));
-    CG_FUZZ_CHECK(cg_setcookie_deletes(p, line, NOW) == (max_age <= 0)
-                  && cg_setcookie_is_deletion(&g, NOW) == (max_age <= 0),
+    CG_FUZZ_CHECK(cg_setcookie_deletes(p, line, NOW)
+                  == (max_age <= 0 && g.valid)
+                  && cg_setcookie_is_deletion(&g, NOW)
+                  == (max_age <= 0 && g.valid),
                   "line '%s' with Max-Age %lld: wrong deletion",
                   cg_fuzz_show(line), (long long)max_age);
 }

@@ -12,6 +12,7 @@
 
 #include "cg_classify.h"
 #include "cg_consent.h"
+#include "cg_cookie.h"
 
 struct cg_source_t;
 
@@ -99,7 +100,6 @@ const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
 typedef struct cg_visit_t {
     const char *cookie_header;          /* as sent, or NULL */
     apr_array_header_t *crumbs;         /* cg_crumb_t */
-    const cg_class_t **classes;         /* per crumb, filled on first need */
     cg_consent_t consent;
     const char *source;                 /* who decided: "own", "cookiebot",
                                            ...; NULL when no one did */
@@ -163,18 +163,27 @@ typedef enum {
 
 typedef struct cg_judgement_t {
     cg_verdict_e verdict;
-    const cg_class_t *cls;
+    const cg_class_t *cls;   /* the class that refused it, else its name's */
+    int depends;             /* a consent category decided: Vary on it */
     const char *name;        /* the cookie's name as the line gives it */
-    const char *line;        /* the line to send (CG_LINE_PASS, _DELETION) */
+    const char *line;        /* the line to send (CG_LINE_PASS, _DELETION):
+                                a deletion goes in its canonical form */
 } cg_judgement_t;
 
-/* Judges one Set-Cookie line under `state`. */
+/* Judges one Set-Cookie line under `state`, as a browser reads it: every
+ * name it may be read under (without __Host-/__Secure-, a nameless line's
+ * inner name, PHP's reading, names after commas) must pass. */
 void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
                      cg_state_e state, const char *line, apr_time_t now,
                      cg_judgement_t *out);
 
+/* True when every name a Cookie pair may be read under passes. */
+int cg_policy_crumb_passes(apr_pool_t *p, const cg_policy_t *pol,
+                           cg_visit_t *v, cg_state_e state,
+                           const cg_crumb_t *crumb);
+
 /* The Cookie header a backend may see under `state`: the pairs that may
- * pass, byte for byte and in the client's order. Returns the header as
+ * pass, whole, byte for byte and in the client's order. Returns the header as
  * sent when every pair may pass, NULL when none may. */
 const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
                             cg_visit_t *v, cg_state_e state);

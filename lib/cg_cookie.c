@@ -1,15 +1,26 @@
-/* cg_cookie.c: Cookie request header and Set-Cookie line parsing. */
-#include <errno.h>
-#include <stdlib.h>
+/* cg_cookie.c: Cookie request header and Set-Cookie line parsing, read the
+ * way browsers read them (RFC 6265bis 5.6/5.7, the cookie-date algorithm
+ * of RFC 6265 5.1.1); where the RFC and Chromium differ, Chromium's
+ * behaviour is the one implemented, since it decides what a visitor keeps. */
 #include <string.h>
 
 #include <apr_strings.h>
 #include <apr_lib.h>
-#include <apr_date.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cg_cookie.h"
 
-static int is_ows(char c)
+/* Chromium's limits: a name plus value longer than this refuses the line;
+ * a longer attribute value is ignored as if the attribute were absent. */
+#define CG_MAX_NAME_VALUE 4096
+#define CG_MAX_ATTR_VALUE 1024
+
+#define CG_EPOCH_LINE_EXPIRES "Thu, 01 Jan 1970 00:00:00 GMT"
+
+static APR_INLINE int is_ows(char c)
 {
     return c == ' ' || c == '\t';
 }
@@ -36,75 +47,187 @@ int cg_cookie_name_valid(const char *name)
     return 1;
 }
 
-/* Does the text after a comma start a new "token=" pair? */
-static int starts_pair(const char *s)
-{
-    const char *t;
+/* ---- the Cookie request header ---- */
 
-    while (is_ows(*s)) {
-        ++s;
+/* Names of the "token=" pairs that follow a comma inside a value: what
+ * httpd's merge of two Cookie lines, or a pair smuggled into a value,
+ * looks like to a server that splits at commas. NULL for none. */
+static const char *const *inner_names(apr_pool_t *p,
+                                      const char *comma)
+{
+    const char **names = NULL;
+    int n = 0, max = 0;
+
+    while (comma) {
+        const char *s = comma + 1, *t;
+
+        while (is_ows(*s)) {
+            ++s;
+        }
+        for (t = s; is_tchar((unsigned char)*t); ++t) {
+        }
+        if (t > s && *t == '=') {
+            if (n + 1 >= max) {
+                const char **grown;
+
+                max = max ? 2 * max : 4;
+                grown = apr_palloc(p, max * sizeof(*grown));
+                if (n) {
+                    memcpy(grown, names, n * sizeof(*grown));
+                }
+                names = grown;
+            }
+            names[n++] = apr_pstrmemdup(p, s, t - s);
+            names[n] = NULL;
+        }
+        comma = strchr(t, ',');
     }
-    for (t = s; is_tchar((unsigned char)*t); ++t) {
-    }
-    return t > s && *t == '=';
+    return names;
 }
 
-/* Trims OWS in place on [*b, *e). */
-static void trim(char **b, char **e)
-{
-    while (*b < *e && is_ows(**b)) {
-        ++*b;
-    }
-    while (*e > *b && is_ows((*e)[-1])) {
-        --*e;
-    }
-}
-
-static void add_crumb(apr_array_header_t *arr, char *b, char *e)
+/* Ends the crumb [b, e) of the `crumbs` copy (its '=' at eq, NULL for
+ * none; its first comma after the '=' at comma, NULL for none). */
+static APR_INLINE void end_crumb(apr_array_header_t *arr, char *crumbs,
+                                 char *names, char *b, char *e, char *eq,
+                                 char *comma)
 {
     cg_crumb_t *c;
-    char *eq;
 
-    trim(&b, &e);
+    /* *e is the ';' or the final NUL, never OWS: no bound needed */
+    while (is_ows(*b)) {
+        ++b;
+    }
+    while (e > b && is_ows(e[-1])) {
+        --e;
+    }
     if (b == e) {
         return;
     }
     *e = '\0';
-    c = apr_array_push(arr);
+    c = arr->nelts < arr->nalloc
+        ? (cg_crumb_t *)arr->elts + arr->nelts++
+        : apr_array_push(arr);
     c->crumb = b;
-    eq = strchr(b, '=');
-    if (!eq) {
-        /* RFC 6265bis: a pair without '=' is a cookie with an empty name */
+    c->inner = NULL;
+    if (!eq || eq < b) {
+        /* RFC 6265bis: a pair without '=' is a cookie with an empty name;
+         * the whole pair is its value */
         c->name = "";
         c->value = b;
-        return;
     }
-    {
-        char *ne = eq, *vb = eq + 1, *ve = e;
-        char *nb = b;
-        trim(&nb, &ne);
-        trim(&vb, &ve);
-        c->name = apr_pstrmemdup(arr->pool, nb, ne - nb);
+    else {
+        char *ne = eq, *vb = eq + 1;
+
+        while (ne > b && is_ows(ne[-1])) {
+            --ne;
+        }
+        names[ne - crumbs] = '\0';
+        c->name = names + (b - crumbs);
+        /* *e is now NUL: no bound needed */
+        while (is_ows(*vb)) {
+            ++vb;
+        }
         c->value = vb;
+    }
+    if (comma && comma < e) {
+        c->inner = inner_names(arr->pool, comma);
     }
 }
 
 apr_array_header_t *cg_cookie_parse(apr_pool_t *p, const char *header)
 {
-    apr_array_header_t *arr = apr_array_make(p, 8, sizeof(cg_crumb_t));
-    char *s, *b;
+    /* One allocation holds the array, its first elements and two copies
+     * of the header: in `crumbs` each pair ends with a NUL after its
+     * value, in `names` each name ends with a NUL before its '=', so
+     * names need no allocation of their own. `crumbs` is padded so a
+     * 32-byte block read never leaves the allocation. */
+    enum { FIRST = 16, PAD = 32 };
+    apr_size_t len = header ? strlen(header) : 0;
+    apr_array_header_t *arr;
+    char *crumbs, *names, *b, *eq = NULL, *comma = NULL;
+    apr_size_t i;
 
-    if (!header) {
+    arr = apr_palloc(p, sizeof(*arr) + FIRST * sizeof(cg_crumb_t)
+                        + 2 * (len + 1) + PAD);
+    arr->pool = p;
+    arr->elt_size = sizeof(cg_crumb_t);
+    arr->nelts = 0;
+    arr->nalloc = FIRST;
+    arr->elts = (char *)(arr + 1);
+    if (!len) {
         return arr;
     }
-    s = apr_pstrdup(p, header);
-    for (b = s; *s; ++s) {
-        if (*s == ';' || (*s == ',' && starts_pair(s + 1))) {
-            add_crumb(arr, b, s);
-            b = s + 1;
+    crumbs = arr->elts + FIRST * sizeof(cg_crumb_t);
+    names = crumbs + len + PAD;
+    memcpy(crumbs, header, len + 1);
+    memcpy(names, header, len + 1);
+    b = crumbs;
+
+    /* One pass that stops only at ';', '=' and ',', 32 bytes at a time
+     * where SSE2 is there; the padding is zeroed so the last block needs
+     * no bounds check, and a ';' in place of the final NUL ends the last
+     * pair like any other (end_crumb() puts the NUL back). */
+#if defined(__SSE2__)
+    memset(crumbs + len, 0, PAD);
+    crumbs[len] = ';';
+    {
+        const __m128i semi = _mm_set1_epi8(';'), equals = _mm_set1_epi8('=');
+        const __m128i com = _mm_set1_epi8(',');
+
+        for (i = 0; i <= len; i += 32) {
+            __m128i v0 = _mm_loadu_si128((const __m128i *)(crumbs + i));
+            __m128i v1 = _mm_loadu_si128((const __m128i *)(crumbs + i + 16));
+            unsigned int m0 = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v0, semi),
+                             _mm_cmpeq_epi8(v0, equals)),
+                _mm_cmpeq_epi8(v0, com)));
+            unsigned int m1 = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v1, semi),
+                             _mm_cmpeq_epi8(v1, equals)),
+                _mm_cmpeq_epi8(v1, com)));
+            unsigned int m = m0 | (m1 << 16);
+
+            while (m) {
+                char *s = crumbs + i + __builtin_ctz(m);
+
+                m &= m - 1;
+                if (*s == ';') {
+                    end_crumb(arr, crumbs, names, b, s, eq, comma);
+                    b = s + 1;
+                    eq = comma = NULL;
+                }
+                else if (*s == '=') {
+                    if (!eq) {
+                        eq = s;
+                    }
+                }
+                else if (eq && !comma) {
+                    comma = s;
+                }
+            }
         }
     }
-    add_crumb(arr, b, s);
+#else
+    crumbs[len] = ';';
+    for (i = 0; i <= len; ++i) {
+        char *s = crumbs + i;
+
+        if (*s == ';') {
+            end_crumb(arr, crumbs, names, b, s, eq, comma);
+            b = s + 1;
+            eq = comma = NULL;
+        }
+        else if (*s == '=') {
+            if (!eq) {
+                eq = s;
+            }
+        }
+        else if (*s == ',' && eq && !comma) {
+            comma = s;
+        }
+    }
+#endif
+    crumbs[len] = '\0';
     return arr;
 }
 
@@ -132,124 +255,455 @@ const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs)
     return out;
 }
 
-static int parse_int64(const char *s, apr_int64_t *out)
-{
-    char *end;
-    apr_int64_t v;
+/* ---- names ---- */
 
-    if (!*s || !(apr_isdigit(*s) || (*s == '-' && apr_isdigit(s[1])))) {
+const char *cg_cookie_unprefixed(const char *name)
+{
+    /* repeatedly: "__Host-__Secure-mtc_id" still carries mtc_id */
+    for (;;) {
+        if (!strncasecmp(name, "__Host-", 7)) {
+            name += 7;
+        }
+        else if (!strncasecmp(name, "__Secure-", 9)) {
+            name += 9;
+        }
+        else {
+            return name;
+        }
+    }
+}
+
+const char *cg_cookie_inner_name(apr_pool_t *p, const char *value)
+{
+    const char *b = value, *e;
+
+    if (!b) {
+        return NULL;
+    }
+    e = strchr(b, '=');
+    if (!e) {
+        return NULL;
+    }
+    while (b < e && is_ows(*b)) {
+        ++b;
+    }
+    while (e > b && is_ows(e[-1])) {
+        --e;
+    }
+    return e > b ? apr_pstrmemdup(p, b, e - b) : NULL;
+}
+
+const char *cg_cookie_php_name(apr_pool_t *p, const char *name)
+{
+    const char *b = name, *open;
+    char *out, *w;
+
+    /* PHP 8 skips leading whitespace, turns ' ' and '.' into '_', and
+     * reads "a[...]" as the array "a"; a '[' without a ']' after it
+     * becomes '_' too. Names are not URL-decoded (since PHP 7.4.11). */
+    while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r'
+           || *b == '\v' || *b == '\f') {
+        ++b;
+    }
+    if (!*b || *b == '[') {
+        return "";
+    }
+    if (!b[strcspn(b, " .[")]) {
+        return b;
+    }
+    open = strchr(b, '[');
+    if (open && strchr(open + 1, ']')) {
+        out = apr_pstrmemdup(p, b, open - b);
+    }
+    else {
+        out = apr_pstrdup(p, b);
+    }
+    for (w = out; *w; ++w) {
+        if (*w == ' ' || *w == '.' || *w == '[') {
+            *w = '_';
+        }
+    }
+    return out;
+}
+
+/* Calls fn for `name`, its unprefixed form and PHP's reading of both;
+ * each distinct name once. */
+static int every_form(apr_pool_t *p, const char *name, cg_name_fn fn,
+                      void *ctx)
+{
+    const char *bare = cg_cookie_unprefixed(name);
+    const char *php = cg_cookie_php_name(p, bare);
+
+    if (!fn(ctx, bare)) {
         return 0;
     }
-    errno = 0;
-    v = apr_strtoi64(s, &end, 10);
-    if (*end != '\0') {
-        return 0;
+    if (*php && strcmp(php, bare)) {
+        if (!fn(ctx, cg_cookie_unprefixed(php))) {
+            return 0;
+        }
     }
-    if (errno == ERANGE) {
-        /* an absurd Max-Age is still a sign: clamp it */
-        v = (*s == '-') ? APR_INT64_MIN : APR_INT64_MAX;
-    }
-    *out = v;
     return 1;
 }
 
-/* apr_date_parse_rfc() answers APR_DATE_BAD (0) for the epoch itself and
- * for any year before it, which is exactly how deletions are written
- * ("Thu, 01 Jan 1970 00:00:00 GMT"): such a date becomes 1 us after the
- * epoch, still long past. Unparseable dates give 0 (ignored, RFC 6265). */
-static apr_time_t parse_expires(const char *value)
+int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
+                        void *ctx)
 {
-    apr_time_t t = apr_date_parse_rfc(value);
-    const char *c;
+    const char *const *in;
 
-    if (t != APR_DATE_BAD) {
-        return t;
+    if (*c->name) {
+        if (!every_form(p, c->name, fn, ctx)) {
+            return 0;
+        }
     }
-    for (c = value; *c; ++c) {
-        if (apr_isdigit(c[0]) && apr_isdigit(c[1]) && apr_isdigit(c[2])
-            && apr_isdigit(c[3]) && !apr_isdigit(c[4])
-            && (c == value || !apr_isdigit(c[-1]))) {
-            return atoi(c) <= 1970 ? 1 : 0;
+    else {
+        /* a nameless pair "x=1" is what a server reads as x */
+        const char *inner = cg_cookie_inner_name(p, c->value);
+
+        if (!fn(ctx, "")) {
+            return 0;
+        }
+        if (inner && !every_form(p, inner, fn, ctx)) {
+            return 0;
+        }
+    }
+    for (in = c->inner; in && *in; ++in) {
+        if (!every_form(p, *in, fn, ctx)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
+                            cg_name_fn fn, void *ctx)
+{
+    const char *comma = strchr(sc->value, ',');
+    const char *const *in;
+
+    if (*sc->name) {
+        if (!every_form(p, sc->name, fn, ctx)) {
+            return 0;
+        }
+    }
+    else {
+        const char *inner = cg_cookie_inner_name(p, sc->value);
+
+        if (!fn(ctx, "")) {
+            return 0;
+        }
+        if (inner && !every_form(p, inner, fn, ctx)) {
+            return 0;
+        }
+    }
+    /* "a=1, mtc_id=2" comes back as a pair a server may split at the
+     * comma */
+    for (in = comma ? inner_names(p, comma) : NULL; in && *in; ++in) {
+        if (!every_form(p, *in, fn, ctx)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- the cookie-date algorithm ---- */
+
+/* Chromium's delimiters: every ASCII punctuation but ':', and space/tab;
+ * non-ASCII bytes are part of a token. */
+static int is_date_delim(unsigned char c)
+{
+    return c == '\t' || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40)
+           || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+}
+
+/* All digits, non-empty; saturates at 999999 (enough to be invalid in
+ * every field). */
+static int digits_value(const char *b, const char *e, int *out)
+{
+    long v = 0;
+
+    if (b == e) {
+        return 0;
+    }
+    for (; b < e; ++b) {
+        if (!apr_isdigit(*b)) {
+            return 0;
+        }
+        v = v > 99999 ? 999999 : v * 10 + (*b - '0');
+    }
+    *out = (int)v;
+    return 1;
+}
+
+/* "h:m:s", each field one or more digits and nothing else */
+static int date_time(const char *b, const char *e, int *h, int *m, int *s)
+{
+    const char *c1 = memchr(b, ':', e - b), *c2;
+
+    if (!c1) {
+        return 0;
+    }
+    c2 = memchr(c1 + 1, ':', e - c1 - 1);
+    if (!c2 || memchr(c2 + 1, ':', e - c2 - 1)) {
+        return 0;
+    }
+    return digits_value(b, c1, h) && digits_value(c1 + 1, c2, m)
+           && digits_value(c2 + 1, e, s);
+}
+
+static int is_leap(apr_int64_t y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static apr_int64_t days_from_civil(apr_int64_t y, int m, int d)
+{
+    apr_int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int cg_cookie_date(const char *s, apr_size_t len, apr_time_t *out)
+{
+    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    const char *end = s + len, *b, *e;
+    int day = 0, month = 0, year = 0, h = 0, mi = 0, sec = 0;
+    int have_day = 0, have_month = 0, have_year = 0, have_time = 0;
+    int dim;
+
+    for (b = s; b < end; b = e) {
+        while (b < end && is_date_delim((unsigned char)*b)) {
+            ++b;
+        }
+        for (e = b; e < end && !is_date_delim((unsigned char)*e); ++e) {
+        }
+        if (b == e) {
+            break;
+        }
+        if (!apr_isdigit(*b)) {
+            /* a month is any token starting with its three letters */
+            if (!have_month && e - b >= 3) {
+                int i;
+
+                for (i = 0; i < 12; ++i) {
+                    if (apr_tolower(b[0]) == months[3 * i]
+                        && apr_tolower(b[1]) == months[3 * i + 1]
+                        && apr_tolower(b[2]) == months[3 * i + 2]) {
+                        month = i + 1;
+                        have_month = 1;
+                        break;
+                    }
+                }
+            }
+        }
+        else if (memchr(b, ':', e - b)) {
+            if (!have_time && date_time(b, e, &h, &mi, &sec)) {
+                have_time = 1;
+            }
+        }
+        else if (!have_day && e - b <= 2) {
+            have_day = digits_value(b, e, &day);
+        }
+        else if (!have_year && e - b <= 5) {
+            have_year = digits_value(b, e, &year);
+        }
+    }
+    if (!have_day || !have_month || !have_year || !have_time) {
+        return 0;
+    }
+    /* two-digit years (and Chromium reads any year below 100 so) */
+    if (year >= 70 && year <= 99) {
+        year += 1900;
+    }
+    else if (year <= 69) {
+        year += 2000;
+    }
+    dim = mdays[month - 1] + (month == 2 && is_leap(year));
+    if (day < 1 || day > dim || h > 23 || mi > 59 || sec > 59) {
+        return 0;
+    }
+    *out = apr_time_from_sec(days_from_civil(year, month, day) * 86400
+                             + h * 3600 + mi * 60 + sec);
+    return 1;
+}
+
+/* ---- Set-Cookie ---- */
+
+/* Chromium's reading of Max-Age: an optional sign, then digits only;
+ * a value that overflows saturates. */
+static int max_age_value(const char *b, const char *e, apr_int64_t *out)
+{
+    int neg = 0;
+    apr_int64_t v = 0;
+
+    if (b < e && (*b == '-' || *b == '+')) {
+        neg = *b == '-';
+        ++b;
+    }
+    if (b == e) {
+        return 0;
+    }
+    for (; b < e; ++b) {
+        int d;
+
+        if (!apr_isdigit(*b)) {
+            return 0;
+        }
+        d = *b - '0';
+        if (v > (APR_INT64_MAX - d) / 10) {
+            v = APR_INT64_MAX;
+        }
+        else {
+            v = v * 10 + d;
+        }
+    }
+    *out = neg ? (v == APR_INT64_MAX ? APR_INT64_MIN : -v) : v;
+    return 1;
+}
+
+/* A control character (tab included) inside a trimmed part refuses the
+ * whole line. */
+static int has_ctl(const char *b, const char *e)
+{
+    for (; b < e; ++b) {
+        if ((unsigned char)*b < 0x20 || *b == 0x7f) {
+            return 1;
         }
     }
     return 0;
 }
 
+static void trim(const char **b, const char **e)
+{
+    while (*b < *e && is_ows(**b)) {
+        ++*b;
+    }
+    while (*e > *b && is_ows((*e)[-1])) {
+        --*e;
+    }
+}
+
+static int attr_is(const char *b, const char *e, const char *name)
+{
+    apr_size_t n = strlen(name);
+
+    return (apr_size_t)(e - b) == n && !strncasecmp(b, name, n);
+}
+
+static int prefix_ok(const cg_setcookie_t *sc)
+{
+    if (!strncasecmp(sc->name, "__Secure-", 9)) {
+        return sc->secure;
+    }
+    if (!strncasecmp(sc->name, "__Host-", 7)) {
+        return sc->secure && !sc->domain && sc->path
+               && !strcmp(sc->path, "/");
+    }
+    return 1;
+}
+
 void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
 {
-    char *s = apr_pstrdup(p, line ? line : "");
-    char *attrs = strchr(s, ';');
-    char *pair_end, *eq, *b, *e;
+    const char *s = line ? line : "";
+    const char *pe = s + strcspn(s, ";");
+    const char *nb = s, *ne, *vb, *ve, *a;
+    const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
+    int ma_seen = 0, ex_seen = 0;
 
     memset(out, 0, sizeof(*out));
-    if (attrs) {
-        *attrs++ = '\0';
-    }
-    pair_end = s + strlen(s);
-    eq = strchr(s, '=');
-    if (!eq) {
-        b = s;
-        e = pair_end;
-        trim(&b, &e);
-        *e = '\0';
+    out->valid = 1;
+    ne = memchr(s, '=', pe - s);
+    if (!ne) {
+        /* RFC 6265bis: no '=' makes the whole pair the value of a cookie
+         * with an empty name */
+        vb = s;
+        ve = pe;
+        trim(&vb, &ve);
         out->name = "";
-        out->value = b;
     }
     else {
-        char *vb = eq + 1, *ve = pair_end;
-        b = s;
-        e = eq;
-        trim(&b, &e);
-        out->name = apr_pstrmemdup(p, b, e - b);
+        vb = ne + 1;
+        ve = pe;
+        trim(&nb, &ne);
         trim(&vb, &ve);
-        *ve = '\0';
-        out->value = vb;
+        out->name = apr_pstrmemdup(p, nb, ne - nb);
+        if (has_ctl(nb, ne)) {
+            out->valid = 0;
+        }
+    }
+    out->value = apr_pstrmemdup(p, vb, ve - vb);
+    if (has_ctl(vb, ve)
+        || strlen(out->name) + (apr_size_t)(ve - vb) > CG_MAX_NAME_VALUE
+        || (!*out->name && (ve == vb || memchr(vb, '=', ve - vb)
+                            || !strncasecmp(out->value, "__Secure-", 9)
+                            || !strncasecmp(out->value, "__Host-", 7)))) {
+        out->valid = 0;
     }
 
-    while (attrs && *attrs) {
-        char *next = strchr(attrs, ';');
-        char *an, *ae, *av = NULL, *ave = NULL;
+    /* every attribute: the last one of a kind wins, whatever its value */
+    for (a = *pe ? pe + 1 : NULL; a; ) {
+        const char *end = a + strcspn(a, ";");
+        const char *an = a, *ae = memchr(a, '=', end - a), *av, *ave;
 
-        if (next) {
-            *next++ = '\0';
-        }
-        an = attrs;
-        ae = strchr(attrs, '=');
         if (ae) {
             av = ae + 1;
-            ave = av + strlen(av);
-            trim(&av, &ave);
-            *ave = '\0';
+            ave = end;
         }
         else {
-            ae = an + strlen(an);
+            ae = av = ave = end;
         }
         trim(&an, &ae);
-        *ae = '\0';
-
-        if (!strcasecmp(an, "Max-Age") && av) {
-            apr_int64_t v;
-            if (parse_int64(av, &v)) {
-                out->has_max_age = 1;
-                out->max_age = v;
-            }
+        trim(&av, &ave);
+        a = *end ? end + 1 : NULL;
+        if (has_ctl(an, ae) || has_ctl(av, ave)) {
+            out->valid = 0;
         }
-        else if (!strcasecmp(an, "Expires") && av) {
-            out->expires = parse_expires(av);
+        if (ave - av > CG_MAX_ATTR_VALUE) {
+            continue;
         }
-        else if (!strcasecmp(an, "Path") && av) {
-            out->path = av;
+        if (attr_is(an, ae, "Max-Age")) {
+            ma_b = av;
+            ma_e = ave;
+            ma_seen = 1;
         }
-        else if (!strcasecmp(an, "Domain") && av) {
-            out->domain = av;
+        else if (attr_is(an, ae, "Expires")) {
+            ex_b = av;
+            ex_e = ave;
+            ex_seen = 1;
         }
-        else if (!strcasecmp(an, "Secure")) {
+        else if (attr_is(an, ae, "Path")) {
+            out->path = ave > av ? apr_pstrmemdup(p, av, ave - av) : NULL;
+        }
+        else if (attr_is(an, ae, "Domain")) {
+            out->domain = ave > av ? apr_pstrmemdup(p, av, ave - av) : NULL;
+        }
+        else if (attr_is(an, ae, "SameSite")) {
+            out->samesite = apr_pstrmemdup(p, av, ave - av);
+        }
+        else if (attr_is(an, ae, "Secure")) {
             out->secure = 1;
         }
-        else if (!strcasecmp(an, "HttpOnly")) {
+        else if (attr_is(an, ae, "HttpOnly")) {
             out->httponly = 1;
         }
-        attrs = next;
+        else if (attr_is(an, ae, "Partitioned")) {
+            out->partitioned = 1;
+        }
+    }
+    if (ma_seen) {
+        out->has_max_age = max_age_value(ma_b, ma_e, &out->max_age);
+    }
+    if (ex_seen) {
+        out->has_expires = cg_cookie_date(ex_b, ex_e - ex_b, &out->expires);
+    }
+    if (!prefix_ok(out)) {
+        out->valid = 0;
     }
 }
 
@@ -272,94 +726,80 @@ const char *cg_setcookie_name(apr_pool_t *p, const char *line)
 
 int cg_setcookie_is_deletion(const cg_setcookie_t *sc, apr_time_t now)
 {
+    if (!sc->valid) {
+        /* a line the browser refuses changes nothing */
+        return 0;
+    }
     if (sc->has_max_age) {
         return sc->max_age <= 0;
     }
-    return sc->expires != 0 && sc->expires < now;
-}
-
-/* Max-Age's value as cg_setcookie_parse() reads it, without a copy:
- * optional '-', then only digits; an overflow clamps. */
-static int max_age_value(const char *b, const char *e, apr_int64_t *out)
-{
-    int neg = (b < e && *b == '-');
-    apr_int64_t v = 0;
-    const char *d = b + neg;
-
-    if (d == e) {
-        return 0;
-    }
-    for (; d < e; ++d) {
-        if (!apr_isdigit(*d)) {
-            return 0;
-        }
-        v = (v > (APR_INT64_MAX - 9) / 10) ? APR_INT64_MAX : v * 10 + (*d - '0');
-    }
-    *out = neg ? -v : v;
-    return 1;
+    return sc->has_expires && sc->expires <= now;
 }
 
 int cg_setcookie_deletes(apr_pool_t *p, const char *line, apr_time_t now)
 {
-    const char *a = line ? strchr(line, ';') : NULL;
-    const char *expires = NULL, *expires_end = NULL;
-    int has_max_age = 0;
-    apr_int64_t max_age = 0, v;
+    cg_setcookie_t sc;
 
-    /* the last valid attribute of a name wins, as in cg_setcookie_parse() */
-    while (a) {
-        const char *b = a + 1, *end, *c, *vb, *ve;
-        int is_max_age;
+    cg_setcookie_parse(p, line, &sc);
+    return cg_setcookie_is_deletion(&sc, now);
+}
 
-        while (is_ows(*b)) {
-            ++b;
-        }
-        end = b + strcspn(b, ";");
-        a = *end ? end : NULL;
-        /* most attributes (path, secure, samesite...) end here */
-        if (end - b < 8 || ((*b | 0x20) != 'm' && (*b | 0x20) != 'e')) {
-            continue;
-        }
-        is_max_age = (*b | 0x20) == 'm';
-        if (strncasecmp(b, is_max_age ? "Max-Age" : "Expires", 7)) {
-            continue;
-        }
-        for (c = b + 7; c < end && is_ows(*c); ++c) {
-        }
-        if (c == end || *c != '=') {
-            continue;
-        }
-        for (vb = c + 1; vb < end && is_ows(*vb); ++vb) {
-        }
-        for (ve = end; ve > vb && is_ows(ve[-1]); --ve) {
-        }
-        if (is_max_age) {
-            if (max_age_value(vb, ve, &v)) {
-                has_max_age = 1;
-                max_age = v;
-            }
-        }
-        else {
-            expires = vb;
-            expires_end = ve;
-        }
+const char *cg_setcookie_canonical_deletion(apr_pool_t *p,
+                                            const cg_setcookie_t *sc)
+{
+    const char *path = sc->path, *domain = sc->domain;
+    int secure = sc->secure;
+    const char *samesite = NULL;
+
+    /* "=" alone is refused: a nameless cookie has no deletion with an
+     * empty value */
+    if (!*sc->name || !cg_cookie_name_valid(sc->name)) {
+        return NULL;
     }
-    if (has_max_age) {
-        return max_age <= 0;
+    if (!strncasecmp(sc->name, "__Host-", 7)) {
+        path = "/";
+        domain = NULL;
+        secure = 1;
     }
-    if (expires) {
-        apr_time_t t = parse_expires(apr_pstrmemdup(p, expires,
-                                                    expires_end - expires));
-        return t != 0 && t < now;
+    else if (!strncasecmp(sc->name, "__Secure-", 9)) {
+        secure = 1;
     }
-    return 0;
+    if (path && strpbrk(path, ";\r\n")) {
+        return NULL;
+    }
+    if (domain && strpbrk(domain, ";\r\n")) {
+        return NULL;
+    }
+    /* SameSite and Partitioned decide whether a cross-site response may
+     * touch the cookie at all, so they stay; only the three known values */
+    if (sc->samesite && (!strcasecmp(sc->samesite, "None")
+                         || !strcasecmp(sc->samesite, "Lax")
+                         || !strcasecmp(sc->samesite, "Strict"))) {
+        samesite = sc->samesite;
+    }
+    return apr_pstrcat(p, sc->name, "=; Max-Age=0; Expires="
+                       CG_EPOCH_LINE_EXPIRES,
+                       path ? "; Path=" : "", path ? path : "",
+                       domain ? "; Domain=" : "", domain ? domain : "",
+                       secure || sc->partitioned ? "; Secure" : "",
+                       samesite ? "; SameSite=" : "", samesite ? samesite : "",
+                       sc->partitioned ? "; Partitioned" : "", NULL);
 }
 
 const char *cg_setcookie_expiry(apr_pool_t *p, const char *name,
                                 const char *domain, int secure)
 {
+    /* a prefixed cookie only goes away with a line that keeps its
+     * prefix's rules: __Host- has no Domain, both need Secure */
+    if (!strncasecmp(name, "__Host-", 7)) {
+        domain = NULL;
+        secure = 1;
+    }
+    else if (!strncasecmp(name, "__Secure-", 9)) {
+        secure = 1;
+    }
     return apr_pstrcat(p, name, "=; Max-Age=0; "
-                       "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
+                       "Expires=" CG_EPOCH_LINE_EXPIRES "; Path=/",
                        domain ? "; Domain=" : "", domain ? domain : "",
                        secure ? "; Secure" : "", NULL);
 }

@@ -573,18 +573,67 @@ static const cg_class_t *classify_for_visit(const cg_policy_t *pol,
     return cls;
 }
 
+/* Judges each name a pair or a line may be read under (cg_cookie.h's
+ * every_name walks): it passes only when every name passes. */
+typedef struct name_judge_t {
+    const cg_policy_t *pol;
+    cg_visit_t *v;
+    cg_state_e state;
+    int category;               /* a category decided one of the names */
+    const cg_class_t *refused;  /* the class that refused */
+    const cg_class_t *first;    /* the first name's class */
+} name_judge_t;
+
+static int name_passes(void *data, const char *name)
+{
+    name_judge_t *j = data;
+    const cg_class_t *cls = classify_for_visit(j->pol, j->v, name);
+
+    if (!j->first) {
+        j->first = cls;
+    }
+    if (cls->kind == CG_CLASS_CATEGORY) {
+        j->category = 1;
+    }
+    if (cg_policy_passes(j->pol, j->v, j->state, cls)) {
+        return 1;
+    }
+    j->refused = cls;
+    return 0;
+}
+
+int cg_policy_crumb_passes(apr_pool_t *p, const cg_policy_t *pol,
+                           cg_visit_t *v, cg_state_e state,
+                           const cg_crumb_t *crumb)
+{
+    name_judge_t j = { pol, v, state, 0, NULL, NULL };
+
+    return cg_crumb_every_name(p, crumb, name_passes, &j);
+}
+
 void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
                      cg_state_e state, const char *line, apr_time_t now,
                      cg_judgement_t *out)
 {
-    out->name = cg_setcookie_name(p, line);
-    out->cls = classify_for_visit(pol, v, out->name);
+    name_judge_t j = { pol, v, state, 0, NULL, NULL };
+    cg_setcookie_t sc;
+    int passes;
+
+    /* the name without __Host-/__Secure-, a nameless line's inner name,
+     * the name PHP reads, the names after commas: each must pass */
+    cg_setcookie_parse(p, line, &sc);
+    passes = cg_setcookie_every_name(p, &sc, name_passes, &j);
+    out->name = sc.name;
+    out->cls = j.refused ? j.refused : j.first ? j.first : &cg_class_unknown;
+    out->depends = j.category;
     out->line = line;
-    if (cg_policy_passes(pol, v, state, out->cls)) {
+    if (passes) {
         out->verdict = CG_LINE_PASS;
     }
-    else if (cg_setcookie_deletes(p, line, now)) {
-        /* deleting a cookie never tracks anyone */
+    else if (cg_setcookie_is_deletion(&sc, now)
+             && (out->line = cg_setcookie_canonical_deletion(p, &sc))) {
+        /* deleting a cookie never tracks anyone: passed, rewritten to the
+         * canonical deletion so that a misread line carries no identifier */
         out->verdict = CG_LINE_DELETION;
     }
     else {
@@ -593,36 +642,20 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
     }
 }
 
-/* The class of every crumb, once per request. */
-static const cg_class_t **crumb_classes(const cg_policy_t *pol, cg_visit_t *v)
-{
-    if (!v->classes) {
-        const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
-        int i;
-
-        v->classes = apr_palloc(v->crumbs->pool,
-                                (v->crumbs->nelts + 1) * sizeof(*v->classes));
-        for (i = 0; i < v->crumbs->nelts; ++i) {
-            v->classes[i] = classify_for_visit(pol, v, c[i].name);
-        }
-    }
-    return v->classes;
-}
-
 const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
                             cg_visit_t *v, cg_state_e state)
 {
     const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
-    const cg_class_t **cls;
     apr_array_header_t *kept = NULL;
     int i, j;
 
     if (!v->crumbs->nelts) {
         return v->cookie_header;
     }
-    cls = crumb_classes(pol, v);
     for (i = 0; i < v->crumbs->nelts; ++i) {
-        if (cg_policy_passes(pol, v, state, cls[i])) {
+        /* a pair goes whole when any name it can be read under may not
+         * pass (prefixed, PHP's reading, after a comma, nameless) */
+        if (cg_policy_crumb_passes(p, pol, v, state, &c[i])) {
             if (kept) {
                 *(cg_crumb_t *)apr_array_push(kept) = c[i];
             }
@@ -648,13 +681,12 @@ apr_array_header_t *cg_policy_expiries(apr_pool_t *p, const cg_policy_t *pol,
 {
     apr_array_header_t *lines = apr_array_make(p, 4, sizeof(const char *));
     const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
-    const cg_class_t **cls = crumb_classes(pol, v);
     apr_hash_t *done = apr_hash_make(p);
     int i;
 
     for (i = 0; i < v->crumbs->nelts; ++i) {
         if (!*c[i].name || apr_hash_get(done, c[i].name, APR_HASH_KEY_STRING)
-            || cg_policy_passes(pol, v, state, cls[i])) {
+            || cg_policy_crumb_passes(p, pol, v, state, &c[i])) {
             continue;
         }
         apr_hash_set(done, c[i].name, APR_HASH_KEY_STRING, c[i].name);

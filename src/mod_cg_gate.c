@@ -275,10 +275,8 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
         }
         cg_policy_judge(gp->r->pool, gp->pol, &gp->st->visit, gp->state,
                         e[i].val, gp->r->request_time, &j);
-        if (j.cls->kind == CG_CLASS_CATEGORY) {
-            /* only a category cookie's fate depends on the visitor */
-            gp->decided = 1;
-        }
+        /* only a category cookie's fate depends on the visitor */
+        gp->decided |= j.depends;
         if (j.verdict == CG_LINE_REMOVE) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gp->r, CGLOGNO(002)
                           "removed Set-Cookie %s (%s, consent state %s)",

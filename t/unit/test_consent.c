@@ -536,7 +536,7 @@ static void from_crumbs_two_that_agree(void **state)
     /* same categories in another order, other time and receipt */
     c = from_header(p, apr_pstrcat(p,
         "cg_consent=", cg1(p, "a~b", T_SEC, 3, "receipt-one"),
-        ", cg_consent=", cg1(p, "b~a", T_SEC - 60, 4, "receipt-two"),
+        "; cg_consent=", cg1(p, "b~a", T_SEC - 60, 4, "receipt-two"),
         NULL), &conflict);
     assert_int_equal(c.state, CG_CONSENT_GRANTED);
     assert_int_equal(conflict, 0);
