@@ -21,7 +21,8 @@ static void register_hooks(apr_pool_t *p)
     };
 
     ap_hook_fixups(mod_cg_fixups, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_receipts_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     /* the pixel's counters, mutex and unique-visitor cache (after the
      * socache providers have registered) */
     ap_hook_pre_config(mod_cg_pixel_pre_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -38,13 +38,6 @@ static int is_action(const char *action)
                       || !strcmp(action, "revoke"));
 }
 
-/* Adds `value` under `key`; jansson's constructors return NULL for a
- * string that is not UTF-8, which fails here too. */
-static int set_new(json_t *obj, const char *key, json_t *value)
-{
-    return value && json_object_set_new(obj, key, value) == 0;
-}
-
 static json_t *categories_json(const apr_array_header_t *categories)
 {
     json_t *arr = json_array();
@@ -61,33 +54,119 @@ static json_t *categories_json(const apr_array_header_t *categories)
     return arr;
 }
 
-const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
+/* The one definition of a receipt's fields: the keys of the JSON line and
+ * the columns of conf.d/consent_receipts.sql, in this order, with the type
+ * a column casts its text parameter to (NULL: text). */
+const cg_receipt_field_t cg_receipt_fields[CG_RECEIPT_NFIELDS] = {
+    { "id",              NULL },
+    { "time",            "timestamptz" },
+    { "action",          NULL },
+    { "categories",      "jsonb" },
+    { "policy_revision", "integer" },
+    { "gpc",             "boolean" },
+    { "dnt",             "boolean" },
+};
+
+/* Field i of `r` as JSON; NULL when it cannot be one (jansson refuses a
+ * string that is not UTF-8). */
+static json_t *field_json(const cg_receipt_t *r, const char *when, int i)
 {
-    const char *when, *line;
-    json_t *obj;
-    int ok;
+    switch (i) {
+    case 0: return json_string(r->id);
+    case 1: return json_string(when);
+    case 2: return json_string(r->action);
+    case 3: return categories_json(r->categories);
+    case 4: return json_integer(r->policy_revision);
+    case 5: return json_boolean(r->gpc);
+    case 6: return json_boolean(r->dnt);
+    default: return NULL;
+    }
+}
+
+/* Every field of `r` as JSON, in cg_receipt_fields order, owned by the
+ * caller; 0 when `r` is no receipt. */
+static int fields_json(apr_pool_t *p, const cg_receipt_t *r,
+                       json_t *out[CG_RECEIPT_NFIELDS])
+{
+    const char *when;
+    int i;
 
     if (!r || !r->id || !is_action(r->action)
         || !(when = rfc3339(p, r->when))) {
-        return NULL;
+        return 0;
     }
-    if (!(obj = json_object())) {
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        if (!(out[i] = field_json(r, when, i))) {
+            while (i--) {
+                json_decref(out[i]);
+            }
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
+{
+    json_t *v[CG_RECEIPT_NFIELDS], *obj;
+    const char *line = NULL;
+    int i, ok = 1;
+
+    if (!fields_json(p, r, v)) {
         return NULL;
     }
     /* jansson keeps insertion order, which is the documented key order */
-    ok = set_new(obj, "id", json_string(r->id))
-        && set_new(obj, "time", json_string(when))
-        && set_new(obj, "action", json_string(r->action))
-        && set_new(obj, "categories", categories_json(r->categories))
-        && set_new(obj, "policy_revision", json_integer(r->policy_revision))
-        && set_new(obj, "gpc", json_boolean(r->gpc))
-        && set_new(obj, "dnt", json_boolean(r->dnt));
+    obj = json_object();
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        ok = ok && obj && !json_object_set(obj, cg_receipt_fields[i].name,
+                                           v[i]);
+        json_decref(v[i]);
+    }
     /* compact output escapes every control character, so this newline is
      * the line's only one */
-    line = ok ? cg_json_dump(p, obj, JSON_COMPACT | JSON_PRESERVE_ORDER, "\n")
-              : NULL;
+    if (ok) {
+        line = cg_json_dump(p, obj, JSON_COMPACT | JSON_PRESERVE_ORDER, "\n");
+    }
     json_decref(obj);
     return line;
+}
+
+int cg_receipt_values(apr_pool_t *p, const cg_receipt_t *r,
+                      const char *values[CG_RECEIPT_NFIELDS])
+{
+    json_t *v[CG_RECEIPT_NFIELDS];
+    int i, ok = 1;
+
+    if (!fields_json(p, r, v)) {
+        return 0;
+    }
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        /* a string is its own text; the rest are written as JSON, which is
+         * also how PostgreSQL reads jsonb, integer and boolean */
+        values[i] = json_is_string(v[i])
+            ? apr_pstrdup(p, json_string_value(v[i]))
+            : cg_json_dump(p, v[i], JSON_COMPACT | JSON_ENCODE_ANY, "");
+        ok = ok && values[i];
+        json_decref(v[i]);
+    }
+    return ok;
+}
+
+const char *cg_receipt_sql_insert(apr_pool_t *p, const char *table)
+{
+    const char *cols = "", *vals = "";
+    int i;
+
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        const cg_receipt_field_t *f = &cg_receipt_fields[i];
+        cols = apr_pstrcat(p, cols, i ? ", " : "", f->name, NULL);
+        vals = apr_pstrcat(p, vals, i ? ", " : "",
+                           f->sql_type ? apr_pstrcat(p, "CAST(%s AS ",
+                                                     f->sql_type, ")", NULL)
+                                       : "%s", NULL);
+    }
+    return apr_pstrcat(p, "INSERT INTO ", table, " (", cols, ") VALUES (",
+                       vals, ")", NULL);
 }
 
 apr_status_t cg_receipt_append(apr_file_t *f, const char *line)

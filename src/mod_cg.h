@@ -13,9 +13,6 @@
 
 extern module AP_MODULE_DECLARE_DATA consentgate_module;
 
-/* The prepared statement ConsentReceipts dbd inserts with. */
-#define MOD_CG_DBD_LABEL "consentgate_receipt"
-
 /* Log tag: the AH numbers belong to modules shipped with httpd. */
 #define CGLOGNO(n) "CG" #n ": "
 
@@ -90,8 +87,17 @@ apr_array_header_t *mod_cg_categories(apr_pool_t *p,
                                       const mod_cg_dir_conf *dc);
 
 const char *mod_cg_endpoint(const mod_cg_server_conf *sc);
-int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                       server_rec *s);
+
+/* mod_cg_receipts.c: ConsentReceipts (file:PATH or dbd) */
+const char *mod_cg_set_receipts(cmd_parms *cmd, void *dconf, const char *arg);
+/* opens every receipt file, in the parent */
+int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                apr_pool_t *ptemp, server_rec *s);
+/* Writes the receipt of a choice where ConsentReceipts says; 0 when it was
+ * written or there is nowhere to write, -1 (logged) when it failed. */
+int mod_cg_receipt_write(request_rec *r, const char *action,
+                         const apr_array_header_t *categories,
+                         const char *receipt_id);
 
 /* mod_cg_handler.c */
 int mod_cg_translate_name(request_rec *r);

@@ -11,9 +11,6 @@
 #include <apr_hash.h>
 #include <scoreboard.h>
 
-#include <apr_dbd.h>
-#include <mod_dbd.h>
-
 #include "mod_cg.h"
 #include "cg_cookie.h"
 #include "cg_receipt.h"
@@ -130,87 +127,6 @@ static const char *return_to_of(request_rec *r, const char *content_type,
     return NULL;
 }
 
-/* A receipt as a row of consent_receipts (ConsentReceipts dbd). */
-static int insert_receipt(request_rec *r, const cg_receipt_t *rec)
-{
-    APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire =
-        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    ap_dbd_t *dbd = acquire ? acquire(r) : NULL;
-    apr_dbd_prepared_t *stmt;
-    const char *cats;
-    char when[32];
-    apr_time_exp_t tm;
-    apr_size_t n;
-    int rows = 0, rc, i;
-
-    if (!dbd || !(stmt = apr_hash_get(dbd->prepared, MOD_CG_DBD_LABEL,
-                                      APR_HASH_KEY_STRING))) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(024)
-                      "ConsentReceipts dbd: no database connection");
-        return -1;
-    }
-    /* category names are [a-z0-9_-]: nothing to escape in the JSON */
-    cats = "[";
-    for (i = 0; rec->categories && i < rec->categories->nelts; ++i) {
-        cats = apr_pstrcat(r->pool, cats, i ? ",\"" : "\"",
-                           APR_ARRAY_IDX(rec->categories, i, const char *),
-                           "\"", NULL);
-    }
-    cats = apr_pstrcat(r->pool, cats, "]", NULL);
-    apr_time_exp_gmt(&tm, rec->when);
-    apr_strftime(when, &n, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rc = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &rows, stmt,
-                         rec->id, when, rec->action, cats,
-                         apr_itoa(r->pool, rec->policy_revision),
-                         rec->gpc ? "true" : "false",
-                         rec->dnt ? "true" : "false", NULL);
-    if (rc || rows != 1) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(025)
-                      "ConsentReceipts dbd: cannot insert receipt %s: %s",
-                      rec->id, apr_dbd_error(dbd->driver, dbd->handle, rc));
-        return -1;
-    }
-    return 0;
-}
-
-/* Writes a receipt; 0 when there is nowhere to write or it was written. */
-static int write_receipt(request_rec *r, const char *action,
-                         const apr_array_header_t *categories,
-                         const char *receipt_id)
-{
-    mod_cg_server_conf *sc = server_conf(r);
-    cg_receipt_t rec;
-    const char *line;
-    apr_status_t rv;
-
-    if (!sc->receipts && !sc->receipts_dbd) {
-        return 0;
-    }
-    rec.id = receipt_id;
-    rec.when = r->request_time;
-    rec.action = action;
-    rec.categories = categories;
-    rec.policy_revision = sc->policy_revision != -1 ? sc->policy_revision : 0;
-    rec.gpc = (mod_cg_signals(r) & CG_SIGNAL_GPC) != 0;
-    rec.dnt = (mod_cg_signals(r) & CG_SIGNAL_DNT) != 0;
-    if (sc->receipts_dbd) {
-        return insert_receipt(r, &rec);
-    }
-    line = cg_receipt_line(r->pool, &rec);
-    if (!line) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(023)
-                      "cannot build the consent receipt %s", receipt_id);
-        return -1;
-    }
-    rv = cg_receipt_append(sc->receipts, line);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(020)
-                      "cannot write the consent receipt %s", receipt_id);
-        return -1;
-    }
-    return 0;
-}
-
 /* 303 to a same-origin return_to, else 204 (a fetch() from the banner). */
 static int answer(request_rec *r, const char *return_to)
 {
@@ -261,8 +177,8 @@ static int handle_consent(request_rec *r)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* no receipt, no consent: the choice must be provable */
-    if (write_receipt(r, categories->nelts ? "grant" : "refuse", categories,
-                      rid)) {
+    if (mod_cg_receipt_write(r, categories->nelts ? "grant" : "refuse",
+                             categories, rid)) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_table_addn(r->err_headers_out, "Set-Cookie",
@@ -293,7 +209,7 @@ static int handle_forget(request_rec *r)
     if (!(rid = cg_receipt_id(r->pool))) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (write_receipt(r, "revoke", NULL, rid)) {
+    if (mod_cg_receipt_write(r, "revoke", NULL, rid)) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     mod_cg_expire_held(r, CG_STATE_REVOKED);
