@@ -99,10 +99,15 @@ int mod_cg_receipt_write(request_rec *r, const char *action,
                          const apr_array_header_t *categories,
                          const char *receipt_id);
 
-/* mod_cg_handler.c */
+/* mod_cg_endpoint.c: ConsentEndpoint's mapping and dispatch */
 int mod_cg_translate_name(request_rec *r);
 int mod_cg_map_to_storage(request_rec *r);
 int mod_cg_handler(request_rec *r);
+
+/* mod_cg_handler.c: the consent endpoints */
+int mod_cg_handle_consent(request_rec *r);
+int mod_cg_handle_forget(request_rec *r);
+int mod_cg_handle_gpc_json(request_rec *r);
 
 /* mod_cg_pixel.c */
 const char *mod_cg_set_unique_cache(cmd_parms *cmd, void *dconf,

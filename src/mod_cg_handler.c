@@ -1,6 +1,6 @@
-/* mod_cg_handler.c: the "consentgate" handler, dispatched on the last path
- * segment: consent (record a choice), forget (expire what the visitor
- * holds) and gpc.json (the Global Privacy Control support resource). */
+/* mod_cg_handler.c: the consent endpoints mod_cg_endpoint.c dispatches to:
+ * consent (record a choice), forget (expire what the visitor holds) and
+ * gpc.json (the Global Privacy Control support resource). */
 #include <httpd.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -18,8 +18,6 @@
 
 APLOG_USE_MODULE(consentgate);
 
-#define ENDPOINT_FILENAME "consentgate:"
-
 static mod_cg_server_conf *server_conf(request_rec *r)
 {
     return ap_get_module_config(r->server->module_config, &consentgate_module);
@@ -28,41 +26,6 @@ static mod_cg_server_conf *server_conf(request_rec *r)
 static mod_cg_dir_conf *dir_conf(request_rec *r)
 {
     return ap_get_module_config(r->per_dir_config, &consentgate_module);
-}
-
-/* ConsentEndpoint is served wherever the gate is on. */
-int mod_cg_translate_name(request_rec *r)
-{
-    const char *endpoint;
-    apr_size_t len;
-
-    if (r->main || dir_conf(r)->enabled != 1 || !r->uri) {
-        return DECLINED;
-    }
-    endpoint = mod_cg_endpoint(server_conf(r));
-    len = strlen(endpoint);
-    if (strncmp(r->uri, endpoint, len) || r->uri[len] != '/') {
-        return DECLINED;
-    }
-    r->handler = MOD_CG_HANDLER;
-    r->filename = apr_pstrcat(r->pool, ENDPOINT_FILENAME, r->uri, NULL);
-    return OK;
-}
-
-int mod_cg_map_to_storage(request_rec *r)
-{
-    /* no file behind the endpoint, and no .htaccess to rewrite it */
-    if (r->filename && !strncmp(r->filename, ENDPOINT_FILENAME,
-                                sizeof(ENDPOINT_FILENAME) - 1)) {
-        return OK;
-    }
-    return DECLINED;
-}
-
-static const char *last_segment(const char *uri)
-{
-    const char *slash = strrchr(uri, '/');
-    return slash ? slash + 1 : uri;
 }
 
 /* Reads the request body, at most `limit` bytes (413 beyond). */
@@ -140,7 +103,7 @@ static int answer(request_rec *r, const char *return_to)
 
 /* POST a choice: sets the consent cookie and writes a receipt. Only the
  * site itself may do this, or any page could grant in the visitor's name. */
-static int handle_consent(request_rec *r)
+int mod_cg_handle_consent(request_rec *r)
 {
     const char *ctype = apr_table_get(r->headers_in, "Content-Type");
     const char *err = NULL, *rid, *return_to;
@@ -189,7 +152,7 @@ static int handle_consent(request_rec *r)
 
 /* GET or POST: expire every cookie that is not necessary, record a
  * refusal, and optionally ask the browser to clear site data. */
-static int handle_forget(request_rec *r)
+int mod_cg_handle_forget(request_rec *r)
 {
     static const char *const csd[] = { NULL, "\"storage\"", "\"cookies\"" };
     mod_cg_server_conf *sc = server_conf(r);
@@ -223,7 +186,7 @@ static int handle_forget(request_rec *r)
 }
 
 /* https://privacycg.github.io/gpc-spec/: {"gpc": true, "lastUpdate": ...} */
-static int handle_gpc_json(request_rec *r)
+int mod_cg_handle_gpc_json(request_rec *r)
 {
     mod_cg_server_conf *sc = server_conf(r);
     mod_cg_dir_conf *dc = dir_conf(r);
@@ -252,33 +215,4 @@ static int handle_gpc_json(request_rec *r)
                    honoured ? "true" : "false", updated);
     }
     return OK;
-}
-
-int mod_cg_handler(request_rec *r)
-{
-    const char *name;
-
-    if (!r->handler || strcmp(r->handler, MOD_CG_HANDLER)) {
-        return DECLINED;
-    }
-    name = last_segment(r->uri);
-    if (!strcmp(name, "consent")) {
-        return handle_consent(r);
-    }
-    if (!strcmp(name, "forget")) {
-        return handle_forget(r);
-    }
-    if (!strcmp(name, "gpc.json")) {
-        return handle_gpc_json(r);
-    }
-    if (!strcmp(name, "pixel.gif")) {
-        return mod_cg_pixel(r);
-    }
-    if (!strcmp(name, "status")) {
-        return mod_cg_status(r);
-    }
-    if (!strcmp(name, "banner.js")) {
-        return mod_cg_banner(r);
-    }
-    return HTTP_NOT_FOUND;
 }
