@@ -14,6 +14,7 @@
 #include "cg_banner_internal.h"
 #include "cg_contrast.h"
 #include "cg_lang.h"
+#include "cg_text.h"
 
 const char *const cg_banner_color_keys[4] = {
     "background", "text", "primary", "primaryText"
@@ -69,16 +70,6 @@ static apr_status_t json_cleanup(void *data)
 {
     json_decref((json_t *)data);
     return APR_SUCCESS;
-}
-
-static int one_of(const char *s, const char *const *list)
-{
-    for (; *list; ++list) {
-        if (!strcmp(s, *list)) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 /* Category ids go into the consent cookie between '.' and '~'. */
@@ -184,7 +175,7 @@ static int only_keys(checker *c, json_t *obj, const char *where,
     json_t *v;
 
     json_object_foreach(obj, name, v) {
-        if (name[0] != '_' && name[0] != '$' && !one_of(name, allowed)) {
+        if (name[0] != '_' && name[0] != '$' && !cg_in_list(name, allowed)) {
             return fail(c, where, "unknown member \"%s\"", name);
         }
     }
@@ -274,12 +265,7 @@ static int check_texts(checker *c, cg_banner_t *b, const char *lang,
         const char *id;
         json_t *v;
         json_object_foreach(cats, id, v) {
-            int known = 0;
-            for (i = 0; i < b->categories->nelts; ++i) {
-                known |= !strcmp(id, APR_ARRAY_IDX(b->categories, i,
-                                                   const char *));
-            }
-            if (!known) {
+            if (!cg_in_array(id, b->categories)) {
                 return fail(c, apr_pstrcat(c->p, where, ".categories", NULL),
                             "\"%s\" is not in \"categories\"", id);
             }
@@ -299,7 +285,6 @@ static int check_texts(checker *c, cg_banner_t *b, const char *lang,
 static int check_categories(checker *c, cg_banner_t *b, json_t *cats)
 {
     apr_size_t i;
-    int j;
 
     b->categories = apr_array_make(c->p, 2, sizeof(const char *));
     if (!cats) {
@@ -320,10 +305,8 @@ static int check_categories(checker *c, cg_banner_t *b, json_t *cats)
             return fail(c, "categories", "\"%s\" is a class, not a category "
                         "a visitor can choose", id);
         }
-        for (j = 0; j < b->categories->nelts; ++j) {
-            if (!strcmp(id, APR_ARRAY_IDX(b->categories, j, const char *))) {
-                return fail(c, "categories", "\"%s\" is listed twice", id);
-            }
+        if (cg_in_array(id, b->categories)) {
+            return fail(c, "categories", "\"%s\" is listed twice", id);
         }
         APR_ARRAY_PUSH(b->categories, const char *) = apr_pstrdup(c->p, id);
     }
@@ -381,7 +364,6 @@ static int check_colors(checker *c, cg_banner_t *b, json_t *colors)
 static int check_mautic(checker *c, cg_banner_t *b, json_t *m)
 {
     static const char *const allowed[] = { "src", "category", NULL };
-    int i, known = 0;
 
     if (!m || json_is_null(m)) {
         return 1;
@@ -407,11 +389,7 @@ static int check_mautic(checker *c, cg_banner_t *b, json_t *m)
     if (!b->mautic_category) {
         b->mautic_category = "tracking";
     }
-    for (i = 0; i < b->categories->nelts; ++i) {
-        known |= !strcmp(b->mautic_category,
-                         APR_ARRAY_IDX(b->categories, i, const char *));
-    }
-    if (!known) {
+    if (!cg_in_array(b->mautic_category, b->categories)) {
         return fail(c, "mautic.category", "\"%s\" is not in \"categories\"",
                     b->mautic_category);
     }
@@ -449,7 +427,7 @@ static int check_banner(checker *c, cg_banner_t *b, json_t *root)
         return fail(c, "mode", "\"%s\" is neither \"consent\" nor \"notice\"",
                     b->mode);
     }
-    if (!one_of(b->position, positions)) {
+    if (!cg_in_list(b->position, positions)) {
         return fail(c, "position", "\"%s\" is not one of bottom, top, center, "
                     "bottom-left, bottom-right", b->position);
     }
@@ -602,16 +580,13 @@ cg_banner_t *cg_banner_restrict(apr_pool_t *p, const cg_banner_t *b,
                                 const apr_array_header_t *known)
 {
     cg_banner_t *r = apr_pmemdup(p, b, sizeof(*b));
-    int i, j;
+    int i;
 
     r->categories = apr_array_make(p, 2, sizeof(const char *));
     for (i = 0; i < b->categories->nelts; ++i) {
         const char *id = APR_ARRAY_IDX(b->categories, i, const char *);
-        for (j = 0; known && j < known->nelts; ++j) {
-            if (!strcmp(id, APR_ARRAY_IDX(known, j, const char *))) {
-                APR_ARRAY_PUSH(r->categories, const char *) = id;
-                break;
-            }
+        if (cg_in_array(id, known)) {
+            APR_ARRAY_PUSH(r->categories, const char *) = id;
         }
     }
     if (!r->categories->nelts) {
@@ -619,15 +594,9 @@ cg_banner_t *cg_banner_restrict(apr_pool_t *p, const cg_banner_t *b,
         r->mautic_src = NULL;
         r->pixel = 0;
     }
-    else if (r->mautic_src) {
-        int kept = 0;
-        for (i = 0; i < r->categories->nelts; ++i) {
-            kept |= !strcmp(r->mautic_category,
-                            APR_ARRAY_IDX(r->categories, i, const char *));
-        }
-        if (!kept) {
-            r->mautic_src = NULL;
-        }
+    else if (r->mautic_src && !cg_in_array(r->mautic_category,
+                                           r->categories)) {
+        r->mautic_src = NULL;
     }
     return r;
 }

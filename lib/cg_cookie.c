@@ -8,11 +8,7 @@
 #include <apr_date.h>
 
 #include "cg_cookie.h"
-
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
+#include "cg_text.h"
 
 /* RFC 7230 tchar */
 static int is_tchar(unsigned char c)
@@ -41,7 +37,7 @@ static int starts_pair(const char *s)
 {
     const char *t;
 
-    while (is_ows(*s)) {
+    while (cg_is_ows(*s)) {
         ++s;
     }
     for (t = s; is_tchar((unsigned char)*t); ++t) {
@@ -49,15 +45,11 @@ static int starts_pair(const char *s)
     return t > s && *t == '=';
 }
 
-/* Trims OWS in place on [*b, *e). */
+/* cg_trim() on the copy of a header this file cuts up in place. */
 static void trim(char **b, char **e)
 {
-    while (*b < *e && is_ows(**b)) {
-        ++*b;
-    }
-    while (*e > *b && is_ows((*e)[-1])) {
-        --*e;
-    }
+    *b += cg_ows_skip(*b, *e) - *b;
+    *e -= *e - cg_ows_rskip(*b, *e);
 }
 
 static void add_crumb(apr_array_header_t *arr, char *b, char *e)
@@ -261,12 +253,7 @@ const char *cg_setcookie_name(apr_pool_t *p, const char *line)
     if (*e != '=') {
         return "";
     }
-    while (b < e && is_ows(*b)) {
-        ++b;
-    }
-    while (e > b && is_ows(e[-1])) {
-        --e;
-    }
+    cg_trim(&b, &e);
     return apr_pstrmemdup(p, b, e - b);
 }
 
@@ -311,7 +298,7 @@ int cg_setcookie_deletes(apr_pool_t *p, const char *line, apr_time_t now)
         const char *b = a + 1, *end, *c, *vb, *ve;
         int is_max_age;
 
-        while (is_ows(*b)) {
+        while (cg_is_ows(*b)) {
             ++b;
         }
         end = b + strcspn(b, ";");
@@ -324,15 +311,14 @@ int cg_setcookie_deletes(apr_pool_t *p, const char *line, apr_time_t now)
         if (strncasecmp(b, is_max_age ? "Max-Age" : "Expires", 7)) {
             continue;
         }
-        for (c = b + 7; c < end && is_ows(*c); ++c) {
+        for (c = b + 7; c < end && cg_is_ows(*c); ++c) {
         }
         if (c == end || *c != '=') {
             continue;
         }
-        for (vb = c + 1; vb < end && is_ows(*vb); ++vb) {
-        }
-        for (ve = end; ve > vb && is_ows(ve[-1]); --ve) {
-        }
+        vb = c + 1;
+        ve = end;
+        cg_trim(&vb, &ve);
         if (is_max_age) {
             if (max_age_value(vb, ve, &v)) {
                 has_max_age = 1;

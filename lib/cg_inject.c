@@ -7,6 +7,7 @@
 #include <apr_strings.h>
 
 #include "cg_inject.h"
+#include "cg_text.h"
 
 /* "</head" and "</body", without the delimiter that must follow them */
 #define TAG_LEN 6
@@ -197,44 +198,8 @@ cg_inject_e cg_inject_scan_end(const cg_inject_t *inj, const char *buf,
     return scan(inj, buf, len, 1, at, &keep);
 }
 
-/* What `c` becomes in an HTML attribute value; NULL when it stays. */
-static const char *attr_escape(char c)
-{
-    switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&#39;";
-    default: return NULL;
-    }
-}
-
 const char *cg_inject_tag(apr_pool_t *p, const char *endpoint)
 {
-    static const char pre[] = "<script src=\"";
-    static const char post[] = "/banner.js\" defer></script>";
-    apr_size_t size = sizeof(pre) - 1 + sizeof(post);
-    const char *e, *rep;
-    char *tag, *o;
-
-    for (e = endpoint; *e; ++e) {
-        rep = attr_escape(*e);
-        size += rep ? strlen(rep) : 1;
-    }
-    tag = o = apr_palloc(p, size);
-    memcpy(o, pre, sizeof(pre) - 1);
-    o += sizeof(pre) - 1;
-    for (e = endpoint; *e; ++e) {
-        rep = attr_escape(*e);
-        if (rep) {
-            memcpy(o, rep, strlen(rep));
-            o += strlen(rep);
-        }
-        else {
-            *o++ = *e;
-        }
-    }
-    memcpy(o, post, sizeof(post));
-    return tag;
+    return apr_pstrcat(p, "<script src=\"", cg_html_escape(p, endpoint),
+                       "/banner.js\" defer></script>", NULL);
 }

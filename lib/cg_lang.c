@@ -7,6 +7,7 @@
 #include <apr_strings.h>
 
 #include "cg_lang.h"
+#include "cg_text.h"
 
 /* A language tag as BCP 47 spells it, loosely: alpha{1,8} ("-" alnum{1,8})* */
 int cg_lang_is_tag(const char *s)
@@ -41,7 +42,7 @@ static int parse_qvalue(const char *s)
 {
     int q = 0, digits = 0;
 
-    while (*s == ' ' || *s == '\t') {
+    while (cg_is_ows(*s)) {
         ++s;
     }
     if ((s[0] != 'q' && s[0] != 'Q') || s[1] != '=') {
@@ -58,7 +59,7 @@ static int parse_qvalue(const char *s)
             q += (*s - '0') * scale;
         }
     }
-    while (*s == ' ' || *s == '\t') {
+    while (cg_is_ows(*s)) {
         ++s;
     }
     return (*s || q > 1000) ? -1 : q;
@@ -104,7 +105,8 @@ const char *cg_lang_pick(const apr_array_header_t *languages,
     strcpy(buf, accept_language);
     for (item = apr_strtok(buf, ",", &state); item && n < MAX_RANGES;
          item = apr_strtok(NULL, ",", &state)) {
-        char *semi = strchr(item, ';'), *end;
+        char *semi = strchr(item, ';');
+        const char *b, *e;
         int q = 1000;
 
         if (semi) {
@@ -113,13 +115,11 @@ const char *cg_lang_pick(const apr_array_header_t *languages,
                 continue;
             }
         }
-        while (*item == ' ' || *item == '\t') {
-            ++item;
-        }
-        for (end = item + strlen(item); end > item
-             && (end[-1] == ' ' || end[-1] == '\t'); --end) {
-        }
-        *end = '\0';
+        b = item;
+        e = item + strlen(item);
+        cg_trim(&b, &e);
+        item += b - item;
+        item[e - b] = '\0';
         if (q == 0 || !(cg_lang_is_tag(item) || !strcmp(item, "*"))) {
             continue;
         }

@@ -10,6 +10,7 @@
 
 #include "cg_receipt.h"
 #include "cg_json.h"
+#include "cg_text.h"
 
 /* ---- receipts ---- */
 
@@ -233,82 +234,15 @@ static int add_category(apr_pool_t *p, apr_array_header_t *out,
                         const apr_array_header_t *known,
                         const char *s, apr_size_t len, const char **err)
 {
-    int i, found = 0;
-
-    for (i = 0; known && i < known->nelts; ++i) {
-        const char *k = APR_ARRAY_IDX(known, i, const char *);
-
-        /* lengths first: a category must not match a known prefix */
-        if (k && strlen(k) == len && !memcmp(k, s, len)) {
-            found = 1;
-            break;
-        }
-    }
-    if (!found) {
+    if (!cg_mem_in_array(s, len, known)) {
         *err = apr_psprintf(p, "unknown category '%s'", printable(p, s, len));
         return 0;
     }
-    for (i = 0; i < out->nelts; ++i) {
-        const char *c = APR_ARRAY_IDX(out, i, const char *);
-
-        if (strlen(c) == len && !memcmp(c, s, len)) {
-            return 1;
-        }
+    if (cg_mem_in_array(s, len, out)) {
+        return 1;
     }
     APR_ARRAY_PUSH(out, const char *) = apr_pstrmemdup(p, s, len);
     return 1;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = apr_tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Decodes one urlencoded name or value [s, s + len) into a pool buffer:
- * '+' is a space, %XX a byte. 0 with *err set for a bad escape or a NUL,
- * which would silently cut the string short. */
-static int form_decode(apr_pool_t *p, const char *s, apr_size_t len,
-                       char **out, apr_size_t *out_len, const char **err)
-{
-    char *d = apr_palloc(p, len + 1);
-    apr_size_t i, n = 0;
-
-    for (i = 0; i < len; ++i) {
-        char c = s[i];
-
-        if (c == '+') {
-            c = ' ';
-        }
-        else if (c == '%') {
-            int hi, lo;
-
-            if (len - i < 3 || (hi = hex_value(s[i + 1])) < 0
-                || (lo = hex_value(s[i + 2])) < 0) {
-                *err = "bad percent escape in the form";
-                return 0;
-            }
-            c = (char)(hi << 4 | lo);
-            i += 2;
-        }
-        if (c == '\0') {
-            *err = "NUL byte in the form";
-            return 0;
-        }
-        d[n++] = c;
-    }
-    d[n] = '\0';
-    *out = d;
-    *out_len = n;
-    return 1;
-}
-
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
 }
 
 /* Adds the comma-separated categories of one decoded value. */
@@ -325,12 +259,7 @@ static int add_list(apr_pool_t *p, apr_array_header_t *out,
             e = end;
         }
         v = e + 1;
-        while (b < e && is_ows(*b)) {
-            ++b;
-        }
-        while (e > b && is_ows(e[-1])) {
-            --e;
-        }
+        cg_trim(&b, &e);
         /* "a,,b" and a trailing comma from a joined list are harmless */
         if (e > b && !add_category(p, out, known, b, e - b, err)) {
             return 0;
@@ -346,30 +275,17 @@ static apr_array_header_t *parse_form(apr_pool_t *p, const char *body,
 {
     static const char field[] = "categories";
     apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
-    const char *s = body, *end = body + len;
+    const char *s = body, *end = body + len, *n, *v;
+    apr_size_t n_len, v_len;
 
-    while (s < end) {
-        const char *pair = s, *amp = memchr(s, '&', end - s), *eq;
+    while (cg_form_next(&s, end, &n, &n_len, &v, &v_len)) {
         char *name, *value;
         apr_size_t name_len, value_len;
 
-        if (!amp) {
-            amp = end;
-        }
-        s = amp + 1;
-        if (amp == pair) {
-            continue;           /* "a=1&&b=2" */
-        }
-        eq = memchr(pair, '=', amp - pair);
-        if (!eq) {
-            eq = amp;           /* a name without a value */
-        }
         /* every field is decoded, so a malformed body is refused whole
          * rather than half read */
-        if (!form_decode(p, pair, eq - pair, &name, &name_len, err)
-            || !form_decode(p, eq < amp ? eq + 1 : amp,
-                            eq < amp ? amp - eq - 1 : 0,
-                            &value, &value_len, err)) {
+        if (!cg_form_decode(p, n, n_len, &name, &name_len, err)
+            || !cg_form_decode(p, v, v_len, &value, &value_len, err)) {
             return NULL;
         }
         if (name_len == sizeof(field) - 1 && !memcmp(name, field, name_len)
@@ -442,16 +358,10 @@ typedef enum {
 /* The media type of a Content-Type value, parameters ignored. */
 static media_e media_type(const char *ct)
 {
-    const char *b = ct, *e;
+    const char *b = ct, *e = ct + strcspn(ct, ";");
     apr_size_t len;
 
-    while (is_ows(*b)) {
-        ++b;
-    }
-    e = b + strcspn(b, ";");
-    while (e > b && is_ows(e[-1])) {
-        --e;
-    }
+    cg_trim(&b, &e);
     len = e - b;
     if (len == strlen("application/x-www-form-urlencoded")
         && !strncasecmp(b, "application/x-www-form-urlencoded", len)) {

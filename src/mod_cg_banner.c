@@ -15,6 +15,7 @@
 
 #include "mod_cg.h"
 #include "cg_banner.h"
+#include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -89,12 +90,7 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             const apr_array_header_t *cats = cg_banner_categories(banner);
             for (i = 0; i < cats->nelts; ++i) {
                 const char *cat = APR_ARRAY_IDX(cats, i, const char *);
-                int j, found = 0;
-                for (j = 0; j < known->nelts; ++j) {
-                    found |= !strcmp(cat, APR_ARRAY_IDX(known, j,
-                                                        const char *));
-                }
-                if (!found) {
+                if (!cg_in_array(cat, known)) {
                     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(061)
                                  "ConsentBanner asks about category '%s', "
                                  "which no ConsentPreset or ConsentCookieClass "

@@ -15,6 +15,7 @@
 #include "cg_cookie.h"
 #include "cg_receipt.h"
 #include "cg_site.h"
+#include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -62,32 +63,16 @@ static int read_body(request_rec *r, apr_size_t limit, char **body,
 static const char *return_to_of(request_rec *r, const char *content_type,
                                 const char *body)
 {
-    const char *sources[2];
-    int i;
+    const char *v = NULL;
 
-    sources[0] = (content_type && !strncasecmp(content_type,
-                  "application/x-www-form-urlencoded", 33)) ? body : NULL;
-    sources[1] = r->args;
-    for (i = 0; i < 2; ++i) {
-        char *pairs, *pair, *state;
-
-        if (!sources[i]) {
-            continue;
-        }
-        pairs = apr_pstrdup(r->pool, sources[i]);
-        for (pair = apr_strtok(pairs, "&", &state); pair;
-             pair = apr_strtok(NULL, "&", &state)) {
-            if (!strncmp(pair, "return_to=", 10)) {
-                char *v = pair + 10;
-                /* form decoding: '+' is a space, %2F a slash */
-                if (ap_unescape_urlencoded(v) != OK) {
-                    return NULL;
-                }
-                return cg_safe_return_to(r->pool, v);
-            }
-        }
+    if (body && content_type && !strncasecmp(content_type,
+        "application/x-www-form-urlencoded", 33)) {
+        v = cg_form_field(r->pool, body, strlen(body), "return_to");
     }
-    return NULL;
+    if (!v && r->args) {
+        v = cg_form_field(r->pool, r->args, strlen(r->args), "return_to");
+    }
+    return v ? cg_safe_return_to(r->pool, v) : NULL;
 }
 
 /* 303 to a same-origin return_to, else 204 (a fetch() from the banner). */
