@@ -1,7 +1,12 @@
-/* cg_inject.c: finding where the banner's <script> tag goes in a streamed
- * HTML response ("</head", else an earlier "</body", else the end) and
- * whether the page loads the banner already, holding no more of the page
- * than the longest needle. */
+/* cg_inject.c: the banner's <script> tag put into a streamed HTML
+ * response ("</head", else an earlier "</body", else the end) unless the
+ * page loads the banner already, holding no more of the page than the
+ * longest needle.
+ *
+ * Speed: the scanner jumps with memchr() from one '<' to the next, and
+ * finds the marker with memchr() on its rarest byte (in HTML), looked up
+ * a block ahead; nothing stops at the '/' that every closing tag and URL
+ * holds. */
 #include <string.h>
 
 #include <apr_strings.h>
@@ -13,31 +18,48 @@
 #define TAG_LEN 6
 
 struct cg_inject_t {
-    const char *marker;         /* lower-cased; NULL when there is none */
+    const unsigned char *marker;    /* lower-cased; NULL when there is none */
     apr_size_t marker_len;
     apr_size_t max_keep;
-    /* the bytes a needle can start with: '<', and the marker's first byte
-     * in both cases; memchr() jumps from one to the next */
-    char first[3];
-    int nfirst;
+    /* the marker's byte least common in pages, at marker[rare], in both
+     * cases: memchr() finds the marker's few candidates */
+    apr_size_t rare;
+    unsigned char rare_lc, rare_uc;
+};
+
+struct cg_inject_state_t {
+    const cg_inject_t *inj;
+    const char *tag;
+    apr_size_t tag_len;
+    /* the start of a needle from the end of the last data, and room for
+     * the next data's first bytes behind it, enough to finish any needle
+     * that starts in it */
+    char *held;
+    apr_size_t held_off;            /* where the held bytes start */
+    apr_size_t held_len;
+    apr_size_t cap;
+    int done;
 };
 
 typedef enum {
     NO_MATCH,
-    PARTIAL,                    /* matches as far as the data goes */
+    PARTIAL,                        /* matches as far as the data goes */
     MATCH
 } match_e;
+
+/* What a scan found first. */
+typedef enum {
+    EV_NONE,                        /* nothing: all may be emitted */
+    EV_PARTIAL,                     /* a needle may start at *at */
+    EV_AT,                          /* the tag goes before *at */
+    EV_PRESENT                      /* the marker is at *at: no tag */
+} ev_e;
 
 /* ASCII only: tolower() would follow the locale, and HTML tag names are
  * ASCII whatever the page's charset. */
 static unsigned char lc(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
-}
-
-static unsigned char uc(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') ? (unsigned char)(c & ~0x20) : c;
 }
 
 /* What may follow a tag name: the end of the tag, a self-closing slash or
@@ -48,28 +70,47 @@ static int is_tag_end(unsigned char c)
         || c == '\r' || c == '\f';
 }
 
+/* How rare a (lower-case) byte is in HTML pages, roughly: markup and
+ * URL punctuation and common letters are frequent, other bytes rare. */
+static int rarity(unsigned char c)
+{
+    static const char letters[] = "etaisrnodlchumpgfbywvkxzjq";
+    const char *l;
+
+    if (c >= 'a' && c <= 'z') {
+        l = strchr(letters, c);
+        return 4 + (int)(l - letters);
+    }
+    if (c >= '0' && c <= '9') {
+        return 10;
+    }
+    if (strchr("/.-_ \"'=:<>;,", c)) {
+        return c == '/' ? 0 : 2;
+    }
+    return 40;
+}
+
 cg_inject_t *cg_inject_make(apr_pool_t *p, const char *marker)
 {
     cg_inject_t *inj = apr_pcalloc(p, sizeof(*inj));
-    int i;
+    apr_size_t i;
 
-    inj->first[inj->nfirst++] = '<';
     if (marker && *marker) {
-        char *m = apr_pstrdup(p, marker);
-        unsigned char c0;
+        unsigned char *m = (unsigned char *)apr_pstrdup(p, marker);
 
         for (i = 0; m[i]; ++i) {
-            m[i] = (char)lc((unsigned char)m[i]);
+            m[i] = lc(m[i]);
         }
         inj->marker = m;
         inj->marker_len = i;
-        c0 = (unsigned char)m[0];
-        if (c0 != '<') {
-            inj->first[inj->nfirst++] = (char)c0;
-            if (uc(c0) != c0) {
-                inj->first[inj->nfirst++] = (char)uc(c0);
+        for (i = 0; i < inj->marker_len; ++i) {
+            if (rarity(m[i]) >= rarity(m[inj->rare])) {
+                inj->rare = i;
             }
         }
+        inj->rare_lc = m[inj->rare];
+        inj->rare_uc = (inj->rare_lc >= 'a' && inj->rare_lc <= 'z')
+            ? (unsigned char)(inj->rare_lc & ~0x20) : inj->rare_lc;
     }
     inj->max_keep = inj->marker_len > TAG_LEN + 1 ? inj->marker_len - 1
                                                   : TAG_LEN;
@@ -89,11 +130,52 @@ static match_e marker_at(const cg_inject_t *inj, const unsigned char *s,
     apr_size_t k;
 
     for (k = 0; k < n; ++k) {
-        if (lc(s[k]) != (unsigned char)inj->marker[k]) {
+        if (lc(s[k]) != inj->marker[k]) {
             return NO_MATCH;
         }
     }
     return n == inj->marker_len ? MATCH : PARTIAL;
+}
+
+/* The first position in [from, stop) where the marker starts, reading up
+ * to s[len - 1]; PARTIAL for a start that the data ends in (never with
+ * `end`). A whole marker has its rare byte `rare` bytes on: memchr()
+ * finds the candidates; a start the data cuts short may not reach it, so
+ * the last few are tried one by one. */
+static match_e marker_find(const cg_inject_t *inj, const unsigned char *s,
+                           apr_size_t from, apr_size_t stop, apr_size_t len,
+                           int end, apr_size_t *at)
+{
+    apr_size_t m = inj->marker_len, k = inj->rare, i = from;
+    apr_size_t whole = len >= m ? len - m + 1 : 0;     /* starts that fit */
+    apr_size_t full_stop = stop < whole ? stop : whole;
+
+    while (i < full_stop) {
+        const unsigned char *h = memchr(s + i + k, inj->rare_lc,
+                                        full_stop - i);
+        if (inj->rare_uc != inj->rare_lc) {
+            const unsigned char *u = memchr(s + i + k, inj->rare_uc,
+                                            (h ? (apr_size_t)(h - s) - k
+                                               : full_stop) - i);
+            h = u ? u : h;
+        }
+        if (!h) {
+            break;
+        }
+        i = (apr_size_t)(h - s) - k;
+        if (marker_at(inj, s + i, m) == MATCH) {
+            *at = i;
+            return MATCH;
+        }
+        ++i;
+    }
+    for (i = whole > from ? whole : from; !end && i < stop; ++i) {
+        if (marker_at(inj, s + i, len - i) == PARTIAL) {
+            *at = i;
+            return PARTIAL;
+        }
+    }
+    return NO_MATCH;
 }
 
 /* "</head" or "</body" and a delimiter against the `avail` bytes at `s`.
@@ -124,78 +206,209 @@ static match_e tag_at(const unsigned char *s, apr_size_t avail)
     return is_tag_end(s[TAG_LEN]) ? MATCH : NO_MATCH;
 }
 
-/* Both scans: with `end`, partial matches are dead (no data will come to
- * complete them) and the search goes on past them. */
-static cg_inject_e scan(const cg_inject_t *inj, const char *buf,
-                        apr_size_t len, int end, apr_size_t *at,
-                        apr_size_t *keep)
+/* The marker is looked for this far ahead of the '<' the scan stands at,
+ * so that one Horspool run serves many tags. */
+#define MARKER_BLOCK 512
+
+/* Looks for the first needle that starts in [0, limit) of the `len`
+ * bytes at `s`. With `end`, no more data will come: partial matches are
+ * dead and the search goes on past them. */
+static ev_e scan(const cg_inject_state_t *st, const unsigned char *s,
+                 apr_size_t len, apr_size_t limit, int end, apr_size_t *at)
 {
-    const unsigned char *s = (const unsigned char *)buf;
-    const unsigned char *stop = s + len;
-    /* where each of inj->first occurs next (NULL: nowhere), so that every
-     * memchr() goes over the page once, however the hits interleave */
-    const unsigned char *next[3];
-    int k;
+    const cg_inject_t *inj = st->inj;
+    apr_size_t pos = 0;
+    /* the marker: no start before `mdone` is one; `mfound` is the first
+     * start found after it, `mkind` what it is (NO_MATCH: none yet) */
+    apr_size_t mdone = inj->marker ? 0 : limit, mfound = limit;
+    match_e mkind = NO_MATCH;
 
-    *keep = 0;
-    for (k = 0; k < inj->nfirst; ++k) {
-        next[k] = len ? memchr(s, inj->first[k], len) : NULL;
-    }
-    for (;;) {
-        const unsigned char *c = NULL;
-        match_e m, t;
-        apr_size_t i;
+    while (pos < limit) {
+        const unsigned char *lt = memchr(s + pos, '<', limit - pos);
+        apr_size_t stop = lt ? (apr_size_t)(lt - s) : limit;
+        match_e t;
 
-        for (k = 0; k < inj->nfirst; ++k) {
-            if (next[k] && (!c || next[k] < c)) {
-                c = next[k];
-            }
+        if (mkind == NO_MATCH && mdone <= stop && mdone < limit) {
+            apr_size_t to = stop + MARKER_BLOCK < limit ? stop + MARKER_BLOCK
+                                                        : limit;
+            mkind = marker_find(inj, s, mdone, to, len, end, &mfound);
+            mdone = to;
         }
-        if (!c) {
+        /* the marker wins a tie with a tag that starts where it does */
+        if (mkind != NO_MATCH && mfound <= stop) {
+            *at = mfound;
+            return mkind == MATCH ? EV_PRESENT : EV_PARTIAL;
+        }
+        if (!lt) {
             break;
         }
-        i = c - s;
-        m = inj->marker ? marker_at(inj, c, len - i) : NO_MATCH;
-        if (m == MATCH) {
-            *at = i;
-            return CG_INJECT_PRESENT;
+        pos = stop + 1;
+        /* most tags are no end tag at all */
+        if (stop + 1 < len && s[stop + 1] != '/') {
+            continue;
         }
-        t = *c == '<' ? tag_at(c, len - i) : NO_MATCH;
-        /* a tag here only counts once the marker is known not to start
-         * here too, as the marker wins a tie */
-        if (!end && (m == PARTIAL || t == PARTIAL)) {
-            *keep = len - i;
-            *at = i;
-            return CG_INJECT_MORE;
-        }
+        *at = stop;
+        t = tag_at(lt, len - stop);
         if (t == MATCH) {
-            *at = i;
-            return CG_INJECT_AT;
+            return EV_AT;
         }
-        for (k = 0; k < inj->nfirst; ++k) {
-            if (next[k] == c) {
-                next[k] = c + 1 < stop ? memchr(c + 1, inj->first[k],
-                                                stop - (c + 1))
-                                       : NULL;
-            }
+        if (t == PARTIAL && !end) {
+            return EV_PARTIAL;
         }
     }
-    *at = len;
-    return end ? CG_INJECT_AT : CG_INJECT_MORE;
+    return EV_NONE;
 }
 
-cg_inject_e cg_inject_scan(const cg_inject_t *inj, const char *buf,
-                           apr_size_t len, apr_size_t *at, apr_size_t *keep)
+cg_inject_state_t *cg_inject_start(apr_pool_t *p, const cg_inject_t *inj,
+                                   const char *tag)
 {
-    return scan(inj, buf, len, 0, at, keep);
+    cg_inject_state_t *st = apr_pcalloc(p, sizeof(*st));
+
+    st->inj = inj;
+    st->tag = tag;
+    st->tag_len = strlen(tag);
+    st->cap = 2 * inj->max_keep + 2;
+    st->held = apr_palloc(p, st->cap);
+    return st;
 }
 
-cg_inject_e cg_inject_scan_end(const cg_inject_t *inj, const char *buf,
-                               apr_size_t len, apr_size_t *at)
+static int add(cg_inject_span_t *spans, int n, cg_span_e kind,
+               const char *data, apr_size_t len)
 {
-    apr_size_t keep;
+    if (len) {
+        spans[n].kind = kind;
+        spans[n].data = data;
+        spans[n].len = len;
+        ++n;
+    }
+    return n;
+}
 
-    return scan(inj, buf, len, 1, at, &keep);
+/* The spans of the last call are no longer needed: the held bytes move
+ * to the front of the buffer. */
+static void compact(cg_inject_state_t *st)
+{
+    if (st->held_off) {
+        memmove(st->held, st->held + st->held_off, st->held_len);
+        st->held_off = 0;
+    }
+}
+
+/* The `total` bytes in the buffer scanned on their own (`end` as for
+ * scan()) and emitted from it as far as they are decided. */
+static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
+                     cg_inject_span_t *spans)
+{
+    apr_size_t at = 0;
+    ev_e ev = scan(st, (const unsigned char *)st->held, total, total, end,
+                   &at);
+    int n = 0;
+
+    if (ev == EV_NONE || ev == EV_PRESENT) {
+        at = total;
+    }
+
+    if (ev == EV_PARTIAL) {
+        n = add(spans, n, CG_SPAN_HELD, st->held, at);
+        st->held_off = at;
+        st->held_len = total - at;
+        return n;
+    }
+    n = add(spans, n, CG_SPAN_HELD, st->held, at);
+    if (ev == EV_AT || (ev == EV_NONE && end)) {
+        n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+        n = add(spans, n, CG_SPAN_HELD, st->held + at, total - at);
+    }
+    st->held_len = 0;
+    st->done = ev != EV_NONE || end;
+    return n;
+}
+
+int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
+                   cg_inject_span_t *spans)
+{
+    apr_size_t at = 0, busy = 0;
+    int n = 0;
+    ev_e ev;
+
+    compact(st);
+    if (st->done || !len) {
+        return add(spans, 0, CG_SPAN_INPUT, data, len);
+    }
+    if (st->held_len) {
+        apr_size_t hl = st->held_len, room = st->cap - hl;
+        apr_size_t more = len < room ? len : room;
+
+        memcpy(st->held + hl, data, more);
+        if (more == len) {
+            /* a short piece: it joins the held bytes */
+            return emit_held(st, hl + len, 0, spans);
+        }
+        /* the window reaches past every needle that starts in the held
+         * bytes, so only they are looked at here, and never partially */
+        ev = scan(st, (const unsigned char *)st->held, hl + more, hl, 0, &at);
+        st->held_len = 0;
+        if (ev == EV_AT) {
+            n = add(spans, n, CG_SPAN_HELD, st->held, at);
+            n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+            n = add(spans, n, CG_SPAN_HELD, st->held + at, hl - at);
+            st->done = 1;
+            return add(spans, n, CG_SPAN_INPUT, data, len);
+        }
+        n = add(spans, n, CG_SPAN_HELD, st->held, hl);
+        /* that span is read after this call: new held bytes go behind */
+        busy = hl;
+        if (ev == EV_PRESENT) {
+            st->done = 1;
+            return add(spans, n, CG_SPAN_INPUT, data, len);
+        }
+    }
+    ev = scan(st, (const unsigned char *)data, len, len, 0, &at);
+    if (ev == EV_NONE) {
+        return add(spans, n, CG_SPAN_INPUT, data, len);
+    }
+    n = add(spans, n, CG_SPAN_INPUT, data, ev == EV_PRESENT ? len : at);
+    if (ev == EV_PARTIAL) {
+        memcpy(st->held + busy, data + at, len - at);
+        st->held_off = busy;
+        st->held_len = len - at;
+        return n;
+    }
+    st->done = 1;
+    if (ev == EV_AT) {
+        n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+        n = add(spans, n, CG_SPAN_INPUT, data + at, len - at);
+    }
+    return n;
+}
+
+int cg_inject_flush(cg_inject_state_t *st, cg_inject_span_t *spans)
+{
+    int n;
+
+    compact(st);
+    n = add(spans, 0, CG_SPAN_HELD, st->held, st->held_len);
+    st->held_len = 0;
+    return n;
+}
+
+int cg_inject_finish(cg_inject_state_t *st, cg_inject_span_t *spans)
+{
+    compact(st);
+    if (st->done) {
+        return 0;
+    }
+    return emit_held(st, st->held_len, 1, spans);
+}
+
+int cg_inject_done(const cg_inject_state_t *st)
+{
+    return st->done;
+}
+
+apr_size_t cg_inject_held(const cg_inject_state_t *st)
+{
+    return st->held_len;
 }
 
 const char *cg_inject_tag(apr_pool_t *p, const char *endpoint)

@@ -18,13 +18,7 @@
 APLOG_USE_MODULE(consentgate);
 
 typedef struct inject_ctx {
-    const cg_inject_t *scanner;
-    const char *tag;
-    apr_size_t tag_len;
-    char *held;                 /* a needle's start, from the last bucket */
-    apr_size_t held_len;
-    char *window;               /* held + the next bucket's first bytes */
-    apr_size_t window_size;
+    cg_inject_state_t *st;      /* where the tag goes: lib/cg_inject.c */
     apr_bucket_brigade *out;
     apr_size_t pending;         /* bytes in `out` not yet passed on */
 } inject_ctx;
@@ -96,188 +90,124 @@ static void unset_both(request_rec *r, const char *header)
     apr_table_unset(r->err_headers_out, header);
 }
 
-static void emit_copy(inject_ctx *ctx, const char *data, apr_size_t len,
-                      apr_bucket_alloc_t *ba)
+/* The first call: NULL when the response is left alone; else the header
+ * changes are made, before anything is passed on. */
+static inject_ctx *start(ap_filter_t *f)
 {
-    if (len) {
-        APR_BRIGADE_INSERT_TAIL(ctx->out,
-                                apr_bucket_heap_create(data, len, NULL, ba));
+    request_rec *r = f->r;
+    mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
+                                                  &consentgate_module);
+    inject_ctx *ctx;
+
+    if (!wants_injection(r) || !sc->inject_scanner) {
+        return NULL;
     }
+    /* the body changes: its length and validators no longer hold */
+    unset_both(r, "Content-Length");
+    unset_both(r, "ETag");
+    unset_both(r, "Content-MD5");
+    f->ctx = ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    ctx->st = cg_inject_start(r->pool, sc->inject_scanner, sc->inject_tag);
+    ctx->out = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    return ctx;
 }
 
-static void emit_tag(inject_ctx *ctx, apr_bucket_alloc_t *ba)
+/* Moves what the scanner says into ctx->out: the CG_SPAN_INPUT spans are
+ * the first bytes of `e` (which holds `len`, NULL for none), in order;
+ * what they leave of it is held by the scanner, so it goes. */
+static void emit(inject_ctx *ctx, apr_bucket *e, apr_size_t len,
+                 const cg_inject_span_t *spans, int n,
+                 apr_bucket_alloc_t *ba)
 {
-    /* the tag lives in pconf, as long as any request */
-    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_immortal_create(
-        ctx->tag, ctx->tag_len, ba));
-}
+    int i;
 
-/* The held bytes together with the start of `data`: every needle that
- * starts in the held bytes ends inside this window. */
-typedef enum {
-    HELD_NOTHING,       /* no needle starts in the held bytes: pass them */
-    HELD_DECIDED,       /* a needle starts there: emitted, with the tag */
-    HELD_STILL          /* all of `data` joined the held bytes */
-} held_e;
+    for (i = 0; i < n; ++i) {
+        const cg_inject_span_t *sp = &spans[i];
+        apr_bucket *b = NULL;
 
-static held_e scan_held(inject_ctx *ctx, const char *data, apr_size_t len,
-                        apr_bucket_alloc_t *ba)
-{
-    apr_size_t room = ctx->window_size - ctx->held_len;
-    apr_size_t more = len < room ? len : room;
-    apr_size_t total = ctx->held_len + more, at, keep;
-    cg_inject_e found;
-
-    memcpy(ctx->window, ctx->held, ctx->held_len);
-    memcpy(ctx->window + ctx->held_len, data, more);
-    found = cg_inject_scan(ctx->scanner, ctx->window, total, &at, &keep);
-    if (found != CG_INJECT_MORE && at < ctx->held_len) {
-        emit_copy(ctx, ctx->held, at, ba);
-        if (found == CG_INJECT_AT) {
-            emit_tag(ctx, ba);
+        if (sp->kind == CG_SPAN_INPUT) {
+            b = e;
+            if (sp->len < len) {
+                apr_bucket_split(b, sp->len);
+            }
+            e = sp->len < len ? APR_BUCKET_NEXT(b) : NULL;
+            len -= sp->len;
+            APR_BUCKET_REMOVE(b);
         }
-        emit_copy(ctx, ctx->held + at, ctx->held_len - at, ba);
-        ctx->held_len = 0;
-        return HELD_DECIDED;
+        else if (sp->kind == CG_SPAN_HELD) {
+            b = apr_bucket_heap_create(sp->data, sp->len, NULL, ba);
+        }
+        else {
+            /* the tag lives in pconf, as long as any request */
+            b = apr_bucket_immortal_create(sp->data, sp->len, ba);
+        }
+        APR_BRIGADE_INSERT_TAIL(ctx->out, b);
     }
-    if (found == CG_INJECT_MORE && more == len && keep > 0) {
-        /* a short bucket that continues a needle: hold the longer part */
-        emit_copy(ctx, ctx->window, total - keep, ba);
-        memmove(ctx->held, ctx->window + total - keep, keep);
-        ctx->held_len = keep;
-        return HELD_STILL;
+    if (e) {
+        apr_bucket_delete(e);
     }
-    return HELD_NOTHING;
+}
+
+static apr_status_t pass(ap_filter_t *f, inject_ctx *ctx)
+{
+    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+
+    apr_brigade_cleanup(ctx->out);
+    ctx->pending = 0;
+    return rv;
 }
 
 apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    request_rec *r = f->r;
     inject_ctx *ctx = f->ctx;
     apr_bucket_alloc_t *ba = f->c->bucket_alloc;
+    cg_inject_span_t sp[CG_INJECT_MAX_SPANS];
     apr_status_t rv;
-    int done = 0;
 
     if (APR_BRIGADE_EMPTY(bb)) {
         return APR_SUCCESS;
     }
-    if (!ctx) {
-        mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
-                                                      &consentgate_module);
-        if (!wants_injection(r) || !sc->inject_scanner) {
-            ap_remove_output_filter(f);
-            return ap_pass_brigade(f->next, bb);
-        }
-        f->ctx = ctx = apr_pcalloc(r->pool, sizeof(*ctx));
-        ctx->scanner = sc->inject_scanner;
-        ctx->tag = sc->inject_tag;
-        ctx->tag_len = strlen(ctx->tag);
-        ctx->held = apr_palloc(r->pool, cg_inject_max_keep(ctx->scanner) + 1);
-        ctx->window_size = 2 * cg_inject_max_keep(ctx->scanner) + 2;
-        ctx->window = apr_palloc(r->pool, ctx->window_size);
-        ctx->out = apr_brigade_create(r->pool, ba);
-        /* the body changes: its length and validators no longer hold */
-        unset_both(r, "Content-Length");
-        unset_both(r, "ETag");
-        unset_both(r, "Content-MD5");
+    if (!ctx && !(ctx = start(f))) {
+        ap_remove_output_filter(f);
+        return ap_pass_brigade(f->next, bb);
     }
-
-    while (!APR_BRIGADE_EMPTY(bb) && !done) {
+    while (!APR_BRIGADE_EMPTY(bb) && !cg_inject_done(ctx->st)) {
         apr_bucket *e = APR_BRIGADE_FIRST(bb);
         const char *data;
-        apr_size_t len, at, keep;
-        cg_inject_e found;
+        apr_size_t len;
 
         if (APR_BUCKET_IS_EOS(e)) {
-            /* no </head> and no </body>: the end of the page will do,
-             * unless what is held settles it */
-            at = ctx->held_len;
-            found = cg_inject_scan_end(ctx->scanner, ctx->held, ctx->held_len,
-                                       &at);
-            emit_copy(ctx, ctx->held, at, ba);
-            if (found == CG_INJECT_AT) {
-                emit_tag(ctx, ba);
-            }
-            emit_copy(ctx, ctx->held + at, ctx->held_len - at, ba);
-            ctx->held_len = 0;
-            done = 1;
+            emit(ctx, NULL, 0, sp, cg_inject_finish(ctx->st, sp), ba);
             break;
         }
+        if (APR_BUCKET_IS_FLUSH(e)) {
+            /* a flush must reach the client: the held bytes go too */
+            emit(ctx, NULL, 0, sp, cg_inject_flush(ctx->st, sp), ba);
+        }
         if (APR_BUCKET_IS_METADATA(e)) {
-            if (APR_BUCKET_IS_FLUSH(e)) {
-                /* a flush must reach the client: the held bytes go too */
-                emit_copy(ctx, ctx->held, ctx->held_len, ba);
-                ctx->held_len = 0;
-            }
             APR_BUCKET_REMOVE(e);
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);
             continue;
         }
         rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
         if (rv != APR_SUCCESS) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(070)
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, f->r, CGLOGNO(070)
                           "ConsentBannerInject: reading the response");
             return rv;
         }
-        if (ctx->held_len) {
-            held_e held = scan_held(ctx, data, len, ba);
-            if (held == HELD_DECIDED) {
-                done = 1;
-                break;
-            }
-            if (held == HELD_STILL) {
-                apr_bucket_delete(e);
-                continue;
-            }
-            emit_copy(ctx, ctx->held, ctx->held_len, ba);
-            ctx->held_len = 0;
-        }
-        found = cg_inject_scan(ctx->scanner, data, len, &at, &keep);
-        if (found == CG_INJECT_AT) {
-            if (at > 0) {
-                apr_bucket_split(e, at);
-                APR_BUCKET_REMOVE(e);
-                APR_BRIGADE_INSERT_TAIL(ctx->out, e);
-            }
-            emit_tag(ctx, ba);
-        }
-        if (found != CG_INJECT_MORE) {
-            done = 1;
-            break;
-        }
-        if (keep) {
-            memcpy(ctx->held, data + len - keep, keep);
-            ctx->held_len = keep;
-            if (keep < len) {
-                apr_bucket_split(e, len - keep);
-                apr_bucket_delete(APR_BUCKET_NEXT(e));
-            }
-            else {
-                apr_bucket_delete(e);
-                continue;
-            }
-        }
-        APR_BUCKET_REMOVE(e);
-        APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+        emit(ctx, e, len, sp, cg_inject_feed(ctx->st, data, len, sp), ba);
         /* a file bucket reads in pieces: pass them on as they come, or a
          * page without </head> would pile up here */
-        ctx->pending += len;
-        if (ctx->pending >= PASS_EVERY) {
-            ctx->pending = 0;
-            rv = ap_pass_brigade(f->next, ctx->out);
-            apr_brigade_cleanup(ctx->out);
-            if (rv != APR_SUCCESS) {
-                return rv;
-            }
+        if ((ctx->pending += len) >= PASS_EVERY
+            && (rv = pass(f, ctx)) != APR_SUCCESS) {
+            return rv;
         }
     }
-    if (done) {
+    if (cg_inject_done(ctx->st)) {
         /* the rest of the page passes untouched */
         APR_BRIGADE_CONCAT(ctx->out, bb);
         ap_remove_output_filter(f);
     }
     /* what was read goes on at once: only the held bytes stay here */
-    rv = ap_pass_brigade(f->next, ctx->out);
-    apr_brigade_cleanup(ctx->out);
-    return rv;
+    return pass(f, ctx);
 }
