@@ -50,6 +50,7 @@ static void register_hooks(apr_pool_t *p)
      * the decision, so a cache hit never replays another visitor's cookies */
     ap_register_output_filter(MOD_CG_FILTER, mod_cg_out_filter, NULL,
                               AP_FTYPE_CONTENT_SET);
+    mod_cg_endpoint_register(p);
     /* after the resource filters (SSI, mod_substitute) have made the page,
      * before mod_deflate compresses it */
     ap_register_output_filter(MOD_CG_INJECT_FILTER, mod_cg_inject_filter,

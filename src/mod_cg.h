@@ -18,6 +18,7 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 
 #define MOD_CG_FILTER "CONSENTGATE"
 #define MOD_CG_INJECT_FILTER "CONSENTGATE_BANNER"
+#define MOD_CG_NO_COOKIE_FILTER "CONSENTGATE_NO_COOKIE"
 
 /* Defaults, in one place. Every field of both configs starts "unset"
  * (-1 or NULL) and is merged "child if set, else parent". */
@@ -26,8 +27,6 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
 #define MOD_CG_DEFAULT_ENDPOINT "/consentgate"
 #define MOD_CG_HANDLER          "consentgate"
-/* r->notes key: the response may carry no cookie at all (the pixel) */
-#define MOD_CG_NOTE_NO_COOKIE   "consentgate-no-cookie"
 
 /* ConsentClearSiteData */
 #define MOD_CG_CSD_OFF      0
@@ -103,6 +102,12 @@ int mod_cg_receipt_write(request_rec *r, const char *action,
 int mod_cg_translate_name(request_rec *r);
 int mod_cg_map_to_storage(request_rec *r);
 int mod_cg_handler(request_rec *r);
+void mod_cg_endpoint_register(apr_pool_t *p);
+/* The response to `r` may carry no cookie at all, whatever else the
+ * configuration adds (the pixel, banner.js): every Set-Cookie goes, and
+ * the gate, which asks mod_cg_cookies_forbidden(), adds none. */
+void mod_cg_forbid_cookies(request_rec *r);
+int mod_cg_cookies_forbidden(request_rec *r);
 
 /* mod_cg_handler.c: the consent endpoints */
 int mod_cg_handle_consent(request_rec *r);

@@ -161,7 +161,7 @@ int mod_cg_banner(request_rec *r)
     }
     /* the same for every visitor of a language: caches may share it, and
      * it never carries a cookie */
-    apr_table_setn(r->notes, MOD_CG_NOTE_NO_COOKIE, "1");
+    mod_cg_forbid_cookies(r);
     apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
     apr_table_setn(r->headers_out, "Content-Language", lang);
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=600");
