@@ -15,21 +15,24 @@
  * Invariants (each broken one aborts, i.e. is a finding):
  *  1. The output with the inserted tag taken out at the insertion point
  *     is the page, byte for byte.
- *  2. The tag is inserted at most once; exactly once unless the page
- *     holds the marker (CG_INJECT_PRESENT).
- *  3. Streamed, the result (present or not, and the insertion offset) is
+ *  2. The tag is inserted at most once.
+ *  3. Streamed, the result (untagged or not, and the insertion offset) is
  *     that of the whole page fed in one go.
  *  4. The spans are well formed: the data's own spans are its bytes from
  *     its start on, in order; at most cg_inject_max_keep() bytes are held
  *     after a call, and what is emitted plus what is held is all that was
  *     fed.
- *  5. The answer is that of a naive reference written here: the first
- *     position where the marker (case-insensitively) or "</head" or
- *     "</body" (case-insensitively, then '>', '/' or HTML whitespace)
- *     starts, the marker winning a tie; else the end.
+ *  5. The answer is that of a naive reference of cg_inject.h's rules
+ *     written here, byte by byte: comments skipped; the first position
+ *     where the marker (case-insensitively) or "</head" or "</body"
+ *     (case-insensitively, then '>', '/' or HTML whitespace) starts, the
+ *     marker winning a tie, the tag going there only in a document
+ *     ("<html" or "<!doctype html" in the first 1024 bytes, or "<head");
+ *     else the end of a document whose comments are closed.
  *  6. For a marker of more than 5 bytes without '<' (the banner's URL is
- *     one), flushing the held bytes and appending the tag at the end of
- *     the stream, without cg_inject_finish(), gives the same output. */
+ *     one), where the tag goes at the end, flushing the held bytes and
+ *     appending the tag at the end of the stream, without
+ *     cg_inject_finish(), gives the same output. */
 #include "fuzz_common.h"
 
 #include "cg_inject.h"
@@ -47,8 +50,8 @@ static void cg_fuzz_setup(apr_pool_t *root)
 
 /* The result of a whole stream. */
 typedef struct result_t {
-    int present;
-    size_t at;              /* where the tag went, when not present */
+    int untagged;
+    size_t at;              /* where the tag went, when tagged */
     char *out;              /* malloc()ed */
     size_t out_len, out_cap;
     int inserted;           /* how many tags went in */
@@ -78,37 +81,63 @@ static int ref_starts(const char *page, size_t len, size_t i,
     return 1;
 }
 
-static int ref_tag(const char *page, size_t len, size_t i)
+/* `word` (lower case) then '>', '/' or HTML whitespace at page[i]. */
+static int ref_word(const char *page, size_t len, size_t i, const char *word)
 {
-    return (ref_starts(page, len, i, "</head", 6)
-            || ref_starts(page, len, i, "</body", 6))
-        && i + 6 < len && strchr(">/ \t\n\r\f", page[i + 6])
-        && page[i + 6] != '\0';
+    size_t n = strlen(word);
+
+    return ref_starts(page, len, i, word, n) && i + n < len
+        && page[i + n] != '\0' && strchr(">/ \t\n\r\f", page[i + n]);
 }
 
+static int ref_tag(const char *page, size_t len, size_t i)
+{
+    return ref_word(page, len, i, "</head") || ref_word(page, len, i, "</body");
+}
+
+/* The spec of cg_inject.h, byte by byte: *tagged with the tag at *at, or
+ * not. */
 static void reference(const char *marker, const char *page, size_t len,
-                      int *present, size_t *at)
+                      int *tagged, size_t *at)
 {
     size_t mlen = marker ? strlen(marker) : 0, i;
+    int comment = 0, document = 0;
     char lower[64];
 
     for (i = 0; i < mlen; ++i) {
         lower[i] = (char)ref_lc((unsigned char)marker[i]);
     }
+    *tagged = 0;
+    *at = len;
     for (i = 0; i < len; ++i) {
+        if (comment) {
+            if (ref_starts(page, len, i, "-->", 3)) {
+                comment = 0;
+                i += 2;
+            }
+            continue;
+        }
         if (mlen && ref_starts(page, len, i, lower, mlen)) {
-            *present = 1;
-            *at = i;
             return;
         }
+        if (ref_starts(page, len, i, "<!--", 4)) {
+            /* on from its "--": "<!-->" closes at once */
+            comment = 1;
+            i += 1;
+            continue;
+        }
+        if ((i < 1024 && (ref_word(page, len, i, "<html")
+                          || ref_word(page, len, i, "<!doctype html")))
+            || ref_word(page, len, i, "<head")) {
+            document = 1;
+        }
         if (ref_tag(page, len, i)) {
-            *present = 0;
+            *tagged = document;
             *at = i;
             return;
         }
     }
-    *present = 0;
-    *at = len;
+    *tagged = document && !comment;
 }
 
 /* ---- the real scanner, driven as the filter drives it ---- */
@@ -201,7 +230,7 @@ static void stream(apr_pool_t *p, const cg_inject_t *inj, const char *page,
     }
     CG_FUZZ_CHECK(page_off == len && cg_inject_held(st) == 0,
                   "%zu of %zu bytes emitted", page_off, len);
-    r->present = r->inserted == 0;
+    r->untagged = r->inserted == 0;
 }
 
 static void check_output(const char *what, const result_t *r,
@@ -209,11 +238,11 @@ static void check_output(const char *what, const result_t *r,
 {
     size_t tl = sizeof(TAG) - 1;
 
-    CG_FUZZ_CHECK(r->inserted == (r->present ? 0 : 1),
-                  "%s: %d tags, present %d", what, r->inserted, r->present);
-    if (r->present) {
+    CG_FUZZ_CHECK(r->inserted == (r->untagged ? 0 : 1),
+                  "%s: %d tags, untagged %d", what, r->inserted, r->untagged);
+    if (r->untagged) {
         CG_FUZZ_CHECK(r->out_len == len && !memcmp(r->out, page, len),
-                      "%s: present, but the page changed", what);
+                      "%s: untagged, but the page changed", what);
         return;
     }
     CG_FUZZ_CHECK(r->at <= len && r->out_len == len + tl
@@ -230,7 +259,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *marker;
     char mbuf[64];
     size_t cuts_buf[MAX_CUTS], *cuts = cuts_buf, pos = 2, len, i;
-    int ncuts = 0, ref_present;
+    int ncuts = 0, ref_tagged;
     size_t ref_at;
     const cg_inject_t *inj;
     char *page;
@@ -309,21 +338,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_output("whole", &whole, page, len);
     check_output("streamed", &streamed, page, len);
     /* 3 */
-    CG_FUZZ_CHECK(streamed.present == whole.present
-                  && (whole.present || streamed.at == whole.at)
+    CG_FUZZ_CHECK(streamed.untagged == whole.untagged
+                  && (whole.untagged || streamed.at == whole.at)
                   && streamed.out_len == whole.out_len
                   && !memcmp(streamed.out, whole.out, whole.out_len),
-                  "streamed: present %d at %zu, whole: present %d at %zu",
-                  streamed.present, streamed.at, whole.present, whole.at);
+                  "streamed: untagged %d at %zu, whole: untagged %d at %zu",
+                  streamed.untagged, streamed.at, whole.untagged, whole.at);
     /* 5 */
-    reference(marker, page, len, &ref_present, &ref_at);
-    CG_FUZZ_CHECK(ref_present == whole.present
-                  && (ref_present || ref_at == whole.at),
-                  "marker '%s': present %d at %zu, reference: present %d at "
-                  "%zu", cg_fuzz_show(marker), whole.present, whole.at,
-                  ref_present, ref_at);
+    reference(marker, page, len, &ref_tagged, &ref_at);
+    CG_FUZZ_CHECK(ref_tagged == !whole.untagged
+                  && (!ref_tagged || ref_at == whole.at),
+                  "marker '%s': tagged %d at %zu, reference: tagged %d at "
+                  "%zu", cg_fuzz_show(marker), !whole.untagged, whole.at,
+                  ref_tagged, ref_at);
     /* 6 */
-    if (marker && strlen(marker) > 5 && !strchr(marker, '<')) {
+    if (marker && strlen(marker) > 5 && !strchr(marker, '<')
+        && !whole.untagged && whole.at == len) {
         stream(p, inj, page, len, cuts, ncuts, 1, &plain);
         CG_FUZZ_CHECK(plain.out_len == whole.out_len
                       && !memcmp(plain.out, whole.out, whole.out_len),

@@ -1,12 +1,19 @@
-/* cg_inject.h: the banner's <script> tag put into an HTML response that
+/* cg_inject.h: the banner's <script> tag put into an HTML document that
  * streams through an output filter, with memory bounded by the longest
  * needle, never by the page. No httpd here.
  *
- * The tag goes before the first "</head", or before the first "</body"
- * when that comes first, each followed by '>', '/' or HTML whitespace
- * (so "</header>" is neither); when neither ever comes, at the end. When
- * the marker (the banner's URL) appears before any of them, the page
- * loads the banner itself and nothing is inserted.
+ * The tag goes only into what looks like a whole document: "<html" or
+ * "<!doctype html" within the first 1024 bytes, or "<head" anywhere
+ * before the insertion point (each followed by '>', '/' or HTML
+ * whitespace), ASCII case ignored. It goes before the first "</head", or
+ * before the first "</body" when that comes first, followed by the same
+ * (so "</header>" is neither); when neither ever comes, at the end. An end
+ * tag that comes before any sign of a document ends the scan without a
+ * tag (a fragment). When the marker (the banner's URL) appears before the
+ * insertion point, the page loads the banner itself and nothing is
+ * inserted. Comments ("<!--" to "-->"; "<!-->" and "<!--->" close at
+ * once) are skipped: nothing in them counts, and a page whose comment is
+ * still open at its end gets no tag there.
  *
  * A response is fed in pieces as they come (cg_inject_feed), and each
  * call answers with the spans to emit in its place: pieces of the data
@@ -47,8 +54,8 @@ typedef struct cg_inject_span_t {
  * means no marker (the tag is always inserted). */
 cg_inject_t *cg_inject_make(apr_pool_t *p, const char *marker);
 
-/* The most bytes a state ever holds between calls: the longer of "</head"
- * (6) and the marker less one byte. */
+/* The most bytes a state ever holds between calls: the longer of
+ * "<!doctype html" (14) and the marker less one byte. */
 apr_size_t cg_inject_max_keep(const cg_inject_t *inj);
 
 /* A scan of one response that inserts `tag` (which must outlive it). */
@@ -84,5 +91,17 @@ apr_size_t cg_inject_held(const cg_inject_state_t *st);
  * <script src="/consentgate/banner.js" defer></script>, with the endpoint
  * escaped for an HTML attribute (& < > " '). */
 const char *cg_inject_tag(apr_pool_t *p, const char *endpoint);
+
+/* The ETag of an injected response: `etag` marked as a variant of the
+ * unchanged one, as mod_deflate marks its "-gzip" ("abc" -> "abc-cg",
+ * W/"abc" -> W/"abc-cg"); NULL when `etag` is NULL or does not end in a
+ * '"' (then there is no tag to keep). */
+const char *cg_inject_etag(apr_pool_t *p, const char *etag);
+
+/* An If-None-Match value with every tag cg_inject_etag() made changed
+ * back into the tag of the unchanged response, so that the handler that
+ * validates the unchanged response can answer 304; NULL when no tag in it
+ * was one (the value stays as it is). */
+const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm);
 
 #endif /* CG_INJECT_H */

@@ -1,7 +1,7 @@
 /* cg_inject.c: the banner's <script> tag put into a streamed HTML
- * response ("</head", else an earlier "</body", else the end) unless the
- * page loads the banner already, holding no more of the page than the
- * longest needle.
+ * document ("</head", else an earlier "</body", else the end) unless the
+ * page loads the banner already, never inside a comment, holding no more
+ * of the page than the longest needle.
  *
  * Speed: the scanner jumps with memchr() from one '<' to the next, and
  * finds the marker with memchr() on its rarest byte (in HTML), looked up
@@ -16,6 +16,11 @@
 
 /* "</head" and "</body", without the delimiter that must follow them */
 #define TAG_LEN 6
+/* "<!doctype html", the longest needle, likewise */
+#define DOCTYPE_LEN 14
+/* "<html" and "<!doctype html" show a whole document within this many
+ * bytes of the start; "<head" anywhere */
+#define DOC_NEAR 1024
 
 struct cg_inject_t {
     const unsigned char *marker;    /* lower-cased; NULL when there is none */
@@ -38,7 +43,10 @@ struct cg_inject_state_t {
     apr_size_t held_off;            /* where the held bytes start */
     apr_size_t held_len;
     apr_size_t cap;
+    apr_off_t fed;                  /* bytes fed before this call */
     int done;
+    int in_comment;                 /* inside "<!--" ... "-->" */
+    int document;                   /* the page looks like a whole one */
 };
 
 typedef enum {
@@ -52,7 +60,9 @@ typedef enum {
     EV_NONE,                        /* nothing: all may be emitted */
     EV_PARTIAL,                     /* a needle may start at *at */
     EV_AT,                          /* the tag goes before *at */
-    EV_PRESENT                      /* the marker is at *at: no tag */
+    EV_NO_TAG                       /* decided at *at: no tag (the marker
+                                     * is there, or an end tag ends what
+                                     * is no document) */
 } ev_e;
 
 /* ASCII only: tolower() would follow the locale, and HTML tag names are
@@ -112,8 +122,8 @@ cg_inject_t *cg_inject_make(apr_pool_t *p, const char *marker)
         inj->rare_uc = (inj->rare_lc >= 'a' && inj->rare_lc <= 'z')
             ? (unsigned char)(inj->rare_lc & ~0x20) : inj->rare_lc;
     }
-    inj->max_keep = inj->marker_len > TAG_LEN + 1 ? inj->marker_len - 1
-                                                  : TAG_LEN;
+    inj->max_keep = inj->marker_len > DOCTYPE_LEN + 1 ? inj->marker_len - 1
+                                                      : DOCTYPE_LEN;
     return inj;
 }
 
@@ -150,15 +160,21 @@ static match_e marker_find(const cg_inject_t *inj, const unsigned char *s,
     apr_size_t whole = len >= m ? len - m + 1 : 0;     /* starts that fit */
     apr_size_t full_stop = stop < whole ? stop : whole;
 
+    /* the next rare byte in each case; each memchr() runs once per hit */
+    const unsigned char *lo = NULL, *up = NULL, *h;
+    int lo_done = 0, up_done = inj->rare_uc == inj->rare_lc;
+
     while (i < full_stop) {
-        const unsigned char *h = memchr(s + i + k, inj->rare_lc,
-                                        full_stop - i);
-        if (inj->rare_uc != inj->rare_lc) {
-            const unsigned char *u = memchr(s + i + k, inj->rare_uc,
-                                            (h ? (apr_size_t)(h - s) - k
-                                               : full_stop) - i);
-            h = u ? u : h;
+        if (!lo_done && (!lo || lo < s + i + k)) {
+            lo = memchr(s + i + k, inj->rare_lc, full_stop - i);
+            lo_done = !lo;
         }
+        if (!up_done && (!up || up < s + i + k)) {
+            up = memchr(s + i + k, inj->rare_uc, full_stop - i);
+            up_done = !up;
+        }
+        h = lo_done ? (up_done ? NULL : up)
+                    : (up_done || lo < up ? lo : up);
         if (!h) {
             break;
         }
@@ -206,69 +222,187 @@ static match_e tag_at(const unsigned char *s, apr_size_t avail)
     return is_tag_end(s[TAG_LEN]) ? MATCH : NO_MATCH;
 }
 
+/* `word` (lower case, `n` bytes) and then a tag's end against the
+ * `avail` bytes at `s`, ASCII case ignored; `delim` 0: no end needed. */
+static match_e word_at(const unsigned char *s, apr_size_t avail,
+                       const char *word, apr_size_t n, int delim)
+{
+    apr_size_t k;
+
+    for (k = 0; k < n; ++k) {
+        if (k == avail) {
+            return PARTIAL;
+        }
+        if (lc(s[k]) != (unsigned char)word[k]) {
+            return NO_MATCH;
+        }
+    }
+    if (!delim) {
+        return MATCH;
+    }
+    if (avail == n) {
+        return PARTIAL;
+    }
+    return is_tag_end(s[n]) ? MATCH : NO_MATCH;
+}
+
 /* The marker is looked for this far ahead of the '<' the scan stands at,
- * so that one Horspool run serves many tags. */
+ * so that one memchr() serves many tags. */
 #define MARKER_BLOCK 512
 
-/* Looks for the first needle that starts in [0, limit) of the `len`
- * bytes at `s`. With `end`, no more data will come: partial matches are
- * dead and the search goes on past them. */
-static ev_e scan(const cg_inject_state_t *st, const unsigned char *s,
-                 apr_size_t len, apr_size_t limit, int end, apr_size_t *at)
+/* Looks for the first needle that starts in [from, limit) of the `len`
+ * bytes at `s`, the stream's byte `base` being s[0]; comments and the
+ * signs of a whole document change `st` as they pass. With `end`, no
+ * more data will come: partial matches are dead and the search goes on
+ * past them. *next is where a later scan of the data goes on. */
+static ev_e scan(cg_inject_state_t *st, const unsigned char *s,
+                 apr_size_t len, apr_size_t from, apr_size_t limit,
+                 apr_off_t base, int end, apr_size_t *at, apr_size_t *next)
 {
+    /* the bytes after '<' that may start something: "</", "<!", "<h" */
+    static const unsigned char wanted[256] = {
+        ['/'] = 1, ['!'] = 1, ['h'] = 1, ['H'] = 1
+    };
     const cg_inject_t *inj = st->inj;
-    apr_size_t pos = 0;
+    apr_size_t pos = from;
     /* the marker: no start before `mdone` is one; `mfound` is the first
-     * start found after it, `mkind` what it is (NO_MATCH: none yet) */
-    apr_size_t mdone = inj->marker ? 0 : limit, mfound = limit;
-    match_e mkind = NO_MATCH;
+     * start found after it, `mkind` what it is (NO_MATCH: none yet);
+     * `mlook` is where to look again (never: (apr_size_t)-1) */
+    apr_size_t mdone = inj->marker ? from : limit, mfound = (apr_size_t)-1;
+    apr_size_t mlook = mdone < limit ? mdone : (apr_size_t)-1;
+    match_e mkind = NO_MATCH, t;
 
     while (pos < limit) {
-        const unsigned char *lt = memchr(s + pos, '<', limit - pos);
-        apr_size_t stop = lt ? (apr_size_t)(lt - s) : limit;
-        match_e t;
+        const unsigned char *lt;
+        apr_size_t stop;
 
-        if (mkind == NO_MATCH && mdone <= stop && mdone < limit) {
+        if (st->in_comment) {
+            const unsigned char *d = memchr(s + pos, '-', limit - pos);
+
+            if (!d) {
+                pos = limit;
+                break;
+            }
+            *at = d - s;
+            t = word_at(d, len - *at, "-->", 3, 0);
+            if (t == PARTIAL && !end) {
+                *next = *at;
+                return EV_PARTIAL;
+            }
+            pos = *at + (t == MATCH ? 3 : 1);
+            if (t == MATCH) {
+                st->in_comment = 0;
+                /* the marker is looked for again from here */
+                if (inj->marker && pos < limit) {
+                    mdone = mlook = pos;
+                }
+            }
+            continue;
+        }
+        lt = memchr(s + pos, '<', limit - pos);
+        stop = lt ? (apr_size_t)(lt - s) : limit;
+        if (stop >= mlook) {
             apr_size_t to = stop + MARKER_BLOCK < limit ? stop + MARKER_BLOCK
                                                         : limit;
             mkind = marker_find(inj, s, mdone, to, len, end, &mfound);
             mdone = to;
+            mlook = mkind == NO_MATCH && to < limit ? to : (apr_size_t)-1;
+            if (mkind == NO_MATCH) {
+                mfound = (apr_size_t)-1;
+            }
         }
         /* the marker wins a tie with a tag that starts where it does */
-        if (mkind != NO_MATCH && mfound <= stop) {
-            *at = mfound;
-            return mkind == MATCH ? EV_PRESENT : EV_PARTIAL;
+        if (stop >= mfound) {
+            *at = *next = mfound;
+            return mkind == MATCH ? EV_NO_TAG : EV_PARTIAL;
         }
         if (!lt) {
+            pos = limit;
             break;
         }
         pos = stop + 1;
-        /* most tags are no end tag at all */
-        if (stop + 1 < len && s[stop + 1] != '/') {
+        if (pos < len && !wanted[s[pos]]) {
             continue;
         }
         *at = stop;
-        t = tag_at(lt, len - stop);
-        if (t == MATCH) {
-            return EV_AT;
+        if (pos == len) {
+            t = PARTIAL;
+        }
+        else if (s[pos] == '/') {
+            /* "</title", "</script", "</div": not "</h" or "</b" */
+            if (pos + 1 < len && (s[pos + 1] | 0x20) != 'h'
+                && (s[pos + 1] | 0x20) != 'b') {
+                continue;
+            }
+            t = tag_at(lt, len - stop);
+            if (t == MATCH) {
+                *next = stop;
+                return st->document ? EV_AT : EV_NO_TAG;
+            }
+        }
+        else if (s[pos] == '!') {
+            /* the third byte tells a comment from a doctype */
+            unsigned char c = pos + 1 < len ? s[pos + 1] : '-';
+
+            if (c == '-') {
+                t = word_at(lt, len - stop, "<!--", 4, 0);
+                if (t == MATCH) {
+                    /* "<!-->" and "<!--->" close where they open */
+                    st->in_comment = 1;
+                    pos = stop + 2;
+                    mkind = NO_MATCH;
+                    mfound = mlook = (apr_size_t)-1;
+                    continue;
+                }
+            }
+            else if ((c | 0x20) == 'd' && !st->document
+                     && base + stop < DOC_NEAR) {
+                t = word_at(lt, len - stop, "<!doctype html", DOCTYPE_LEN,
+                            1);
+                st->document = t == MATCH;
+            }
+            else {
+                continue;
+            }
+        }
+        else if ((s[pos] | 0x20) == 'h' && !st->document) {
+            unsigned char c = pos + 1 < len ? (s[pos + 1] | 0x20) : 'e';
+
+            if (c == 'e') {
+                t = word_at(lt, len - stop, "<head", 5, 1);
+            }
+            else if (c == 't' && base + stop < DOC_NEAR) {
+                t = word_at(lt, len - stop, "<html", 5, 1);
+            }
+            else {
+                continue;
+            }
+            st->document = t == MATCH;
+        }
+        else {
+            continue;
         }
         if (t == PARTIAL && !end) {
+            *next = stop;
             return EV_PARTIAL;
         }
     }
+    *next = pos;
     return EV_NONE;
 }
 
 cg_inject_state_t *cg_inject_start(apr_pool_t *p, const cg_inject_t *inj,
                                    const char *tag)
 {
-    cg_inject_state_t *st = apr_pcalloc(p, sizeof(*st));
+    apr_size_t cap = 2 * inj->max_keep + 2;
+    /* one allocation a response: the state, its held bytes behind it */
+    cg_inject_state_t *st = apr_pcalloc(p, sizeof(*st) + cap);
 
     st->inj = inj;
     st->tag = tag;
     st->tag_len = strlen(tag);
-    st->cap = 2 * inj->max_keep + 2;
-    st->held = apr_palloc(p, st->cap);
+    st->cap = cap;
+    st->held = (char *)(st + 1);
     return st;
 }
 
@@ -299,14 +433,10 @@ static void compact(cg_inject_state_t *st)
 static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
                      cg_inject_span_t *spans)
 {
-    apr_size_t at = 0;
-    ev_e ev = scan(st, (const unsigned char *)st->held, total, total, end,
-                   &at);
+    apr_size_t at = 0, next;
+    ev_e ev = scan(st, (const unsigned char *)st->held, total, 0, total,
+                   st->fed - st->held_len, end, &at, &next);
     int n = 0;
-
-    if (ev == EV_NONE || ev == EV_PRESENT) {
-        at = total;
-    }
 
     if (ev == EV_PARTIAL) {
         n = add(spans, n, CG_SPAN_HELD, st->held, at);
@@ -314,8 +444,13 @@ static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
         st->held_len = total - at;
         return n;
     }
+    if (ev != EV_AT) {
+        at = total;
+    }
     n = add(spans, n, CG_SPAN_HELD, st->held, at);
-    if (ev == EV_AT || (ev == EV_NONE && end)) {
+    /* at the end, a document gets the tag unless a comment is still open */
+    if (ev == EV_AT
+        || (ev == EV_NONE && end && st->document && !st->in_comment)) {
         n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
         n = add(spans, n, CG_SPAN_HELD, st->held + at, total - at);
     }
@@ -327,47 +462,60 @@ static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
 int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
                    cg_inject_span_t *spans)
 {
-    apr_size_t at = 0, busy = 0;
+    apr_size_t at = 0, busy = 0, from = 0;
     int n = 0;
     ev_e ev;
 
     compact(st);
     if (st->done || !len) {
+        st->fed += len;
         return add(spans, 0, CG_SPAN_INPUT, data, len);
     }
     if (st->held_len) {
         apr_size_t hl = st->held_len, room = st->cap - hl;
-        apr_size_t more = len < room ? len : room;
+        apr_size_t more = len < room ? len : room, next;
 
         memcpy(st->held + hl, data, more);
         if (more == len) {
             /* a short piece: it joins the held bytes */
+            st->fed += len;
+            st->held_len += len;
             return emit_held(st, hl + len, 0, spans);
         }
         /* the window reaches past every needle that starts in the held
          * bytes, so only they are looked at here, and never partially */
-        ev = scan(st, (const unsigned char *)st->held, hl + more, hl, 0, &at);
+        ev = scan(st, (const unsigned char *)st->held, hl + more, 0, hl,
+                  st->fed - hl, 0, &at, &next);
         st->held_len = 0;
         if (ev == EV_AT) {
             n = add(spans, n, CG_SPAN_HELD, st->held, at);
             n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
             n = add(spans, n, CG_SPAN_HELD, st->held + at, hl - at);
+        }
+        else {
+            n = add(spans, n, CG_SPAN_HELD, st->held, hl);
+        }
+        if (ev == EV_AT || ev == EV_NO_TAG) {
             st->done = 1;
+            st->fed += len;
             return add(spans, n, CG_SPAN_INPUT, data, len);
         }
-        n = add(spans, n, CG_SPAN_HELD, st->held, hl);
         /* that span is read after this call: new held bytes go behind */
         busy = hl;
-        if (ev == EV_PRESENT) {
-            st->done = 1;
-            return add(spans, n, CG_SPAN_INPUT, data, len);
-        }
+        /* a comment's end may reach into the data */
+        from = next > hl ? next - hl : 0;
     }
-    ev = scan(st, (const unsigned char *)data, len, len, 0, &at);
+    {
+        apr_size_t next;
+
+        ev = scan(st, (const unsigned char *)data, len, from, len, st->fed,
+                  0, &at, &next);
+    }
+    st->fed += len;
     if (ev == EV_NONE) {
         return add(spans, n, CG_SPAN_INPUT, data, len);
     }
-    n = add(spans, n, CG_SPAN_INPUT, data, ev == EV_PRESENT ? len : at);
+    n = add(spans, n, CG_SPAN_INPUT, data, ev == EV_NO_TAG ? len : at);
     if (ev == EV_PARTIAL) {
         memcpy(st->held + busy, data + at, len - at);
         st->held_off = busy;
@@ -415,4 +563,49 @@ const char *cg_inject_tag(apr_pool_t *p, const char *endpoint)
 {
     return apr_pstrcat(p, "<script src=\"", cg_html_escape(p, endpoint),
                        "/banner.js\" defer></script>", NULL);
+}
+
+/* The suffix that marks an injected response's entity tag. */
+#define ETAG_SUFFIX "-cg"
+#define ETAG_SUFFIX_LEN 3
+
+const char *cg_inject_etag(apr_pool_t *p, const char *etag)
+{
+    apr_size_t len = etag ? strlen(etag) : 0;
+
+    if (len < 2 || etag[len - 1] != '"') {
+        return NULL;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, etag, len - 1),
+                       ETAG_SUFFIX "\"", NULL);
+}
+
+const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm)
+{
+    char *out, *o, *open = NULL;
+    const char *c;
+    int changed = 0;
+
+    if (!inm) {
+        return NULL;
+    }
+    o = out = apr_palloc(p, strlen(inm) + 1);
+    for (c = inm; *c; ++c) {
+        if (*c == '"' && !open) {
+            open = o + 1;
+        }
+        else if (*c == '"') {
+            /* a tag's opaque part has no '"': this one closes it */
+            if (o - open >= ETAG_SUFFIX_LEN
+                && !memcmp(o - ETAG_SUFFIX_LEN, ETAG_SUFFIX,
+                           ETAG_SUFFIX_LEN)) {
+                o -= ETAG_SUFFIX_LEN;
+                changed = 1;
+            }
+            open = NULL;
+        }
+        *o++ = *c;
+    }
+    *o = '\0';
+    return changed ? out : NULL;
 }

@@ -1,8 +1,10 @@
 /* mod_cg_inject.c: ConsentBannerInject, a streaming output filter that puts
  * <script src="{endpoint}/banner.js" defer></script> into text/html pages
- * whose templates cannot be edited (Mattermost's login page). It holds at
- * most a needle's length of the page (cg_inject.h) and leaves the stream
- * alone once the tag is in. */
+ * whose templates cannot be edited (Mattermost's login page). Where the
+ * tag goes is lib/cg_inject.c's business; this file moves buckets and
+ * keeps HTTP's promises: HEAD gets the header fields GET gets, the ETag
+ * stays as a variant (and If-None-Match with it still answers 304), and
+ * only what a browser navigates to is touched. */
 #include <httpd.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -18,9 +20,11 @@
 APLOG_USE_MODULE(consentgate);
 
 typedef struct inject_ctx {
-    cg_inject_state_t *st;      /* where the tag goes: lib/cg_inject.c */
+    cg_inject_state_t *st;      /* where the tag goes; NULL until the
+                                 * first call */
     apr_bucket_brigade *out;
     apr_size_t pending;         /* bytes in `out` not yet passed on */
+    int variant_asked;          /* If-None-Match held one of our tags */
 } inject_ctx;
 
 #define PASS_EVERY (64 * 1024)
@@ -48,9 +52,23 @@ void mod_cg_inject_insert(request_rec *r)
     const mod_cg_dir_conf *dc = ap_get_module_config(r->per_dir_config,
                                                      &consentgate_module);
 
-    if (dc->enabled == 1 && dc->banner_inject == 1 && !r->main) {
-        ap_add_output_filter(MOD_CG_INJECT_FILTER, NULL, r, r->connection);
+    inject_ctx *ctx;
+    const char *inm;
+
+    if (dc->enabled != 1 || dc->banner_inject != 1 || r->main) {
+        return;
     }
+    ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    /* before the handler validates: our variant tag becomes the tag of
+     * the unchanged response it was made from, as the handler knows it */
+    inm = cg_inject_if_none_match(r->pool,
+                                  apr_table_get(r->headers_in,
+                                                "If-None-Match"));
+    if (inm) {
+        apr_table_setn(r->headers_in, "If-None-Match", inm);
+        ctx->variant_asked = 1;
+    }
+    ap_add_output_filter(MOD_CG_INJECT_FILTER, ctx, r, r->connection);
 }
 
 static int has_encoding(apr_table_t *t)
@@ -60,28 +78,38 @@ static int has_encoding(apr_table_t *t)
     return enc && strcasecmp(enc, "identity");
 }
 
-/* What mod_deflate also asks: is this a body we may and can rewrite? */
-static int wants_injection(request_rec *r)
+static int has_token(request_rec *r, apr_table_t *t, const char *header,
+                     const char *token)
 {
-    const char *cc;
+    const char *v = apr_table_get(t, header);
 
-    if (r->header_only || r->status == HTTP_NO_CONTENT
-        || r->status == HTTP_NOT_MODIFIED || !r->content_type
-        || strcasecmp(ap_field_noparam(r->pool, r->content_type),
-                      "text/html")) {
-        return 0;
-    }
-    if (has_encoding(r->headers_out) || has_encoding(r->err_headers_out)) {
-        return 0;
-    }
-    /* CGI and proxied responses may carry it in either table */
-    if (((cc = apr_table_get(r->headers_out, "Cache-Control"))
-         && ap_find_token(r->pool, cc, "no-transform"))
-        || ((cc = apr_table_get(r->err_headers_out, "Cache-Control"))
-            && ap_find_token(r->pool, cc, "no-transform"))) {
-        return 0;
-    }
-    return 1;
+    return v && ap_find_token(r->pool, v, token);
+}
+
+/* What mod_deflate also asks: is this a body we may and can rewrite? */
+static int may_rewrite(request_rec *r)
+{
+    return r->status != HTTP_NO_CONTENT
+        && !has_encoding(r->headers_out) && !has_encoding(r->err_headers_out)
+        /* CGI and proxied responses may carry it in either table */
+        && !has_token(r, r->headers_out, "Cache-Control", "no-transform")
+        && !has_token(r, r->err_headers_out, "Cache-Control", "no-transform");
+}
+
+/* Is this what a browser navigates to? Without Sec-Fetch-Dest (an older
+ * browser, a script that does not send it), it may be. */
+static int is_navigation(request_rec *r)
+{
+    const char *dest = apr_table_get(r->headers_in, "Sec-Fetch-Dest");
+
+    return !dest || !strcasecmp(dest, "document")
+        || !strcasecmp(dest, "iframe");
+}
+
+/* Nothing but the end: a HEAD answered without a body (a proxy's). */
+static int nothing_to_read(request_rec *r, apr_bucket_brigade *bb)
+{
+    return r->header_only && APR_BUCKET_IS_EOS(APR_BRIGADE_FIRST(bb));
 }
 
 static void unset_both(request_rec *r, const char *header)
@@ -90,26 +118,61 @@ static void unset_both(request_rec *r, const char *header)
     apr_table_unset(r->err_headers_out, header);
 }
 
-/* The first call: NULL when the response is left alone; else the header
- * changes are made, before anything is passed on. */
-static inject_ctx *start(ap_filter_t *f)
+/* The ETag of what we send: the handler's, marked as our variant. */
+static void mark_etag(request_rec *r)
+{
+    const char *etag = apr_table_get(r->headers_out, "ETag");
+
+    etag = cg_inject_etag(r->pool, etag ? etag
+                          : apr_table_get(r->err_headers_out, "ETag"));
+
+    apr_table_unset(r->err_headers_out, "ETag");
+    if (etag) {
+        apr_table_setn(r->headers_out, "ETag", etag);
+    }
+    else {
+        apr_table_unset(r->headers_out, "ETag");
+    }
+}
+
+/* The first call, in mod_deflate's order: checks that leave the response
+ * alone (0), then the header changes, made before anything is passed on.
+ * HEAD goes the same way as GET, so that its header fields are GET's. */
+static int start(ap_filter_t *f, inject_ctx *ctx, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
     mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                   &consentgate_module);
-    inject_ctx *ctx;
 
-    if (!wants_injection(r) || !sc->inject_scanner) {
-        return NULL;
+    if (!sc->inject_scanner || !r->content_type
+        || strcasecmp(ap_field_noparam(r->pool, r->content_type),
+                      "text/html")) {
+        return 0;
     }
-    /* the body changes: its length and validators no longer hold */
+    /* an HTML response depends on who asks for it now */
+    apr_table_mergen(r->headers_out, "Vary", "Sec-Fetch-Dest");
+    if (r->status == HTTP_NOT_MODIFIED) {
+        /* it validates the variant the client holds */
+        if (ctx->variant_asked) {
+            mark_etag(r);
+        }
+        return 0;
+    }
+    if (!may_rewrite(r) || !is_navigation(r)) {
+        return 0;
+    }
+    /* the body changes: its tag becomes a variant, its length no longer
+     * holds; a HEAD a proxy answered without a body keeps the length it
+     * has, as nothing tells what GET's would be */
+    mark_etag(r);
+    if (nothing_to_read(r, bb)) {
+        return 0;
+    }
     unset_both(r, "Content-Length");
-    unset_both(r, "ETag");
     unset_both(r, "Content-MD5");
-    f->ctx = ctx = apr_pcalloc(r->pool, sizeof(*ctx));
     ctx->st = cg_inject_start(r->pool, sc->inject_scanner, sc->inject_tag);
     ctx->out = apr_brigade_create(r->pool, f->c->bucket_alloc);
-    return ctx;
+    return 1;
 }
 
 /* Moves what the scanner says into ctx->out: the CG_SPAN_INPUT spans are
@@ -167,7 +230,7 @@ apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     if (APR_BRIGADE_EMPTY(bb)) {
         return APR_SUCCESS;
     }
-    if (!ctx && !(ctx = start(f))) {
+    if (!ctx->st && !start(f, ctx, bb)) {
         ap_remove_output_filter(f);
         return ap_pass_brigade(f->next, bb);
     }

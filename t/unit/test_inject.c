@@ -16,7 +16,12 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* What one cg_inject_feed() of `len` bytes on a fresh scan answers. */
+/* A document's first bytes: what most tests feed before their page, so
+ * that it is one. */
+#define DOC "<html>"
+
+/* What one cg_inject_feed() of `len` bytes answers on a fresh scan of a
+ * document (DOC fed before). */
 typedef struct verdict_t {
     int done;           /* decided */
     int tagged;         /* the tag is among the spans */
@@ -36,6 +41,8 @@ static verdict_t feed_once(const cg_inject_t *inj, const char *buf,
 
     apr_pool_create(&p, NULL);
     st = cg_inject_start(p, inj, TAG);
+    n = cg_inject_feed(st, DOC, strlen(DOC), sp);
+    assert_true(n == 1 && sp[0].len == strlen(DOC) && !cg_inject_held(st));
     n = cg_inject_feed(st, buf, len, sp);
     assert_in_range(n, 0, CG_INJECT_MAX_SPANS);
     for (i = 0; i < n; ++i) {
@@ -266,8 +273,8 @@ static void neither_means_the_end(void **state)
     expect_nothing(inj, page);
     assert_string_equal(one_shot(*state, inj, TAG, page),
                         apr_pstrcat(*state, page, TAG, NULL));
-    assert_string_equal(one_shot(*state, inj, TAG, "<p>x</p>"),
-                        "<p>x</p>" TAG);
+    assert_string_equal(one_shot(*state, inj, TAG, DOC "<p>x</p>"),
+                        DOC "<p>x</p>" TAG);
 }
 
 static void tag_names_case_insensitive(void **state)
@@ -387,13 +394,14 @@ static void keep_never_exceeds_max_keep(void **state)
     };
     apr_size_t m, i, s;
 
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, NULL)), 6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "")), 6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "/h")), 6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "1234567")),
-                     6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "12345678")),
-                     7);
+    /* "<!doctype html" less its delimiter, or the marker less a byte */
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, NULL)), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "")), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "/h")), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state,
+                                        "123456789012345")), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state,
+                                        "1234567890123456")), 15);
     assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, MARKER)),
                      strlen(MARKER) - 1);
     for (m = 0; m < N(markers); ++m) {
@@ -423,9 +431,11 @@ static void empty_buffer(void **state)
     /* a filter may well have no data pointer for no data */
     assert_int_equal(cg_inject_feed(st, NULL, 0, sp), 0);
     assert_false(cg_inject_done(st));
-    assert_int_equal(cg_inject_finish(st, sp), 1);
-    assert_int_equal(sp[0].kind, CG_SPAN_TAG);
-    assert_string_equal(one_shot(*state, inj, TAG, ""), TAG);
+    /* nothing is no document */
+    assert_int_equal(cg_inject_finish(st, sp), 0);
+    assert_true(cg_inject_done(st));
+    assert_string_equal(one_shot(*state, inj, TAG, ""), "");
+    assert_string_equal(one_shot(*state, inj, TAG, DOC), DOC TAG);
 }
 
 /* ---- the marker ---- */
@@ -492,16 +502,157 @@ static void end_of_stream_finds_what_partials_hid(void **state)
     cg_inject_t *plain = cg_inject_make(*state, MARKER);
 
     /* with no more data the marker cannot complete: the tag counts */
-    assert_string_equal(one_shot(*state, longer, "<T>", "a</head>"),
-                        "a<T></head>");
+    assert_string_equal(one_shot(*state, longer, "<T>", DOC "a</head>"),
+                        DOC "a<T></head>");
     /* held for the tag "</head", but the marker "head" is in it */
-    assert_string_equal(one_shot(*state, inner, "<T>", "</head"), "</head");
+    assert_string_equal(one_shot(*state, inner, "<T>", DOC "</head"),
+                        DOC "</head");
     /* the usual marker hides nothing: the end it is */
     assert_string_equal(one_shot(*state, plain, "<T>",
-                                 "/consentgate/banner.j"),
-                        "/consentgate/banner.j<T>");
-    assert_string_equal(one_shot(*state, plain, "<T>", "</head"),
-                        "</head<T>");
+                                 DOC "/consentgate/banner.j"),
+                        DOC "/consentgate/banner.j<T>");
+    assert_string_equal(one_shot(*state, plain, "<T>", DOC "</head"),
+                        DOC "</head<T>");
+}
+
+/* ---- documents and comments ---- */
+
+static void fragments_get_no_tag(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const char *const pages[] = {
+        "<p>x</p>", "<div>x</div></body>", "<p>x</p></head><body>",
+        "<header>x</header>", "<htmlx></body>", "<!doctype htmlx></body>",
+        "<!doctypehtml></body>", "text only", "<HEADER></BODY>",
+    };
+    apr_size_t i;
+
+    for (i = 0; i < N(pages); ++i) {
+        const char *out = one_shot(*state, inj, "<T>", pages[i]);
+        if (strcmp(out, pages[i])) {
+            fail_tap("fragment '%s' became '%s'", pages[i], out);
+        }
+    }
+}
+
+static void documents_recognised(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    char *late = apr_palloc(*state, 3000);
+
+    assert_string_equal(one_shot(*state, inj, "<T>", "<!DOCTYPE html><p>x"),
+                        "<!DOCTYPE html><p>x<T>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 "<!doctype HTML PUBLIC \"x\"></body>"),
+                        "<!doctype HTML PUBLIC \"x\"><T></body>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 "\n<HTML lang=en><p>x</p></BODY>"),
+                        "\n<HTML lang=en><p>x</p><T></BODY>");
+    assert_string_equal(one_shot(*state, inj, "<T>", "<head></head>"),
+                        "<head><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>", "<head/></body>"),
+                        "<head/><T></body>");
+    /* "<html" only near the start; "<head" anywhere */
+    memset(late, ' ', 2000);
+    strcpy(late + 2000, "<html><p>x</p></body>");
+    assert_string_equal(one_shot(*state, inj, "<T>", late), late);
+    strcpy(late + 2000, "<head></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>", late),
+                        apr_pstrcat(*state, apr_pstrndup(*state, late, 2006),
+                                    "<T></head>", NULL));
+}
+
+static void comments_skipped(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    /* nothing in a comment counts: no end tag, no marker, no document */
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!-- </head> --></head>"),
+                        DOC "<!-- </head> --><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!-- " MARKER " --></head>"),
+                        DOC "<!-- " MARKER " --><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 "<!-- <html> --><p>x</p></body>"),
+                        "<!-- <html> --><p>x</p></body>");
+    /* a comment ends at the first "-->", "<!-->" and "<!--->" at once */
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!-- a -- b -> --></body>"),
+                        DOC "<!-- a -- b -> --><T></body>");
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<!--></head>"),
+                        DOC "<!--><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<!---></head>"),
+                        DOC "<!---><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!----></head>"),
+                        DOC "<!----><T></head>");
+    /* open at the end: no tag at the end either */
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<p>x<!-- </head> </body>"),
+                        DOC "<p>x<!-- </head> </body>");
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<p>x<!-- a --"),
+                        DOC "<p>x<!-- a --");
+    /* without a marker, what follows a comment is still looked at */
+    assert_string_equal(one_shot(*state, cg_inject_make(*state, NULL), "<T>",
+                                 DOC "<!-- x -->y"), DOC "<!-- x -->y<T>");
+    /* "<!-" is no comment */
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<!- x></head>"),
+                        DOC "<!- x><T></head>");
+}
+
+static void comment_across_pieces(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    const char *page = DOC "<!-- </head> -->x</head>";
+    const char *want = DOC "<!-- </head> -->x<T></head>";
+    apr_size_t cuts[2], len = strlen(page);
+    int inserted;
+
+    for (cuts[0] = 0; cuts[0] <= len; ++cuts[0]) {
+        for (cuts[1] = cuts[0]; cuts[1] <= len; ++cuts[1]) {
+            const char *out = stream(*state, inj, "<T>", page, cuts, 2,
+                                     &inserted);
+            if (strcmp(out, want)) {
+                fail_tap("cut at %zu and %zu: '%s'", cuts[0], cuts[1], out);
+            }
+        }
+    }
+}
+
+/* ---- entity tags ---- */
+
+static void etag_variant(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(cg_inject_etag(p, "\"abc\""), "\"abc-cg\"");
+    assert_string_equal(cg_inject_etag(p, "W/\"abc\""), "W/\"abc-cg\"");
+    assert_string_equal(cg_inject_etag(p, "\"\""), "\"-cg\"");
+    assert_null(cg_inject_etag(p, NULL));
+    assert_null(cg_inject_etag(p, "abc"));
+    assert_null(cg_inject_etag(p, "\""));
+}
+
+static void if_none_match_translated_back(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(cg_inject_if_none_match(p, "\"abc-cg\""), "\"abc\"");
+    assert_string_equal(cg_inject_if_none_match(p, "W/\"abc-cg\""),
+                        "W/\"abc\"");
+    assert_string_equal(cg_inject_if_none_match(p,
+                        "\"x\", W/\"abc-cg\" ,\"d-cg\""),
+                        "\"x\", W/\"abc\" ,\"d\"");
+    /* round trip */
+    assert_string_equal(cg_inject_if_none_match(p,
+                        cg_inject_etag(p, "\"5f-61a\"")), "\"5f-61a\"");
+    /* nothing to change */
+    assert_null(cg_inject_if_none_match(p, "\"abc\""));
+    assert_null(cg_inject_if_none_match(p, "*"));
+    assert_null(cg_inject_if_none_match(p, "\"abc-gzip\""));
+    assert_null(cg_inject_if_none_match(p, "\"cg\""));
+    assert_null(cg_inject_if_none_match(p, NULL));
 }
 
 /* ---- the tag ---- */
@@ -533,18 +684,18 @@ static void tag_escaped(void **state)
 static void streaming_expected_output(void **state)
 {
     cg_inject_t *inj = cg_inject_make(*state, MARKER);
-    static const apr_size_t cuts[] = { 3, 4, 5, 6, 7 };
+    static const apr_size_t cuts[] = { 3, 4, 5, 6, 7, 9, 10, 11, 12, 13 };
     int inserted;
 
-    assert_string_equal(stream(*state, inj, "<T>", "<p></head>", cuts,
-                               N(cuts), &inserted), "<p><T></head>");
+    assert_string_equal(stream(*state, inj, "<T>", DOC "<p></head>", cuts,
+                               N(cuts), &inserted), DOC "<p><T></head>");
     assert_int_equal(inserted, 1);
-    assert_string_equal(stream(*state, inj, "<T>", "<p></header>", cuts,
-                               N(cuts), &inserted), "<p></header><T>");
+    assert_string_equal(stream(*state, inj, "<T>", DOC "<p></header>", cuts,
+                               N(cuts), &inserted), DOC "<p></header><T>");
     assert_int_equal(inserted, 1);
-    assert_string_equal(stream(*state, inj, "<T>", "/consentgate/banner.js",
-                               cuts, N(cuts), &inserted),
-                        "/consentgate/banner.js");
+    assert_string_equal(stream(*state, inj, "<T>",
+                               DOC "/consentgate/banner.js", cuts, N(cuts),
+                               &inserted), DOC "/consentgate/banner.js");
     assert_int_equal(inserted, 0);
 }
 
@@ -567,6 +718,17 @@ static void streaming_equals_one_shot(void **state)
         "<<<x",
         "</head",
         "<",
+        "<!DOCTYPE html><p>no end tags",
+        "<html><!-- </head> --></head>",
+        "<html><!-- /consentgate/banner.js --></head>",
+        "<html><!--></head>",
+        "<html><!---></head>",
+        "<html><!-- --!> -- -> </head> -->x</body>",
+        "<html><!-- never closed </head>",
+        "<!-- <html> --><p>x</p>",
+        "<p>x</p></body>",
+        "<!doctype htmlx><head></head>",
+        "<head ><!--<!-- --></HEAD>",
     };
     apr_size_t m, i;
 
@@ -587,10 +749,11 @@ static void streaming_long_page(void **state)
     const char *whole, *out;
     int inserted;
 
-    /* markup without a needle, then "</head>" near the end */
+    /* a document of markup without a needle, then "</head>" near the end */
     for (i = 0; i < n; ++i) {
         page[i] = "<p/a>x/ </hea"[i % 13];
     }
+    memcpy(page, DOC, strlen(DOC));
     memcpy(page + n - 100, "</head>", 7);
     page[n] = '\0';
     whole = one_shot(*state, inj, "<T>", page);
@@ -630,6 +793,12 @@ int main(void)
         CG_TEST(no_marker_always_inserts),
         CG_TEST(marker_wins_a_tie),
         CG_TEST(end_of_stream_finds_what_partials_hid),
+        CG_TEST(fragments_get_no_tag),
+        CG_TEST(documents_recognised),
+        CG_TEST(comments_skipped),
+        CG_TEST(comment_across_pieces),
+        CG_TEST(etag_variant),
+        CG_TEST(if_none_match_translated_back),
         CG_TEST(tag_for_endpoint),
         CG_TEST(tag_escaped),
         CG_TEST(streaming_expected_output),
