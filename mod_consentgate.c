@@ -30,7 +30,8 @@ static void register_hooks(apr_pool_t *p)
                        APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_config_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
-    ap_hook_post_config(mod_cg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mod_cg_receipts_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
     /* the pixel's counters, mutex and unique-visitor cache (after the
      * socache providers have registered) */
     ap_hook_pre_config(mod_cg_pixel_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -61,6 +62,7 @@ static void register_hooks(apr_pool_t *p)
         MOD_CG_PARAMS_FILTER, mod_cg_params_filter, NULL, AP_FTYPE_RESOURCE);
     mod_cg_out_filter_handle = ap_register_output_filter(
         MOD_CG_FILTER, mod_cg_out_filter, NULL, AP_FTYPE_CONTENT_SET);
+    mod_cg_endpoint_register(p);
     /* after the resource filters (SSI, mod_substitute) have made the page,
      * before mod_deflate compresses it */
     ap_register_output_filter(MOD_CG_INJECT_FILTER, mod_cg_inject_filter,

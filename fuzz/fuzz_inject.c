@@ -1,5 +1,6 @@
-/* fuzz_inject.c: cg_inject_scan() and cg_inject_scan_end() driven the way
- * the output filter drives them, over a page cut into random buckets.
+/* fuzz_inject.c: the injection scanner (cg_inject_feed(), _flush(),
+ * _finish()) driven the way the output filter drives it, over a page cut
+ * into random buckets.
  *
  * Input layout:
  *   byte 0       the marker: % 4 == 0 "/consentgate/banner.js", 1 none
@@ -14,22 +15,24 @@
  * Invariants (each broken one aborts, i.e. is a finding):
  *  1. The output with the inserted tag taken out at the insertion point
  *     is the page, byte for byte.
- *  2. The tag is inserted at most once; exactly once unless the page
- *     holds the marker (CG_INJECT_PRESENT).
- *  3. Streamed, the result (present or not, and the insertion offset) is
- *     that of the whole page scanned in one go; and cg_inject_scan() on
- *     the whole page agrees with cg_inject_scan_end() on it where it
- *     decides.
- *  4. Every *keep is at most cg_inject_max_keep() and the data scanned;
- *     every *at lies in the data (before its end for CG_INJECT_AT from
- *     cg_inject_scan()).
- *  5. The answer is that of a naive reference written here: the first
- *     position where the marker (case-insensitively) or "</head" or
- *     "</body" (case-insensitively, then '>', '/' or HTML whitespace)
- *     starts, the marker winning a tie; else the end.
+ *  2. The tag is inserted at most once.
+ *  3. Streamed, the result (untagged or not, and the insertion offset) is
+ *     that of the whole page fed in one go.
+ *  4. The spans are well formed: the data's own spans are its bytes from
+ *     its start on, in order; at most cg_inject_max_keep() bytes are held
+ *     after a call, and what is emitted plus what is held is all that was
+ *     fed.
+ *  5. The answer is that of a naive reference of cg_inject.h's rules
+ *     written here, byte by byte: comments skipped; the first position
+ *     where the marker (case-insensitively) or "</head" or "</body"
+ *     (case-insensitively, then '>', '/' or HTML whitespace) starts, the
+ *     marker winning a tie, the tag going there only in a document
+ *     ("<html" or "<!doctype html" in the first 1024 bytes, or "<head");
+ *     else the end of a document whose comments are closed.
  *  6. For a marker of more than 5 bytes without '<' (the banner's URL is
- *     one), flushing the held bytes and appending the tag at the end of
- *     the stream, without cg_inject_scan_end(), gives the same output. */
+ *     one), where the tag goes at the end, flushing the held bytes and
+ *     appending the tag at the end of the stream, without
+ *     cg_inject_finish(), gives the same output. */
 #include "fuzz_common.h"
 
 #include "cg_inject.h"
@@ -47,10 +50,10 @@ static void cg_fuzz_setup(apr_pool_t *root)
 
 /* The result of a whole stream. */
 typedef struct result_t {
-    int present;
-    size_t at;              /* where the tag went, when not present */
+    int untagged;
+    size_t at;              /* where the tag went, when tagged */
     char *out;              /* malloc()ed */
-    size_t out_len;
+    size_t out_len, out_cap;
     int inserted;           /* how many tags went in */
 } result_t;
 
@@ -78,143 +81,156 @@ static int ref_starts(const char *page, size_t len, size_t i,
     return 1;
 }
 
-static int ref_tag(const char *page, size_t len, size_t i)
+/* `word` (lower case) then '>', '/' or HTML whitespace at page[i]. */
+static int ref_word(const char *page, size_t len, size_t i, const char *word)
 {
-    return (ref_starts(page, len, i, "</head", 6)
-            || ref_starts(page, len, i, "</body", 6))
-        && i + 6 < len && strchr(">/ \t\n\r\f", page[i + 6])
-        && page[i + 6] != '\0';
+    size_t n = strlen(word);
+
+    return ref_starts(page, len, i, word, n) && i + n < len
+        && page[i + n] != '\0' && strchr(">/ \t\n\r\f", page[i + n]);
 }
 
+static int ref_tag(const char *page, size_t len, size_t i)
+{
+    return ref_word(page, len, i, "</head") || ref_word(page, len, i, "</body");
+}
+
+/* The spec of cg_inject.h, byte by byte: *tagged with the tag at *at, or
+ * not. */
 static void reference(const char *marker, const char *page, size_t len,
-                      int *present, size_t *at)
+                      int *tagged, size_t *at)
 {
     size_t mlen = marker ? strlen(marker) : 0, i;
+    int comment = 0, document = 0;
     char lower[64];
 
     for (i = 0; i < mlen; ++i) {
         lower[i] = (char)ref_lc((unsigned char)marker[i]);
     }
+    *tagged = 0;
+    *at = len;
     for (i = 0; i < len; ++i) {
+        if (comment) {
+            if (ref_starts(page, len, i, "-->", 3)) {
+                comment = 0;
+                i += 2;
+            }
+            continue;
+        }
         if (mlen && ref_starts(page, len, i, lower, mlen)) {
-            *present = 1;
-            *at = i;
             return;
+        }
+        if (ref_starts(page, len, i, "<!--", 4)) {
+            /* on from its "--": "<!-->" closes at once */
+            comment = 1;
+            i += 1;
+            continue;
+        }
+        if ((i < 1024 && (ref_word(page, len, i, "<html")
+                          || ref_word(page, len, i, "<!doctype html")))
+            || ref_word(page, len, i, "<head")) {
+            document = 1;
         }
         if (ref_tag(page, len, i)) {
-            *present = 0;
+            *tagged = document;
             *at = i;
             return;
         }
     }
-    *present = 0;
-    *at = len;
+    *tagged = document && !comment;
 }
 
-/* ---- the filter, simulated ---- */
+/* ---- the real scanner, driven as the filter drives it ---- */
 
-static void out_add(result_t *r, const char *s, size_t n)
+/* Appends the spans of one call, checking their shape: the CG_SPAN_INPUT
+ * spans are the chunk's bytes from its start on, the tag is the tag. */
+static void take(result_t *r, const cg_inject_span_t *sp, int n,
+                 const char *chunk, size_t chunk_len, size_t *page_off)
 {
-    memcpy(r->out + r->out_len, s, n);
-    r->out_len += n;
-}
+    size_t used = 0;
+    int i;
 
-/* Hands the `len` bytes of `held` on, with the tag before held[at] unless
- * `present`. */
-static void out_decided(result_t *r, const char *held, size_t len,
-                        int present, size_t at, size_t offset)
-{
-    if (present) {
-        out_add(r, held, len);
-        r->present = 1;
-        return;
+    CG_FUZZ_CHECK(n >= 0 && n <= CG_INJECT_MAX_SPANS, "%d spans", n);
+    for (i = 0; i < n; ++i) {
+        CG_FUZZ_CHECK(sp[i].len > 0, "span %d is empty", i);
+        if (sp[i].kind == CG_SPAN_TAG) {
+            CG_FUZZ_CHECK(sp[i].len == sizeof(TAG) - 1
+                          && !memcmp(sp[i].data, TAG, sp[i].len),
+                          "span %d: not the tag", i);
+            r->at = *page_off;
+            ++r->inserted;
+        }
+        else {
+            if (sp[i].kind == CG_SPAN_INPUT) {
+                CG_FUZZ_CHECK(sp[i].data == chunk + used
+                              && used + sp[i].len <= chunk_len,
+                              "span %d: not the chunk's next bytes", i);
+                used += sp[i].len;
+            }
+            else {
+                CG_FUZZ_CHECK(sp[i].kind == CG_SPAN_HELD, "span kind %d",
+                              (int)sp[i].kind);
+            }
+            *page_off += sp[i].len;
+        }
+        CG_FUZZ_CHECK(r->out_len + sp[i].len <= r->out_cap, "output grows "
+                      "past the page and one tag");
+        memcpy(r->out + r->out_len, sp[i].data, sp[i].len);
+        r->out_len += sp[i].len;
     }
-    out_add(r, held, at);
-    out_add(r, TAG, sizeof(TAG) - 1);
-    out_add(r, held + at, len - at);
-    r->at = offset + at;
-    ++r->inserted;
 }
 
-/* The filter over `page` cut at `cuts` (ascending). With `plain_end`, the
- * held bytes are flushed and the tag appended at the end of the stream,
- * without cg_inject_scan_end(). Every buffer scanned is malloc()ed to its
- * exact size, so AddressSanitizer sees a read past it. */
-static void stream(const cg_inject_t *inj, const char *page, size_t len,
-                   const size_t *cuts, int ncuts, int plain_end, result_t *r)
+/* `page` cut at `cuts` (ascending) and fed to cg_inject_feed(), every
+ * chunk in its own exactly sized malloc() buffer, so AddressSanitizer
+ * sees a read past it. With `plain_end`, the held bytes are flushed and
+ * the tag appended at the end of the stream, without
+ * cg_inject_finish(). */
+static void stream(apr_pool_t *p, const cg_inject_t *inj, const char *page,
+                   size_t len, const size_t *cuts, int ncuts, int plain_end,
+                   result_t *r)
 {
-    size_t max_keep = cg_inject_max_keep(inj);
-    char *held = NULL;
-    size_t hlen = 0, from = 0, offset = 0;  /* offset: of held[0] */
-    int c, done = 0;
+    cg_inject_state_t *st = cg_inject_start(p, inj, TAG);
+    cg_inject_span_t sp[CG_INJECT_MAX_SPANS];
+    size_t from = 0, page_off = 0;
+    int c;
 
     memset(r, 0, sizeof(*r));
-    r->out = malloc(len + sizeof(TAG));
+    r->out_cap = len + sizeof(TAG);
+    r->out = malloc(r->out_cap);
     if (!r->out) {
         abort();
     }
     for (c = 0; c <= ncuts; ++c) {
         size_t to = c < ncuts ? cuts[c] : len;
-        size_t at = (size_t)-1, keep = (size_t)-1;
-        cg_inject_e e;
-        char *buf;
+        char *chunk = malloc(to - from ? to - from : 1);
 
-        if (done) {
-            out_add(r, page + from, to - from);
-            from = to;
-            continue;
-        }
-        /* the held bytes and this bucket, as the filter joins them */
-        buf = malloc(hlen + (to - from) + 1);
-        if (!buf) {
+        if (!chunk) {
             abort();
         }
-        if (hlen) {
-            memcpy(buf, held, hlen);
-        }
-        memcpy(buf + hlen, page + from, to - from);
-        free(held);
-        held = buf;
-        hlen += to - from;
+        memcpy(chunk, page + from, to - from);
+        take(r, sp, cg_inject_feed(st, to > from ? chunk : NULL, to - from,
+                                   sp), chunk, to - from, &page_off);
+        CG_FUZZ_CHECK(cg_inject_held(st) <= cg_inject_max_keep(inj),
+                      "%zu held, max_keep %zu", cg_inject_held(st),
+                      cg_inject_max_keep(inj));
+        CG_FUZZ_CHECK(page_off + cg_inject_held(st) == to, "%zu emitted and "
+                      "%zu held of %zu", page_off, cg_inject_held(st), to);
+        free(chunk);
         from = to;
-
-        e = cg_inject_scan(inj, held, hlen, &at, &keep);
-        CG_FUZZ_CHECK(keep <= max_keep && keep <= hlen,
-                      "keep %zu, max_keep %zu, %zu bytes", keep, max_keep,
-                      hlen);
-        CG_FUZZ_CHECK(e == CG_INJECT_MORE || e == CG_INJECT_AT
-                      || e == CG_INJECT_PRESENT, "answer %d", (int)e);
-        if (e == CG_INJECT_MORE) {
-            CG_FUZZ_CHECK(at == hlen - keep, "MORE at %zu keep %zu of %zu",
-                          at, keep, hlen);
-            out_add(r, held, hlen - keep);
-            memmove(held, held + hlen - keep, keep);
-            offset += hlen - keep;
-            hlen = keep;
-            continue;
-        }
-        CG_FUZZ_CHECK(keep == 0 && at < hlen, "answer %d at %zu keep %zu "
-                      "of %zu", (int)e, at, keep, hlen);
-        out_decided(r, held, hlen, e == CG_INJECT_PRESENT, at, offset);
-        done = 1;
     }
-    if (!done) {
-        size_t at = (size_t)-1;
-        cg_inject_e e;
-
-        if (plain_end) {
-            e = CG_INJECT_AT;
-            at = hlen;
-        }
-        else {
-            e = cg_inject_scan_end(inj, held, hlen, &at);
-            CG_FUZZ_CHECK((e == CG_INJECT_AT && at <= hlen)
-                          || (e == CG_INJECT_PRESENT && at < hlen),
-                          "end: answer %d at %zu of %zu", (int)e, at, hlen);
-        }
-        out_decided(r, held, hlen, e == CG_INJECT_PRESENT, at, offset);
+    if (plain_end && !cg_inject_done(st)) {
+        take(r, sp, cg_inject_flush(st, sp), NULL, 0, &page_off);
+        r->at = page_off;
+        ++r->inserted;
+        memcpy(r->out + r->out_len, TAG, sizeof(TAG) - 1);
+        r->out_len += sizeof(TAG) - 1;
     }
-    free(held);
+    else {
+        take(r, sp, cg_inject_finish(st, sp), NULL, 0, &page_off);
+    }
+    CG_FUZZ_CHECK(page_off == len && cg_inject_held(st) == 0,
+                  "%zu of %zu bytes emitted", page_off, len);
+    r->untagged = r->inserted == 0;
 }
 
 static void check_output(const char *what, const result_t *r,
@@ -222,11 +238,11 @@ static void check_output(const char *what, const result_t *r,
 {
     size_t tl = sizeof(TAG) - 1;
 
-    CG_FUZZ_CHECK(r->inserted == (r->present ? 0 : 1),
-                  "%s: %d tags, present %d", what, r->inserted, r->present);
-    if (r->present) {
+    CG_FUZZ_CHECK(r->inserted == (r->untagged ? 0 : 1),
+                  "%s: %d tags, untagged %d", what, r->inserted, r->untagged);
+    if (r->untagged) {
         CG_FUZZ_CHECK(r->out_len == len && !memcmp(r->out, page, len),
-                      "%s: present, but the page changed", what);
+                      "%s: untagged, but the page changed", what);
         return;
     }
     CG_FUZZ_CHECK(r->at <= len && r->out_len == len + tl
@@ -243,12 +259,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *marker;
     char mbuf[64];
     size_t cuts_buf[MAX_CUTS], *cuts = cuts_buf, pos = 2, len, i;
-    int ncuts = 0, ref_present;
-    size_t ref_at, at, keep;
+    int ncuts = 0, ref_tagged;
+    size_t ref_at;
     const cg_inject_t *inj;
     char *page;
     result_t whole, streamed, plain;
-    cg_inject_e e;
 
     if (size < 2) {
         return 0;
@@ -316,41 +331,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     inj = cg_inject_make(p, marker);
-    stream(inj, page, len, NULL, 0, 0, &whole);
-    stream(inj, page, len, cuts, ncuts, 0, &streamed);
+    stream(p, inj, page, len, NULL, 0, 0, &whole);
+    stream(p, inj, page, len, cuts, ncuts, 0, &streamed);
 
     /* 1, 2 */
     check_output("whole", &whole, page, len);
     check_output("streamed", &streamed, page, len);
     /* 3 */
-    CG_FUZZ_CHECK(streamed.present == whole.present
-                  && (whole.present || streamed.at == whole.at)
+    CG_FUZZ_CHECK(streamed.untagged == whole.untagged
+                  && (whole.untagged || streamed.at == whole.at)
                   && streamed.out_len == whole.out_len
                   && !memcmp(streamed.out, whole.out, whole.out_len),
-                  "streamed: present %d at %zu, whole: present %d at %zu",
-                  streamed.present, streamed.at, whole.present, whole.at);
-    e = cg_inject_scan(inj, page, len, &at, &keep);
-    if (e == CG_INJECT_MORE) {
-        CG_FUZZ_CHECK(whole.present || whole.at >= len - keep,
-                      "undecided up to %zu, but the tag went to %zu",
-                      len - keep, whole.at);
-    }
-    else {
-        CG_FUZZ_CHECK((e == CG_INJECT_PRESENT) == whole.present
-                      && (whole.present || at == whole.at),
-                      "scan: %d at %zu, whole: present %d at %zu", (int)e,
-                      at, whole.present, whole.at);
-    }
+                  "streamed: untagged %d at %zu, whole: untagged %d at %zu",
+                  streamed.untagged, streamed.at, whole.untagged, whole.at);
     /* 5 */
-    reference(marker, page, len, &ref_present, &ref_at);
-    CG_FUZZ_CHECK(ref_present == whole.present
-                  && (ref_present || ref_at == whole.at),
-                  "marker '%s': present %d at %zu, reference: present %d at "
-                  "%zu", cg_fuzz_show(marker), whole.present, whole.at,
-                  ref_present, ref_at);
+    reference(marker, page, len, &ref_tagged, &ref_at);
+    CG_FUZZ_CHECK(ref_tagged == !whole.untagged
+                  && (!ref_tagged || ref_at == whole.at),
+                  "marker '%s': tagged %d at %zu, reference: tagged %d at "
+                  "%zu", cg_fuzz_show(marker), !whole.untagged, whole.at,
+                  ref_tagged, ref_at);
     /* 6 */
-    if (marker && strlen(marker) > 5 && !strchr(marker, '<')) {
-        stream(inj, page, len, cuts, ncuts, 1, &plain);
+    if (marker && strlen(marker) > 5 && !strchr(marker, '<')
+        && !whole.untagged && whole.at == len) {
+        stream(p, inj, page, len, cuts, ncuts, 1, &plain);
         CG_FUZZ_CHECK(plain.out_len == whole.out_len
                       && !memcmp(plain.out, whole.out, whole.out_len),
                       "marker '%s': flushing at the end differs",

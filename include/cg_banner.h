@@ -1,7 +1,8 @@
 /* cg_banner.h: the cookie banner's configuration (ConsentBanner FILE, or
  * the built-in English default): read and checked once at startup, then
- * rendered per language into the JSON object that banner.js receives.
- * No httpd here. */
+ * rendered per language into the JSON object that banner.js receives
+ * (lib/cg_banner.c: loading and checking; lib/cg_banner_render.c:
+ * rendering). No httpd here. */
 #ifndef CG_BANNER_H
 #define CG_BANNER_H
 
@@ -48,8 +49,7 @@ cg_banner_t *cg_banner_restrict(apr_pool_t *p, const cg_banner_t *b,
                                 const apr_array_header_t *known);
 
 /* The configured language that best answers an Accept-Language header
- * (RFC 4647 lookup on the q-ordered ranges); the default language when
- * nothing matches or the header is absent or malformed. */
+ * (cg_lang_pick() on the configured languages). */
 const char *cg_banner_pick_language(const cg_banner_t *b,
                                     const char *accept_language);
 
@@ -58,8 +58,5 @@ const char *cg_banner_pick_language(const cg_banner_t *b,
  * its script or a line (U+2028). NULL for a language not configured. */
 const char *cg_banner_render(apr_pool_t *p, const cg_banner_t *b,
                              const char *lang, const cg_banner_site_t *site);
-
-/* WCAG 2 contrast ratio of two "#rrggbb" colours (1.0 to 21.0). */
-double cg_contrast_ratio(const char *fg, const char *bg);
 
 #endif /* CG_BANNER_H */

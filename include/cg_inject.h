@@ -1,79 +1,107 @@
-/* cg_inject.h: where the banner's <script> tag goes in an HTML response
- * that streams through an output filter, found with memory bounded by the
- * longest needle, never by the page. No httpd here.
+/* cg_inject.h: the banner's <script> tag put into an HTML document that
+ * streams through an output filter, with memory bounded by the longest
+ * needle, never by the page. No httpd here.
  *
- * The tag goes before the first "</head", or before the first "</body"
- * when that comes first, each followed by '>', '/' or HTML whitespace
- * (so "</header>" is neither); when neither ever comes, at the end. When
- * the marker (the banner's URL) appears before any of them, the page
- * loads the banner itself and nothing is inserted.
+ * The tag goes only into what looks like a whole document: "<html" or
+ * "<!doctype html" within the first 1024 bytes, or "<head" anywhere
+ * before the insertion point (each followed by '>', '/' or HTML
+ * whitespace), ASCII case ignored. It goes before the first "</head", or
+ * before the first "</body" when that comes first, followed by the same
+ * (so "</header>" is neither); when neither ever comes, at the end. An end
+ * tag that comes before any sign of a document ends the scan without a
+ * tag (a fragment). When the marker (the banner's URL) appears before the
+ * insertion point, the page loads the banner itself and nothing is
+ * inserted. Comments ("<!--" to "-->"; "<!-->" and "<!--->" close at
+ * once) are skipped: nothing in them counts, and a page whose comment is
+ * still open at its end gets no tag there.
  *
- * The scanner keeps no state between calls. The filter calls
- * cg_inject_scan() on (the bytes held from the previous call) + (the new
- * data), passes on everything but the last *keep bytes and holds those;
- * at the end of the stream it calls cg_inject_scan_end() on what it
- * holds. */
+ * A response is fed in pieces as they come (cg_inject_feed), and each
+ * call answers with the spans to emit in its place: pieces of the data
+ * just fed, bytes held back from earlier calls, and the tag. Whatever is
+ * not emitted yet (the start of a needle at the end of a piece, at most
+ * cg_inject_max_keep() bytes) is held and comes out of a later call or of
+ * cg_inject_finish(). The caller only moves bytes. */
 #ifndef CG_INJECT_H
 #define CG_INJECT_H
 
 #include <apr_pools.h>
 
-typedef enum {
-    CG_INJECT_MORE = 0,     /* nothing decided yet: all but the last *keep
-                             * bytes may be passed on; those might start a
-                             * needle, so they are held and prepended to the
-                             * next data */
-    CG_INJECT_AT,           /* insert the tag before buf[*at] */
-    CG_INJECT_PRESENT       /* the page already loads the banner (the marker
-                             * starts at buf[*at]): change nothing */
-} cg_inject_e;
-
 /* The compiled needles; immutable, so one per server can serve every
  * request and thread. */
 typedef struct cg_inject_t cg_inject_t;
+
+/* One response's scan. */
+typedef struct cg_inject_state_t cg_inject_state_t;
+
+typedef enum {
+    CG_SPAN_INPUT,      /* bytes of the data given to this call */
+    CG_SPAN_HELD,       /* bytes held from before: valid until the next
+                         * call, so the caller copies them */
+    CG_SPAN_TAG         /* the tag, as given to cg_inject_start() */
+} cg_span_e;
+
+typedef struct cg_inject_span_t {
+    cg_span_e kind;
+    const char *data;
+    apr_size_t len;
+} cg_inject_span_t;
+
+/* The most spans one call answers with. */
+#define CG_INJECT_MAX_SPANS 5
 
 /* `marker` is what shows that a page already loads the banner, e.g.
  * "/consentgate/banner.js", matched ASCII-case-insensitively; NULL or ""
  * means no marker (the tag is always inserted). */
 cg_inject_t *cg_inject_make(apr_pool_t *p, const char *marker);
 
-/* The most bytes cg_inject_scan() can ever ask to keep: the longer of
- * "</head" (6) and the marker less one byte. */
+/* The most bytes a state ever holds between calls: the longer of
+ * "<!doctype html" (14) and the marker less one byte. */
 apr_size_t cg_inject_max_keep(const cg_inject_t *inj);
 
-/* Looks at [buf, buf + len) for the first place where a needle starts.
- *
- * A needle wins at the first position where one is complete; at one and
- * the same position the marker wins over "</head"/"</body". When a
- * needle could still start at position i but the data ends first (a
- * proper prefix of the marker, "<", "</", ... "</head" without its
- * delimiter), and nothing was decided before i, the answer is
- * CG_INJECT_MORE with *keep = len - i, i.e. the longest such suffix, never
- * more than cg_inject_max_keep(). Otherwise CG_INJECT_MORE has *keep = 0.
- *
- * Sets *at (for CG_INJECT_MORE: len - *keep) and *keep (0 unless
- * CG_INJECT_MORE). */
-cg_inject_e cg_inject_scan(const cg_inject_t *inj, const char *buf,
-                           apr_size_t len, apr_size_t *at, apr_size_t *keep);
+/* A scan of one response that inserts `tag` (which must outlive it). */
+cg_inject_state_t *cg_inject_start(apr_pool_t *p, const cg_inject_t *inj,
+                                   const char *tag);
 
-/* The same at the end of the stream, on the bytes held last: nothing can
- * complete a partial needle any more, so this never answers
- * CG_INJECT_MORE: it is CG_INJECT_PRESENT, or CG_INJECT_AT with *at = len
- * when no needle was found.
- *
- * A complete needle can hide behind a partial one only with an odd
- * marker: one starting with '<' or holding "</head>", or one short enough
- * to fit inside "</head" ("head", "/b"). For a marker of more than 5
- * bytes without '<', such as the banner's URL, this always answers
- * CG_INJECT_AT at len after cg_inject_scan() asked to keep the bytes, so
- * flushing them and appending the tag is the same thing. */
-cg_inject_e cg_inject_scan_end(const cg_inject_t *inj, const char *buf,
-                               apr_size_t len, apr_size_t *at);
+/* Feeds the next `len` bytes of the response (`data` may be NULL when
+ * `len` is 0). Fills `spans` (room for CG_INJECT_MAX_SPANS) with what to
+ * emit, in order, and returns how many. The CG_SPAN_INPUT spans are
+ * consecutive pieces of `data` from its first byte on; what of `data`
+ * they leave out at its end is held. */
+int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
+                   cg_inject_span_t *spans);
+
+/* The response is flushed: the held bytes are given up to be emitted as
+ * they are (a needle split across a flush is not found). */
+int cg_inject_flush(cg_inject_state_t *st, cg_inject_span_t *spans);
+
+/* The end of the response: the held bytes, and the tag where it goes when
+ * it has not gone in yet. */
+int cg_inject_finish(cg_inject_state_t *st, cg_inject_span_t *spans);
+
+/* True once the scan is decided (the tag is in, or will not go in): from
+ * then on every call emits its data as it is, and a filter can step
+ * aside. */
+int cg_inject_done(const cg_inject_state_t *st);
+
+/* How many bytes the state holds now. */
+apr_size_t cg_inject_held(const cg_inject_state_t *st);
 
 /* The tag to insert for the consent endpoint (ConsentEndpoint, a path
  * without a trailing slash such as "/consentgate"):
  * <script src="/consentgate/banner.js" defer></script>, with the endpoint
  * escaped for an HTML attribute (& < > " '). */
 const char *cg_inject_tag(apr_pool_t *p, const char *endpoint);
+
+/* The ETag of an injected response: `etag` marked as a variant of the
+ * unchanged one, as mod_deflate marks its "-gzip" ("abc" -> "abc-cg",
+ * W/"abc" -> W/"abc-cg"); NULL when `etag` is NULL or does not end in a
+ * '"' (then there is no tag to keep). */
+const char *cg_inject_etag(apr_pool_t *p, const char *etag);
+
+/* An If-None-Match value with every tag cg_inject_etag() made changed
+ * back into the tag of the unchanged response, so that the handler that
+ * validates the unchanged response can answer 304; NULL when no tag in it
+ * was one (the value stays as it is). */
+const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm);
 
 #endif /* CG_INJECT_H */

@@ -36,6 +36,30 @@ typedef struct cg_receipt_t {
  * years 0000-9999. */
 const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r);
 
+/* The fields of a receipt, defined once for both places a receipt goes:
+ * the keys of the JSON line (cg_receipt_line) and the columns of the
+ * consent_receipts table (conf.d/consent_receipts.sql), in this order:
+ * id, time, action, categories, policy_revision, gpc, dnt. */
+#define CG_RECEIPT_NFIELDS 7
+typedef struct cg_receipt_field_t {
+    const char *name;       /* JSON key and SQL column */
+    const char *sql_type;   /* what SQL casts the text to; NULL: text */
+} cg_receipt_field_t;
+extern const cg_receipt_field_t cg_receipt_fields[CG_RECEIPT_NFIELDS];
+
+/* The receipt's fields as text, in cg_receipt_fields order, for the
+ * parameters of cg_receipt_sql_insert(): strings as they are, the others
+ * as compact JSON (["tracking"], 3, true). 0 when `r` is no receipt, as
+ * for cg_receipt_line(). */
+int cg_receipt_values(apr_pool_t *p, const cg_receipt_t *r,
+                      const char *values[CG_RECEIPT_NFIELDS]);
+
+/* The INSERT statement that writes one receipt into `table`, with one
+ * "%s" parameter a field (apr_dbd's prepared-statement syntax), each cast
+ * to its column's type:
+ *   INSERT INTO t (id, time, ...) VALUES (%s, CAST(%s AS timestamptz), ...) */
+const char *cg_receipt_sql_insert(apr_pool_t *p, const char *table);
+
 /* Appends `line` to the receipt log `f` with one write, so that many
  * processes can append to the same log and every line arrives whole.
  *

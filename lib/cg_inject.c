@@ -1,42 +1,75 @@
-/* cg_inject.c: finding where the banner's <script> tag goes in a streamed
- * HTML response ("</head", else an earlier "</body", else the end) and
- * whether the page loads the banner already, holding no more of the page
- * than the longest needle. */
+/* cg_inject.c: the banner's <script> tag put into a streamed HTML
+ * document ("</head", else an earlier "</body", else the end) unless the
+ * page loads the banner already, never inside a comment, holding no more
+ * of the page than the longest needle.
+ *
+ * Speed: the scanner jumps with memchr() from one '<' to the next, and
+ * finds the marker with memchr() on its rarest byte (in HTML), looked up
+ * a block ahead; nothing stops at the '/' that every closing tag and URL
+ * holds. */
 #include <string.h>
 
 #include <apr_strings.h>
 
 #include "cg_inject.h"
+#include "cg_text.h"
 
 /* "</head" and "</body", without the delimiter that must follow them */
 #define TAG_LEN 6
+/* "<!doctype html", the longest needle, likewise */
+#define DOCTYPE_LEN 14
+/* "<html" and "<!doctype html" show a whole document within this many
+ * bytes of the start; "<head" anywhere */
+#define DOC_NEAR 1024
 
 struct cg_inject_t {
-    const char *marker;         /* lower-cased; NULL when there is none */
+    const unsigned char *marker;    /* lower-cased; NULL when there is none */
     apr_size_t marker_len;
     apr_size_t max_keep;
-    /* the bytes a needle can start with: '<', and the marker's first byte
-     * in both cases; memchr() jumps from one to the next */
-    char first[3];
-    int nfirst;
+    /* the marker's byte least common in pages, at marker[rare], in both
+     * cases: memchr() finds the marker's few candidates */
+    apr_size_t rare;
+    unsigned char rare_lc, rare_uc;
+};
+
+struct cg_inject_state_t {
+    const cg_inject_t *inj;
+    const char *tag;
+    apr_size_t tag_len;
+    /* the start of a needle from the end of the last data, and room for
+     * the next data's first bytes behind it, enough to finish any needle
+     * that starts in it */
+    char *held;
+    apr_size_t held_off;            /* where the held bytes start */
+    apr_size_t held_len;
+    apr_size_t cap;
+    apr_off_t fed;                  /* bytes fed before this call */
+    int done;
+    int in_comment;                 /* inside "<!--" ... "-->" */
+    int document;                   /* the page looks like a whole one */
 };
 
 typedef enum {
     NO_MATCH,
-    PARTIAL,                    /* matches as far as the data goes */
+    PARTIAL,                        /* matches as far as the data goes */
     MATCH
 } match_e;
+
+/* What a scan found first. */
+typedef enum {
+    EV_NONE,                        /* nothing: all may be emitted */
+    EV_PARTIAL,                     /* a needle may start at *at */
+    EV_AT,                          /* the tag goes before *at */
+    EV_NO_TAG                       /* decided at *at: no tag (the marker
+                                     * is there, or an end tag ends what
+                                     * is no document) */
+} ev_e;
 
 /* ASCII only: tolower() would follow the locale, and HTML tag names are
  * ASCII whatever the page's charset. */
 static unsigned char lc(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
-}
-
-static unsigned char uc(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') ? (unsigned char)(c & ~0x20) : c;
 }
 
 /* What may follow a tag name: the end of the tag, a self-closing slash or
@@ -47,31 +80,50 @@ static int is_tag_end(unsigned char c)
         || c == '\r' || c == '\f';
 }
 
+/* How rare a (lower-case) byte is in HTML pages, roughly: markup and
+ * URL punctuation and common letters are frequent, other bytes rare. */
+static int rarity(unsigned char c)
+{
+    static const char letters[] = "etaisrnodlchumpgfbywvkxzjq";
+    const char *l;
+
+    if (c >= 'a' && c <= 'z') {
+        l = strchr(letters, c);
+        return 4 + (int)(l - letters);
+    }
+    if (c >= '0' && c <= '9') {
+        return 10;
+    }
+    if (strchr("/.-_ \"'=:<>;,", c)) {
+        return c == '/' ? 0 : 2;
+    }
+    return 40;
+}
+
 cg_inject_t *cg_inject_make(apr_pool_t *p, const char *marker)
 {
     cg_inject_t *inj = apr_pcalloc(p, sizeof(*inj));
-    int i;
+    apr_size_t i;
 
-    inj->first[inj->nfirst++] = '<';
     if (marker && *marker) {
-        char *m = apr_pstrdup(p, marker);
-        unsigned char c0;
+        unsigned char *m = (unsigned char *)apr_pstrdup(p, marker);
 
         for (i = 0; m[i]; ++i) {
-            m[i] = (char)lc((unsigned char)m[i]);
+            m[i] = lc(m[i]);
         }
         inj->marker = m;
         inj->marker_len = i;
-        c0 = (unsigned char)m[0];
-        if (c0 != '<') {
-            inj->first[inj->nfirst++] = (char)c0;
-            if (uc(c0) != c0) {
-                inj->first[inj->nfirst++] = (char)uc(c0);
+        for (i = 0; i < inj->marker_len; ++i) {
+            if (rarity(m[i]) >= rarity(m[inj->rare])) {
+                inj->rare = i;
             }
         }
+        inj->rare_lc = m[inj->rare];
+        inj->rare_uc = (inj->rare_lc >= 'a' && inj->rare_lc <= 'z')
+            ? (unsigned char)(inj->rare_lc & ~0x20) : inj->rare_lc;
     }
-    inj->max_keep = inj->marker_len > TAG_LEN + 1 ? inj->marker_len - 1
-                                                  : TAG_LEN;
+    inj->max_keep = inj->marker_len > DOCTYPE_LEN + 1 ? inj->marker_len - 1
+                                                      : DOCTYPE_LEN;
     return inj;
 }
 
@@ -88,11 +140,58 @@ static match_e marker_at(const cg_inject_t *inj, const unsigned char *s,
     apr_size_t k;
 
     for (k = 0; k < n; ++k) {
-        if (lc(s[k]) != (unsigned char)inj->marker[k]) {
+        if (lc(s[k]) != inj->marker[k]) {
             return NO_MATCH;
         }
     }
     return n == inj->marker_len ? MATCH : PARTIAL;
+}
+
+/* The first position in [from, stop) where the marker starts, reading up
+ * to s[len - 1]; PARTIAL for a start that the data ends in (never with
+ * `end`). A whole marker has its rare byte `rare` bytes on: memchr()
+ * finds the candidates; a start the data cuts short may not reach it, so
+ * the last few are tried one by one. */
+static match_e marker_find(const cg_inject_t *inj, const unsigned char *s,
+                           apr_size_t from, apr_size_t stop, apr_size_t len,
+                           int end, apr_size_t *at)
+{
+    apr_size_t m = inj->marker_len, k = inj->rare, i = from;
+    apr_size_t whole = len >= m ? len - m + 1 : 0;     /* starts that fit */
+    apr_size_t full_stop = stop < whole ? stop : whole;
+
+    /* the next rare byte in each case; each memchr() runs once per hit */
+    const unsigned char *lo = NULL, *up = NULL, *h;
+    int lo_done = 0, up_done = inj->rare_uc == inj->rare_lc;
+
+    while (i < full_stop) {
+        if (!lo_done && (!lo || lo < s + i + k)) {
+            lo = memchr(s + i + k, inj->rare_lc, full_stop - i);
+            lo_done = !lo;
+        }
+        if (!up_done && (!up || up < s + i + k)) {
+            up = memchr(s + i + k, inj->rare_uc, full_stop - i);
+            up_done = !up;
+        }
+        h = lo_done ? (up_done ? NULL : up)
+                    : (up_done || lo < up ? lo : up);
+        if (!h) {
+            break;
+        }
+        i = (apr_size_t)(h - s) - k;
+        if (marker_at(inj, s + i, m) == MATCH) {
+            *at = i;
+            return MATCH;
+        }
+        ++i;
+    }
+    for (i = whole > from ? whole : from; !end && i < stop; ++i) {
+        if (marker_at(inj, s + i, len - i) == PARTIAL) {
+            *at = i;
+            return PARTIAL;
+        }
+    }
+    return NO_MATCH;
 }
 
 /* "</head" or "</body" and a delimiter against the `avail` bytes at `s`.
@@ -123,118 +222,390 @@ static match_e tag_at(const unsigned char *s, apr_size_t avail)
     return is_tag_end(s[TAG_LEN]) ? MATCH : NO_MATCH;
 }
 
-/* Both scans: with `end`, partial matches are dead (no data will come to
- * complete them) and the search goes on past them. */
-static cg_inject_e scan(const cg_inject_t *inj, const char *buf,
-                        apr_size_t len, int end, apr_size_t *at,
-                        apr_size_t *keep)
+/* `word` (lower case, `n` bytes) and then a tag's end against the
+ * `avail` bytes at `s`, ASCII case ignored; `delim` 0: no end needed. */
+static match_e word_at(const unsigned char *s, apr_size_t avail,
+                       const char *word, apr_size_t n, int delim)
 {
-    const unsigned char *s = (const unsigned char *)buf;
-    const unsigned char *stop = s + len;
-    /* where each of inj->first occurs next (NULL: nowhere), so that every
-     * memchr() goes over the page once, however the hits interleave */
-    const unsigned char *next[3];
-    int k;
+    apr_size_t k;
 
-    *keep = 0;
-    for (k = 0; k < inj->nfirst; ++k) {
-        next[k] = len ? memchr(s, inj->first[k], len) : NULL;
+    for (k = 0; k < n; ++k) {
+        if (k == avail) {
+            return PARTIAL;
+        }
+        if (lc(s[k]) != (unsigned char)word[k]) {
+            return NO_MATCH;
+        }
     }
-    for (;;) {
-        const unsigned char *c = NULL;
-        match_e m, t;
-        apr_size_t i;
+    if (!delim) {
+        return MATCH;
+    }
+    if (avail == n) {
+        return PARTIAL;
+    }
+    return is_tag_end(s[n]) ? MATCH : NO_MATCH;
+}
 
-        for (k = 0; k < inj->nfirst; ++k) {
-            if (next[k] && (!c || next[k] < c)) {
-                c = next[k];
+/* The marker is looked for this far ahead of the '<' the scan stands at,
+ * so that one memchr() serves many tags. */
+#define MARKER_BLOCK 512
+
+/* Looks for the first needle that starts in [from, limit) of the `len`
+ * bytes at `s`, the stream's byte `base` being s[0]; comments and the
+ * signs of a whole document change `st` as they pass. With `end`, no
+ * more data will come: partial matches are dead and the search goes on
+ * past them. *next is where a later scan of the data goes on. */
+static ev_e scan(cg_inject_state_t *st, const unsigned char *s,
+                 apr_size_t len, apr_size_t from, apr_size_t limit,
+                 apr_off_t base, int end, apr_size_t *at, apr_size_t *next)
+{
+    /* the bytes after '<' that may start something: "</", "<!", "<h" */
+    static const unsigned char wanted[256] = {
+        ['/'] = 1, ['!'] = 1, ['h'] = 1, ['H'] = 1
+    };
+    const cg_inject_t *inj = st->inj;
+    apr_size_t pos = from;
+    /* the marker: no start before `mdone` is one; `mfound` is the first
+     * start found after it, `mkind` what it is (NO_MATCH: none yet);
+     * `mlook` is where to look again (never: (apr_size_t)-1) */
+    apr_size_t mdone = inj->marker ? from : limit, mfound = (apr_size_t)-1;
+    apr_size_t mlook = mdone < limit ? mdone : (apr_size_t)-1;
+    match_e mkind = NO_MATCH, t;
+
+    while (pos < limit) {
+        const unsigned char *lt;
+        apr_size_t stop;
+
+        if (st->in_comment) {
+            const unsigned char *d = memchr(s + pos, '-', limit - pos);
+
+            if (!d) {
+                pos = limit;
+                break;
+            }
+            *at = d - s;
+            t = word_at(d, len - *at, "-->", 3, 0);
+            if (t == PARTIAL && !end) {
+                *next = *at;
+                return EV_PARTIAL;
+            }
+            pos = *at + (t == MATCH ? 3 : 1);
+            if (t == MATCH) {
+                st->in_comment = 0;
+                /* the marker is looked for again from here */
+                if (inj->marker && pos < limit) {
+                    mdone = mlook = pos;
+                }
+            }
+            continue;
+        }
+        lt = memchr(s + pos, '<', limit - pos);
+        stop = lt ? (apr_size_t)(lt - s) : limit;
+        if (stop >= mlook) {
+            apr_size_t to = stop + MARKER_BLOCK < limit ? stop + MARKER_BLOCK
+                                                        : limit;
+            mkind = marker_find(inj, s, mdone, to, len, end, &mfound);
+            mdone = to;
+            mlook = mkind == NO_MATCH && to < limit ? to : (apr_size_t)-1;
+            if (mkind == NO_MATCH) {
+                mfound = (apr_size_t)-1;
             }
         }
-        if (!c) {
+        /* the marker wins a tie with a tag that starts where it does */
+        if (stop >= mfound) {
+            *at = *next = mfound;
+            return mkind == MATCH ? EV_NO_TAG : EV_PARTIAL;
+        }
+        if (!lt) {
+            pos = limit;
             break;
         }
-        i = c - s;
-        m = inj->marker ? marker_at(inj, c, len - i) : NO_MATCH;
-        if (m == MATCH) {
-            *at = i;
-            return CG_INJECT_PRESENT;
+        pos = stop + 1;
+        if (pos < len && !wanted[s[pos]]) {
+            continue;
         }
-        t = *c == '<' ? tag_at(c, len - i) : NO_MATCH;
-        /* a tag here only counts once the marker is known not to start
-         * here too, as the marker wins a tie */
-        if (!end && (m == PARTIAL || t == PARTIAL)) {
-            *keep = len - i;
-            *at = i;
-            return CG_INJECT_MORE;
+        *at = stop;
+        if (pos == len) {
+            t = PARTIAL;
         }
-        if (t == MATCH) {
-            *at = i;
-            return CG_INJECT_AT;
-        }
-        for (k = 0; k < inj->nfirst; ++k) {
-            if (next[k] == c) {
-                next[k] = c + 1 < stop ? memchr(c + 1, inj->first[k],
-                                                stop - (c + 1))
-                                       : NULL;
+        else if (s[pos] == '/') {
+            /* "</title", "</script", "</div": not "</h" or "</b" */
+            if (pos + 1 < len && (s[pos + 1] | 0x20) != 'h'
+                && (s[pos + 1] | 0x20) != 'b') {
+                continue;
+            }
+            t = tag_at(lt, len - stop);
+            if (t == MATCH) {
+                *next = stop;
+                return st->document ? EV_AT : EV_NO_TAG;
             }
         }
+        else if (s[pos] == '!') {
+            /* the third byte tells a comment from a doctype */
+            unsigned char c = pos + 1 < len ? s[pos + 1] : '-';
+
+            if (c == '-') {
+                t = word_at(lt, len - stop, "<!--", 4, 0);
+                if (t == MATCH) {
+                    /* "<!-->" and "<!--->" close where they open */
+                    st->in_comment = 1;
+                    pos = stop + 2;
+                    mkind = NO_MATCH;
+                    mfound = mlook = (apr_size_t)-1;
+                    continue;
+                }
+            }
+            else if ((c | 0x20) == 'd' && !st->document
+                     && base + stop < DOC_NEAR) {
+                t = word_at(lt, len - stop, "<!doctype html", DOCTYPE_LEN,
+                            1);
+                st->document = t == MATCH;
+            }
+            else {
+                continue;
+            }
+        }
+        else if ((s[pos] | 0x20) == 'h' && !st->document) {
+            unsigned char c = pos + 1 < len ? (s[pos + 1] | 0x20) : 'e';
+
+            if (c == 'e') {
+                t = word_at(lt, len - stop, "<head", 5, 1);
+            }
+            else if (c == 't' && base + stop < DOC_NEAR) {
+                t = word_at(lt, len - stop, "<html", 5, 1);
+            }
+            else {
+                continue;
+            }
+            st->document = t == MATCH;
+        }
+        else {
+            continue;
+        }
+        if (t == PARTIAL && !end) {
+            *next = stop;
+            return EV_PARTIAL;
+        }
     }
-    *at = len;
-    return end ? CG_INJECT_AT : CG_INJECT_MORE;
+    *next = pos;
+    return EV_NONE;
 }
 
-cg_inject_e cg_inject_scan(const cg_inject_t *inj, const char *buf,
-                           apr_size_t len, apr_size_t *at, apr_size_t *keep)
+cg_inject_state_t *cg_inject_start(apr_pool_t *p, const cg_inject_t *inj,
+                                   const char *tag)
 {
-    return scan(inj, buf, len, 0, at, keep);
+    apr_size_t cap = 2 * inj->max_keep + 2;
+    /* one allocation a response: the state, its held bytes behind it */
+    cg_inject_state_t *st = apr_pcalloc(p, sizeof(*st) + cap);
+
+    st->inj = inj;
+    st->tag = tag;
+    st->tag_len = strlen(tag);
+    st->cap = cap;
+    st->held = (char *)(st + 1);
+    return st;
 }
 
-cg_inject_e cg_inject_scan_end(const cg_inject_t *inj, const char *buf,
-                               apr_size_t len, apr_size_t *at)
+static int add(cg_inject_span_t *spans, int n, cg_span_e kind,
+               const char *data, apr_size_t len)
 {
-    apr_size_t keep;
-
-    return scan(inj, buf, len, 1, at, &keep);
-}
-
-/* What `c` becomes in an HTML attribute value; NULL when it stays. */
-static const char *attr_escape(char c)
-{
-    switch (c) {
-    case '&': return "&amp;";
-    case '<': return "&lt;";
-    case '>': return "&gt;";
-    case '"': return "&quot;";
-    case '\'': return "&#39;";
-    default: return NULL;
+    if (len) {
+        spans[n].kind = kind;
+        spans[n].data = data;
+        spans[n].len = len;
+        ++n;
     }
+    return n;
+}
+
+/* The spans of the last call are no longer needed: the held bytes move
+ * to the front of the buffer. */
+static void compact(cg_inject_state_t *st)
+{
+    if (st->held_off) {
+        memmove(st->held, st->held + st->held_off, st->held_len);
+        st->held_off = 0;
+    }
+}
+
+/* The `total` bytes in the buffer scanned on their own (`end` as for
+ * scan()) and emitted from it as far as they are decided. */
+static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
+                     cg_inject_span_t *spans)
+{
+    apr_size_t at = 0, next;
+    ev_e ev = scan(st, (const unsigned char *)st->held, total, 0, total,
+                   st->fed - st->held_len, end, &at, &next);
+    int n = 0;
+
+    if (ev == EV_PARTIAL) {
+        n = add(spans, n, CG_SPAN_HELD, st->held, at);
+        st->held_off = at;
+        st->held_len = total - at;
+        return n;
+    }
+    if (ev != EV_AT) {
+        at = total;
+    }
+    n = add(spans, n, CG_SPAN_HELD, st->held, at);
+    /* at the end, a document gets the tag unless a comment is still open */
+    if (ev == EV_AT
+        || (ev == EV_NONE && end && st->document && !st->in_comment)) {
+        n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+        n = add(spans, n, CG_SPAN_HELD, st->held + at, total - at);
+    }
+    st->held_len = 0;
+    st->done = ev != EV_NONE || end;
+    return n;
+}
+
+int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
+                   cg_inject_span_t *spans)
+{
+    apr_size_t at = 0, busy = 0, from = 0;
+    int n = 0;
+    ev_e ev;
+
+    compact(st);
+    if (st->done || !len) {
+        st->fed += len;
+        return add(spans, 0, CG_SPAN_INPUT, data, len);
+    }
+    if (st->held_len) {
+        apr_size_t hl = st->held_len, room = st->cap - hl;
+        apr_size_t more = len < room ? len : room, next;
+
+        memcpy(st->held + hl, data, more);
+        if (more == len) {
+            /* a short piece: it joins the held bytes */
+            st->fed += len;
+            st->held_len += len;
+            return emit_held(st, hl + len, 0, spans);
+        }
+        /* the window reaches past every needle that starts in the held
+         * bytes, so only they are looked at here, and never partially */
+        ev = scan(st, (const unsigned char *)st->held, hl + more, 0, hl,
+                  st->fed - hl, 0, &at, &next);
+        st->held_len = 0;
+        if (ev == EV_AT) {
+            n = add(spans, n, CG_SPAN_HELD, st->held, at);
+            n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+            n = add(spans, n, CG_SPAN_HELD, st->held + at, hl - at);
+        }
+        else {
+            n = add(spans, n, CG_SPAN_HELD, st->held, hl);
+        }
+        if (ev == EV_AT || ev == EV_NO_TAG) {
+            st->done = 1;
+            st->fed += len;
+            return add(spans, n, CG_SPAN_INPUT, data, len);
+        }
+        /* that span is read after this call: new held bytes go behind */
+        busy = hl;
+        /* a comment's end may reach into the data */
+        from = next > hl ? next - hl : 0;
+    }
+    {
+        apr_size_t next;
+
+        ev = scan(st, (const unsigned char *)data, len, from, len, st->fed,
+                  0, &at, &next);
+    }
+    st->fed += len;
+    if (ev == EV_NONE) {
+        return add(spans, n, CG_SPAN_INPUT, data, len);
+    }
+    n = add(spans, n, CG_SPAN_INPUT, data, ev == EV_NO_TAG ? len : at);
+    if (ev == EV_PARTIAL) {
+        memcpy(st->held + busy, data + at, len - at);
+        st->held_off = busy;
+        st->held_len = len - at;
+        return n;
+    }
+    st->done = 1;
+    if (ev == EV_AT) {
+        n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+        n = add(spans, n, CG_SPAN_INPUT, data + at, len - at);
+    }
+    return n;
+}
+
+int cg_inject_flush(cg_inject_state_t *st, cg_inject_span_t *spans)
+{
+    int n;
+
+    compact(st);
+    n = add(spans, 0, CG_SPAN_HELD, st->held, st->held_len);
+    st->held_len = 0;
+    return n;
+}
+
+int cg_inject_finish(cg_inject_state_t *st, cg_inject_span_t *spans)
+{
+    compact(st);
+    if (st->done) {
+        return 0;
+    }
+    return emit_held(st, st->held_len, 1, spans);
+}
+
+int cg_inject_done(const cg_inject_state_t *st)
+{
+    return st->done;
+}
+
+apr_size_t cg_inject_held(const cg_inject_state_t *st)
+{
+    return st->held_len;
 }
 
 const char *cg_inject_tag(apr_pool_t *p, const char *endpoint)
 {
-    static const char pre[] = "<script src=\"";
-    static const char post[] = "/banner.js\" defer></script>";
-    apr_size_t size = sizeof(pre) - 1 + sizeof(post);
-    const char *e, *rep;
-    char *tag, *o;
+    return apr_pstrcat(p, "<script src=\"", cg_html_escape(p, endpoint),
+                       "/banner.js\" defer></script>", NULL);
+}
 
-    for (e = endpoint; *e; ++e) {
-        rep = attr_escape(*e);
-        size += rep ? strlen(rep) : 1;
+/* The suffix that marks an injected response's entity tag. */
+#define ETAG_SUFFIX "-cg"
+#define ETAG_SUFFIX_LEN 3
+
+const char *cg_inject_etag(apr_pool_t *p, const char *etag)
+{
+    apr_size_t len = etag ? strlen(etag) : 0;
+
+    if (len < 2 || etag[len - 1] != '"') {
+        return NULL;
     }
-    tag = o = apr_palloc(p, size);
-    memcpy(o, pre, sizeof(pre) - 1);
-    o += sizeof(pre) - 1;
-    for (e = endpoint; *e; ++e) {
-        rep = attr_escape(*e);
-        if (rep) {
-            memcpy(o, rep, strlen(rep));
-            o += strlen(rep);
-        }
-        else {
-            *o++ = *e;
-        }
+    return apr_pstrcat(p, apr_pstrmemdup(p, etag, len - 1),
+                       ETAG_SUFFIX "\"", NULL);
+}
+
+const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm)
+{
+    char *out, *o, *open = NULL;
+    const char *c;
+    int changed = 0;
+
+    if (!inm) {
+        return NULL;
     }
-    memcpy(o, post, sizeof(post));
-    return tag;
+    o = out = apr_palloc(p, strlen(inm) + 1);
+    for (c = inm; *c; ++c) {
+        if (*c == '"' && !open) {
+            open = o + 1;
+        }
+        else if (*c == '"') {
+            /* a tag's opaque part has no '"': this one closes it */
+            if (o - open >= ETAG_SUFFIX_LEN
+                && !memcmp(o - ETAG_SUFFIX_LEN, ETAG_SUFFIX,
+                           ETAG_SUFFIX_LEN)) {
+                o -= ETAG_SUFFIX_LEN;
+                changed = 1;
+            }
+            open = NULL;
+        }
+        *o++ = *c;
+    }
+    *o = '\0';
+    return changed ? out : NULL;
 }

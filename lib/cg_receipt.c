@@ -10,6 +10,7 @@
 
 #include "cg_receipt.h"
 #include "cg_json.h"
+#include "cg_text.h"
 
 /* ---- receipts ---- */
 
@@ -38,13 +39,6 @@ static int is_action(const char *action)
                       || !strcmp(action, "revoke"));
 }
 
-/* Adds `value` under `key`; jansson's constructors return NULL for a
- * string that is not UTF-8, which fails here too. */
-static int set_new(json_t *obj, const char *key, json_t *value)
-{
-    return value && json_object_set_new(obj, key, value) == 0;
-}
-
 static json_t *categories_json(const apr_array_header_t *categories)
 {
     json_t *arr = json_array();
@@ -61,33 +55,119 @@ static json_t *categories_json(const apr_array_header_t *categories)
     return arr;
 }
 
-const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
+/* The one definition of a receipt's fields: the keys of the JSON line and
+ * the columns of conf.d/consent_receipts.sql, in this order, with the type
+ * a column casts its text parameter to (NULL: text). */
+const cg_receipt_field_t cg_receipt_fields[CG_RECEIPT_NFIELDS] = {
+    { "id",              NULL },
+    { "time",            "timestamptz" },
+    { "action",          NULL },
+    { "categories",      "jsonb" },
+    { "policy_revision", "integer" },
+    { "gpc",             "boolean" },
+    { "dnt",             "boolean" },
+};
+
+/* Field i of `r` as JSON; NULL when it cannot be one (jansson refuses a
+ * string that is not UTF-8). */
+static json_t *field_json(const cg_receipt_t *r, const char *when, int i)
 {
-    const char *when, *line;
-    json_t *obj;
-    int ok;
+    switch (i) {
+    case 0: return json_string(r->id);
+    case 1: return json_string(when);
+    case 2: return json_string(r->action);
+    case 3: return categories_json(r->categories);
+    case 4: return json_integer(r->policy_revision);
+    case 5: return json_boolean(r->gpc);
+    case 6: return json_boolean(r->dnt);
+    default: return NULL;
+    }
+}
+
+/* Every field of `r` as JSON, in cg_receipt_fields order, owned by the
+ * caller; 0 when `r` is no receipt. */
+static int fields_json(apr_pool_t *p, const cg_receipt_t *r,
+                       json_t *out[CG_RECEIPT_NFIELDS])
+{
+    const char *when;
+    int i;
 
     if (!r || !r->id || !is_action(r->action)
         || !(when = rfc3339(p, r->when))) {
-        return NULL;
+        return 0;
     }
-    if (!(obj = json_object())) {
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        if (!(out[i] = field_json(r, when, i))) {
+            while (i--) {
+                json_decref(out[i]);
+            }
+            return 0;
+        }
+    }
+    return 1;
+}
+
+const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r)
+{
+    json_t *v[CG_RECEIPT_NFIELDS], *obj;
+    const char *line = NULL;
+    int i, ok = 1;
+
+    if (!fields_json(p, r, v)) {
         return NULL;
     }
     /* jansson keeps insertion order, which is the documented key order */
-    ok = set_new(obj, "id", json_string(r->id))
-        && set_new(obj, "time", json_string(when))
-        && set_new(obj, "action", json_string(r->action))
-        && set_new(obj, "categories", categories_json(r->categories))
-        && set_new(obj, "policy_revision", json_integer(r->policy_revision))
-        && set_new(obj, "gpc", json_boolean(r->gpc))
-        && set_new(obj, "dnt", json_boolean(r->dnt));
+    obj = json_object();
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        ok = ok && obj && !json_object_set(obj, cg_receipt_fields[i].name,
+                                           v[i]);
+        json_decref(v[i]);
+    }
     /* compact output escapes every control character, so this newline is
      * the line's only one */
-    line = ok ? cg_json_dump(p, obj, JSON_COMPACT | JSON_PRESERVE_ORDER, "\n")
-              : NULL;
+    if (ok) {
+        line = cg_json_dump(p, obj, JSON_COMPACT | JSON_PRESERVE_ORDER, "\n");
+    }
     json_decref(obj);
     return line;
+}
+
+int cg_receipt_values(apr_pool_t *p, const cg_receipt_t *r,
+                      const char *values[CG_RECEIPT_NFIELDS])
+{
+    json_t *v[CG_RECEIPT_NFIELDS];
+    int i, ok = 1;
+
+    if (!fields_json(p, r, v)) {
+        return 0;
+    }
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        /* a string is its own text; the rest are written as JSON, which is
+         * also how PostgreSQL reads jsonb, integer and boolean */
+        values[i] = json_is_string(v[i])
+            ? apr_pstrdup(p, json_string_value(v[i]))
+            : cg_json_dump(p, v[i], JSON_COMPACT | JSON_ENCODE_ANY, "");
+        ok = ok && values[i];
+        json_decref(v[i]);
+    }
+    return ok;
+}
+
+const char *cg_receipt_sql_insert(apr_pool_t *p, const char *table)
+{
+    const char *cols = "", *vals = "";
+    int i;
+
+    for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
+        const cg_receipt_field_t *f = &cg_receipt_fields[i];
+        cols = apr_pstrcat(p, cols, i ? ", " : "", f->name, NULL);
+        vals = apr_pstrcat(p, vals, i ? ", " : "",
+                           f->sql_type ? apr_pstrcat(p, "CAST(%s AS ",
+                                                     f->sql_type, ")", NULL)
+                                       : "%s", NULL);
+    }
+    return apr_pstrcat(p, "INSERT INTO ", table, " (", cols, ") VALUES (",
+                       vals, ")", NULL);
 }
 
 apr_status_t cg_receipt_append(apr_file_t *f, const char *line)
@@ -154,82 +234,15 @@ static int add_category(apr_pool_t *p, apr_array_header_t *out,
                         const apr_array_header_t *known,
                         const char *s, apr_size_t len, const char **err)
 {
-    int i, found = 0;
-
-    for (i = 0; known && i < known->nelts; ++i) {
-        const char *k = APR_ARRAY_IDX(known, i, const char *);
-
-        /* lengths first: a category must not match a known prefix */
-        if (k && strlen(k) == len && !memcmp(k, s, len)) {
-            found = 1;
-            break;
-        }
-    }
-    if (!found) {
+    if (!cg_mem_in_array(s, len, known)) {
         *err = apr_psprintf(p, "unknown category '%s'", printable(p, s, len));
         return 0;
     }
-    for (i = 0; i < out->nelts; ++i) {
-        const char *c = APR_ARRAY_IDX(out, i, const char *);
-
-        if (strlen(c) == len && !memcmp(c, s, len)) {
-            return 1;
-        }
+    if (cg_mem_in_array(s, len, out)) {
+        return 1;
     }
     APR_ARRAY_PUSH(out, const char *) = apr_pstrmemdup(p, s, len);
     return 1;
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = apr_tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Decodes one urlencoded name or value [s, s + len) into a pool buffer:
- * '+' is a space, %XX a byte. 0 with *err set for a bad escape or a NUL,
- * which would silently cut the string short. */
-static int form_decode(apr_pool_t *p, const char *s, apr_size_t len,
-                       char **out, apr_size_t *out_len, const char **err)
-{
-    char *d = apr_palloc(p, len + 1);
-    apr_size_t i, n = 0;
-
-    for (i = 0; i < len; ++i) {
-        char c = s[i];
-
-        if (c == '+') {
-            c = ' ';
-        }
-        else if (c == '%') {
-            int hi, lo;
-
-            if (len - i < 3 || (hi = hex_value(s[i + 1])) < 0
-                || (lo = hex_value(s[i + 2])) < 0) {
-                *err = "bad percent escape in the form";
-                return 0;
-            }
-            c = (char)(hi << 4 | lo);
-            i += 2;
-        }
-        if (c == '\0') {
-            *err = "NUL byte in the form";
-            return 0;
-        }
-        d[n++] = c;
-    }
-    d[n] = '\0';
-    *out = d;
-    *out_len = n;
-    return 1;
-}
-
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
 }
 
 /* Adds the comma-separated categories of one decoded value. */
@@ -246,12 +259,7 @@ static int add_list(apr_pool_t *p, apr_array_header_t *out,
             e = end;
         }
         v = e + 1;
-        while (b < e && is_ows(*b)) {
-            ++b;
-        }
-        while (e > b && is_ows(e[-1])) {
-            --e;
-        }
+        cg_trim(&b, &e);
         /* "a,,b" and a trailing comma from a joined list are harmless */
         if (e > b && !add_category(p, out, known, b, e - b, err)) {
             return 0;
@@ -267,30 +275,17 @@ static apr_array_header_t *parse_form(apr_pool_t *p, const char *body,
 {
     static const char field[] = "categories";
     apr_array_header_t *out = apr_array_make(p, 4, sizeof(const char *));
-    const char *s = body, *end = body + len;
+    const char *s = body, *end = body + len, *n, *v;
+    apr_size_t n_len, v_len;
 
-    while (s < end) {
-        const char *pair = s, *amp = memchr(s, '&', end - s), *eq;
+    while (cg_form_next(&s, end, &n, &n_len, &v, &v_len)) {
         char *name, *value;
         apr_size_t name_len, value_len;
 
-        if (!amp) {
-            amp = end;
-        }
-        s = amp + 1;
-        if (amp == pair) {
-            continue;           /* "a=1&&b=2" */
-        }
-        eq = memchr(pair, '=', amp - pair);
-        if (!eq) {
-            eq = amp;           /* a name without a value */
-        }
         /* every field is decoded, so a malformed body is refused whole
          * rather than half read */
-        if (!form_decode(p, pair, eq - pair, &name, &name_len, err)
-            || !form_decode(p, eq < amp ? eq + 1 : amp,
-                            eq < amp ? amp - eq - 1 : 0,
-                            &value, &value_len, err)) {
+        if (!cg_form_decode(p, n, n_len, &name, &name_len, err)
+            || !cg_form_decode(p, v, v_len, &value, &value_len, err)) {
             return NULL;
         }
         if (name_len == sizeof(field) - 1 && !memcmp(name, field, name_len)
@@ -363,16 +358,10 @@ typedef enum {
 /* The media type of a Content-Type value, parameters ignored. */
 static media_e media_type(const char *ct)
 {
-    const char *b = ct, *e;
+    const char *b = ct, *e = ct + strcspn(ct, ";");
     apr_size_t len;
 
-    while (is_ows(*b)) {
-        ++b;
-    }
-    e = b + strcspn(b, ";");
-    while (e > b && is_ows(e[-1])) {
-        --e;
-    }
+    cg_trim(&b, &e);
     len = e - b;
     if (len == strlen("application/x-www-form-urlencoded")
         && !strncasecmp(b, "application/x-www-form-urlencoded", len)) {

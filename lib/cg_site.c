@@ -6,11 +6,7 @@
 #include <apr_lib.h>
 
 #include "cg_site.h"
-
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
+#include "cg_text.h"
 
 /* True when [s, s + len) is `word`, byte for byte. */
 static int mem_is(const char *s, apr_size_t len, const char *word)
@@ -133,17 +129,11 @@ int cg_request_is_same_site(const char *sec_fetch_site, const char *origin,
         return 0;
     }
     if (sec_fetch_site) {
-        const char *b = sec_fetch_site;
-        apr_size_t len;
+        const char *b = sec_fetch_site, *e = b + strlen(b);
 
-        while (is_ows(*b)) {
-            ++b;
-        }
-        len = strlen(b);
-        while (len && is_ows(b[len - 1])) {
-            --len;
-        }
-        return mem_is(b, len, "same-origin") || mem_is(b, len, "same-site");
+        cg_trim(&b, &e);
+        return mem_is(b, e - b, "same-origin")
+            || mem_is(b, e - b, "same-site");
     }
     /* "null" would fail the parse anyway; said here so nobody "fixes" it */
     if (!origin || !strcmp(origin, "null")) {

@@ -14,14 +14,12 @@
 
 extern module AP_MODULE_DECLARE_DATA consentgate_module;
 
-/* The prepared statement ConsentReceipts dbd inserts with. */
-#define MOD_CG_DBD_LABEL "consentgate_receipt"
-
 /* Log tag: the AH numbers belong to modules shipped with httpd. */
 #define CGLOGNO(n) "CG" #n ": "
 
 #define MOD_CG_FILTER "CONSENTGATE"
 #define MOD_CG_INJECT_FILTER "CONSENTGATE_BANNER"
+#define MOD_CG_NO_COOKIE_FILTER "CONSENTGATE_NO_COOKIE"
 
 /* Defaults: these and the tables in mod_cg_config.c are the only place
  * they are applied. Every field of both configs starts "unset" (-1 or
@@ -32,8 +30,6 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
 #define MOD_CG_DEFAULT_ENDPOINT "/consentgate"
 #define MOD_CG_HANDLER          "consentgate"
-/* r->notes key: the response may carry no cookie at all (the pixel) */
-#define MOD_CG_NOTE_NO_COOKIE   "consentgate-no-cookie"
 
 /* ConsentClearSiteData */
 #define MOD_CG_CSD_OFF      0
@@ -134,13 +130,33 @@ int mod_cg_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp);
 int mod_cg_config_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s);
-int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                       server_rec *s);
 
-/* mod_cg_handler.c */
+/* mod_cg_receipts.c: ConsentReceipts (file:PATH or dbd) */
+const char *mod_cg_set_receipts(cmd_parms *cmd, void *dconf, const char *arg);
+/* opens every receipt file, in the parent */
+int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                apr_pool_t *ptemp, server_rec *s);
+/* Writes the receipt of a choice where ConsentReceipts says; 0 when it was
+ * written or there is nowhere to write, -1 (logged) when it failed. */
+int mod_cg_receipt_write(request_rec *r, const char *action,
+                         const apr_array_header_t *categories,
+                         const char *receipt_id);
+
+/* mod_cg_endpoint.c: ConsentEndpoint's mapping and dispatch */
 int mod_cg_translate_name(request_rec *r);
 int mod_cg_map_to_storage(request_rec *r);
 int mod_cg_handler(request_rec *r);
+void mod_cg_endpoint_register(apr_pool_t *p);
+/* The response to `r` may carry no cookie at all, whatever else the
+ * configuration adds (the pixel, banner.js): every Set-Cookie goes, and
+ * the gate, which asks mod_cg_cookies_forbidden(), adds none. */
+void mod_cg_forbid_cookies(request_rec *r);
+int mod_cg_cookies_forbidden(request_rec *r);
+
+/* mod_cg_handler.c: the consent endpoints */
+int mod_cg_handle_consent(request_rec *r);
+int mod_cg_handle_forget(request_rec *r);
+int mod_cg_handle_gpc_json(request_rec *r);
 
 /* mod_cg_pixel.c */
 const char *mod_cg_set_unique_cache(cmd_parms *cmd, void *dconf,

@@ -15,6 +15,7 @@
 
 #include "mod_cg.h"
 #include "cg_banner.h"
+#include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -89,12 +90,7 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             const apr_array_header_t *cats = cg_banner_categories(banner);
             for (i = 0; i < cats->nelts; ++i) {
                 const char *cat = APR_ARRAY_IDX(cats, i, const char *);
-                int j, found = 0;
-                for (j = 0; j < known->nelts; ++j) {
-                    found |= !strcmp(cat, APR_ARRAY_IDX(known, j,
-                                                        const char *));
-                }
-                if (!found) {
+                if (!cg_in_array(cat, known)) {
                     ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(061)
                                  "ConsentBanner asks about category '%s', "
                                  "which no ConsentPreset or ConsentCookieClass "
@@ -106,12 +102,11 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
         site.endpoint = mod_cg_endpoint(sc);
         site.cookie = mod_cg_cookie_name(sc);
-        site.revision = sc->policy_revision != -1 ? sc->policy_revision : 0;
-        site.max_age = sc->max_age != -1 ? sc->max_age
-                                         : MOD_CG_DEFAULT_MAX_AGE;
+        site.revision = mod_cg_policy_revision(sc);
+        site.max_age = mod_cg_max_age(sc);
         site.gpc = (mod_cg_signals_honoured(dc) & CG_SIGNAL_GPC) != 0;
         site.dnt = (mod_cg_signals_honoured(dc) & CG_SIGNAL_DNT) != 0;
-        site.consent_wins = dc->precedence == CG_PRECEDENCE_CONSENT;
+        site.consent_wins = mod_cg_precedence(dc) == CG_PRECEDENCE_CONSENT;
         sc->banner_effective = banner;
         sc->banner_bodies = apr_hash_make(pconf);
         langs = cg_banner_languages(banner);
@@ -165,7 +160,7 @@ int mod_cg_banner(request_rec *r)
     }
     /* the same for every visitor of a language: caches may share it, and
      * it never carries a cookie */
-    apr_table_setn(r->notes, MOD_CG_NOTE_NO_COOKIE, "1");
+    mod_cg_forbid_cookies(r);
     apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
     apr_table_setn(r->headers_out, "Content-Language", lang);
     apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=600");

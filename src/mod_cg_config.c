@@ -15,9 +15,6 @@
 #include <apr_thread_mutex.h>
 #endif
 
-#include <apr_dbd.h>
-#include <mod_dbd.h>
-
 #include "mod_cg.h"
 #include "cg_policy.h"
 #include "cg_source.h"
@@ -243,43 +240,6 @@ void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
         dc->transient = 1;
     }
     return dc;
-}
-
-/* Receipt files are opened by the parent, as mod_log_config opens logs:
- * the children inherit a descriptor they may not be able to open. */
-int mod_cg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                       server_rec *s)
-{
-    apr_hash_t *opened = apr_hash_make(ptemp);
-
-    (void)plog;
-    for (; s; s = s->next) {
-        mod_cg_server_conf *sc = ap_get_module_config(s->module_config,
-                                                      &consentgate_module);
-        const char *path;
-        apr_file_t *f;
-        apr_status_t rv;
-
-        if (!sc->receipts_path) {
-            continue;
-        }
-        path = ap_server_root_relative(ptemp, sc->receipts_path);
-        if ((f = apr_hash_get(opened, path, APR_HASH_KEY_STRING))) {
-            sc->receipts = f;
-            continue;
-        }
-        rv = apr_file_open(&f, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE
-                           | APR_FOPEN_APPEND, APR_FPROT_UREAD
-                           | APR_FPROT_UWRITE | APR_FPROT_GREAD, pconf);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, CGLOGNO(010)
-                         "ConsentReceipts: cannot open %s", path);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        apr_hash_set(opened, path, APR_HASH_KEY_STRING, f);
-        sc->receipts = f;
-    }
-    return OK;
 }
 
 /* Every default, in one place: what a field that no directive set means.
@@ -939,39 +899,6 @@ static const char *set_endpoint(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-/* The receipt table ConsentReceipts dbd writes to, as created by
- * conf.d/consent_receipts.sql (PostgreSQL). */
-#define RECEIPT_INSERT "INSERT INTO consent_receipts (id, time, action, " \
-    "categories, policy_revision, gpc, dnt) VALUES (%s, CAST(%s AS " \
-    "timestamptz), %s, CAST(%s AS jsonb), CAST(%s AS integer), " \
-    "CAST(%s AS boolean), CAST(%s AS boolean))"
-
-static const char *set_receipts(cmd_parms *cmd, void *dconf, const char *arg)
-{
-    mod_cg_server_conf *sc = server_conf(cmd);
-
-    (void)dconf;
-    if (!strcmp(arg, "dbd")) {
-        APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *prepare =
-            APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-        if (!prepare) {
-            return apr_psprintf(cmd->pool, "%s dbd: load mod_dbd first",
-                                cmd->cmd->name);
-        }
-        prepare(cmd->server, RECEIPT_INSERT, MOD_CG_DBD_LABEL);
-        sc->receipts_dbd = 1;
-        sc->receipts_path = NULL;
-        return NULL;
-    }
-    if (strncmp(arg, "file:", 5) || !arg[5]) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is neither file:PATH nor dbd",
-                            cmd->cmd->name, arg);
-    }
-    sc->receipts_path = arg + 5;
-    sc->receipts_dbd = 0;
-    return NULL;
-}
-
 static const char *set_clear_site_data(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
@@ -1134,7 +1061,7 @@ const command_rec mod_cg_cmds[] = {
                   "until the form there is posted (post)"),
     AP_INIT_TAKE1("ConsentEndpoint", set_endpoint, NULL, RSRC_CONF,
                   "URL path of the consent endpoints (default /consentgate)"),
-    AP_INIT_TAKE1("ConsentReceipts", set_receipts, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("ConsentReceipts", mod_cg_set_receipts, NULL, RSRC_CONF,
                   "file:PATH (JSON lines) or dbd (mod_dbd): where consent "
                   "receipts go"),
     AP_INIT_TAKE1("ConsentClearSiteData", set_clear_site_data, NULL, RSRC_CONF,

@@ -442,7 +442,7 @@ apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     /* headers are final when the first brigade arrives: edit them once,
      * then step out of the way of the body */
-    if (apr_table_get(f->r->notes, MOD_CG_NOTE_NO_COOKIE)) {
+    if (mod_cg_cookies_forbidden(f->r)) {
         apr_table_unset(f->r->headers_out, "Set-Cookie");
         apr_table_unset(f->r->err_headers_out, "Set-Cookie");
     }

@@ -1,6 +1,6 @@
-/* mod_cg_handler.c: the "consentgate" handler, dispatched on the last path
- * segment: consent (record a choice), forget (expire what the visitor
- * holds) and gpc.json (the Global Privacy Control support resource). */
+/* mod_cg_handler.c: the consent endpoints mod_cg_endpoint.c dispatches to:
+ * consent (record a choice), forget (expire what the visitor holds) and
+ * gpc.json (the Global Privacy Control support resource). */
 #include <httpd.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -11,17 +11,13 @@
 #include <apr_hash.h>
 #include <scoreboard.h>
 
-#include <apr_dbd.h>
-#include <mod_dbd.h>
-
 #include "mod_cg.h"
 #include "cg_cookie.h"
 #include "cg_receipt.h"
 #include "cg_site.h"
+#include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
-
-#define ENDPOINT_FILENAME "consentgate:"
 
 static mod_cg_server_conf *server_conf(request_rec *r)
 {
@@ -31,41 +27,6 @@ static mod_cg_server_conf *server_conf(request_rec *r)
 static mod_cg_dir_conf *dir_conf(request_rec *r)
 {
     return ap_get_module_config(r->per_dir_config, &consentgate_module);
-}
-
-/* ConsentEndpoint is served wherever the gate is on. */
-int mod_cg_translate_name(request_rec *r)
-{
-    const char *endpoint;
-    apr_size_t len;
-
-    if (r->main || dir_conf(r)->enabled != 1 || !r->uri) {
-        return DECLINED;
-    }
-    endpoint = mod_cg_endpoint(server_conf(r));
-    len = strlen(endpoint);
-    if (strncmp(r->uri, endpoint, len) || r->uri[len] != '/') {
-        return DECLINED;
-    }
-    r->handler = MOD_CG_HANDLER;
-    r->filename = apr_pstrcat(r->pool, ENDPOINT_FILENAME, r->uri, NULL);
-    return OK;
-}
-
-int mod_cg_map_to_storage(request_rec *r)
-{
-    /* no file behind the endpoint, and no .htaccess to rewrite it */
-    if (r->filename && !strncmp(r->filename, ENDPOINT_FILENAME,
-                                sizeof(ENDPOINT_FILENAME) - 1)) {
-        return OK;
-    }
-    return DECLINED;
-}
-
-static const char *last_segment(const char *uri)
-{
-    const char *slash = strrchr(uri, '/');
-    return slash ? slash + 1 : uri;
 }
 
 /* Reads the request body, at most `limit` bytes (413 beyond). */
@@ -102,113 +63,16 @@ static int read_body(request_rec *r, apr_size_t limit, char **body,
 static const char *return_to_of(request_rec *r, const char *content_type,
                                 const char *body)
 {
-    const char *sources[2];
-    int i;
+    const char *v = NULL;
 
-    sources[0] = (content_type && !strncasecmp(content_type,
-                  "application/x-www-form-urlencoded", 33)) ? body : NULL;
-    sources[1] = r->args;
-    for (i = 0; i < 2; ++i) {
-        char *pairs, *pair, *state;
-
-        if (!sources[i]) {
-            continue;
-        }
-        pairs = apr_pstrdup(r->pool, sources[i]);
-        for (pair = apr_strtok(pairs, "&", &state); pair;
-             pair = apr_strtok(NULL, "&", &state)) {
-            if (!strncmp(pair, "return_to=", 10)) {
-                char *v = pair + 10;
-                /* form decoding: '+' is a space, %2F a slash */
-                if (ap_unescape_urlencoded(v) != OK) {
-                    return NULL;
-                }
-                return cg_safe_return_to(r->pool, v);
-            }
-        }
+    if (body && content_type && !strncasecmp(content_type,
+        "application/x-www-form-urlencoded", 33)) {
+        v = cg_form_field(r->pool, body, strlen(body), "return_to");
     }
-    return NULL;
-}
-
-/* A receipt as a row of consent_receipts (ConsentReceipts dbd). */
-static int insert_receipt(request_rec *r, const cg_receipt_t *rec)
-{
-    APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *acquire =
-        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    ap_dbd_t *dbd = acquire ? acquire(r) : NULL;
-    apr_dbd_prepared_t *stmt;
-    const char *cats;
-    char when[32];
-    apr_time_exp_t tm;
-    apr_size_t n;
-    int rows = 0, rc, i;
-
-    if (!dbd || !(stmt = apr_hash_get(dbd->prepared, MOD_CG_DBD_LABEL,
-                                      APR_HASH_KEY_STRING))) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(024)
-                      "ConsentReceipts dbd: no database connection");
-        return -1;
+    if (!v && r->args) {
+        v = cg_form_field(r->pool, r->args, strlen(r->args), "return_to");
     }
-    /* category names are [a-z0-9_-]: nothing to escape in the JSON */
-    cats = "[";
-    for (i = 0; rec->categories && i < rec->categories->nelts; ++i) {
-        cats = apr_pstrcat(r->pool, cats, i ? ",\"" : "\"",
-                           APR_ARRAY_IDX(rec->categories, i, const char *),
-                           "\"", NULL);
-    }
-    cats = apr_pstrcat(r->pool, cats, "]", NULL);
-    apr_time_exp_gmt(&tm, rec->when);
-    apr_strftime(when, &n, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    rc = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &rows, stmt,
-                         rec->id, when, rec->action, cats,
-                         apr_itoa(r->pool, rec->policy_revision),
-                         rec->gpc ? "true" : "false",
-                         rec->dnt ? "true" : "false", NULL);
-    if (rc || rows != 1) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(025)
-                      "ConsentReceipts dbd: cannot insert receipt %s: %s",
-                      rec->id, apr_dbd_error(dbd->driver, dbd->handle, rc));
-        return -1;
-    }
-    return 0;
-}
-
-/* Writes a receipt; 0 when there is nowhere to write or it was written. */
-static int write_receipt(request_rec *r, const char *action,
-                         const apr_array_header_t *categories,
-                         const char *receipt_id)
-{
-    mod_cg_server_conf *sc = server_conf(r);
-    cg_receipt_t rec;
-    const char *line;
-    apr_status_t rv;
-
-    if (!sc->receipts && !sc->receipts_dbd) {
-        return 0;
-    }
-    rec.id = receipt_id;
-    rec.when = r->request_time;
-    rec.action = action;
-    rec.categories = categories;
-    rec.policy_revision = sc->policy_revision != -1 ? sc->policy_revision : 0;
-    rec.gpc = (mod_cg_signals(r) & CG_SIGNAL_GPC) != 0;
-    rec.dnt = (mod_cg_signals(r) & CG_SIGNAL_DNT) != 0;
-    if (sc->receipts_dbd) {
-        return insert_receipt(r, &rec);
-    }
-    line = cg_receipt_line(r->pool, &rec);
-    if (!line) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(023)
-                      "cannot build the consent receipt %s", receipt_id);
-        return -1;
-    }
-    rv = cg_receipt_append(sc->receipts, line);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(020)
-                      "cannot write the consent receipt %s", receipt_id);
-        return -1;
-    }
-    return 0;
+    return v ? cg_safe_return_to(r->pool, v) : NULL;
 }
 
 /* 303 to a same-origin return_to, else 204 (a fetch() from the banner). */
@@ -224,10 +88,10 @@ static int answer(request_rec *r, const char *return_to)
 
 /* POST a choice: sets the consent cookie and writes a receipt. Only the
  * site itself may do this, or any page could grant in the visitor's name. */
-static int handle_consent(request_rec *r)
+int mod_cg_handle_consent(request_rec *r)
 {
     const char *ctype = apr_table_get(r->headers_in, "Content-Type");
-    const char *err = NULL, *rid, *return_to;
+    const char *err = NULL, *rid, *return_to, *line;
     apr_array_header_t *categories;
     char *body;
     apr_size_t len;
@@ -261,23 +125,25 @@ static int handle_consent(request_rec *r)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* no receipt, no consent: the choice must be provable */
-    if (write_receipt(r, categories->nelts ? "grant" : "refuse", categories,
-                      rid)) {
+    if (mod_cg_receipt_write(r, categories->nelts ? "grant" : "refuse",
+                             categories, rid)) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   mod_cg_consent_line(r, categories, rid));
+    if (!(line = mod_cg_consent_line(r, categories, rid))) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_table_addn(r->err_headers_out, "Set-Cookie", line);
     return_to = return_to_of(r, ctype, body);
     return answer(r, return_to);
 }
 
 /* GET or POST: expire every cookie that is not necessary, record a
  * refusal, and optionally ask the browser to clear site data. */
-static int handle_forget(request_rec *r)
+int mod_cg_handle_forget(request_rec *r)
 {
     static const char *const csd[] = { NULL, "\"storage\"", "\"cookies\"" };
     mod_cg_server_conf *sc = server_conf(r);
-    const char *rid, *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *rid, *line, *ctype = apr_table_get(r->headers_in, "Content-Type");
     char *body = NULL;
     apr_size_t len;
     int rc;
@@ -290,24 +156,27 @@ static int handle_forget(request_rec *r)
         && (rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
         return rc;
     }
-    if (!(rid = cg_receipt_id(r->pool))) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    if (write_receipt(r, "revoke", NULL, rid)) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    /* a withdrawal never fails: what the visitor holds is expired and the
+     * refusal is set first, whatever happens to the receipt */
     mod_cg_expire_held(r, CG_STATE_REVOKED);
-    apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   mod_cg_consent_line(r, NULL, rid));
-    if (sc->clear_site_data > MOD_CG_CSD_OFF) {
+    rid = cg_receipt_id(r->pool);
+    if (rid && (line = mod_cg_consent_line(r, NULL, rid))) {
+        apr_table_addn(r->err_headers_out, "Set-Cookie", line);
+    }
+    if (mod_cg_clear_site_data(sc) > MOD_CG_CSD_OFF) {
         apr_table_setn(r->err_headers_out, "Clear-Site-Data",
-                       csd[sc->clear_site_data]);
+                       csd[mod_cg_clear_site_data(sc)]);
+    }
+    /* a receipt when there was a consent to withdraw; one that cannot be
+     * written is logged (by the writer, at error level), not answered */
+    if (rid && mod_cg_consent(r)->state != CG_CONSENT_NONE) {
+        (void)mod_cg_receipt_write(r, "revoke", NULL, rid);
     }
     return answer(r, return_to_of(r, ctype, body));
 }
 
 /* https://privacycg.github.io/gpc-spec/: {"gpc": true, "lastUpdate": ...} */
-static int handle_gpc_json(request_rec *r)
+int mod_cg_handle_gpc_json(request_rec *r)
 {
     mod_cg_server_conf *sc = server_conf(r);
     mod_cg_dir_conf *dc = dir_conf(r);
@@ -336,33 +205,4 @@ static int handle_gpc_json(request_rec *r)
                    honoured ? "true" : "false", updated);
     }
     return OK;
-}
-
-int mod_cg_handler(request_rec *r)
-{
-    const char *name;
-
-    if (!r->handler || strcmp(r->handler, MOD_CG_HANDLER)) {
-        return DECLINED;
-    }
-    name = last_segment(r->uri);
-    if (!strcmp(name, "consent")) {
-        return handle_consent(r);
-    }
-    if (!strcmp(name, "forget")) {
-        return handle_forget(r);
-    }
-    if (!strcmp(name, "gpc.json")) {
-        return handle_gpc_json(r);
-    }
-    if (!strcmp(name, "pixel.gif")) {
-        return mod_cg_pixel(r);
-    }
-    if (!strcmp(name, "status")) {
-        return mod_cg_status(r);
-    }
-    if (!strcmp(name, "banner.js")) {
-        return mod_cg_banner(r);
-    }
-    return HTTP_NOT_FOUND;
 }

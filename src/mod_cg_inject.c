@@ -1,8 +1,10 @@
 /* mod_cg_inject.c: ConsentBannerInject, a streaming output filter that puts
  * <script src="{endpoint}/banner.js" defer></script> into text/html pages
- * whose templates cannot be edited (Mattermost's login page). It holds at
- * most a needle's length of the page (cg_inject.h) and leaves the stream
- * alone once the tag is in. */
+ * whose templates cannot be edited (Mattermost's login page). Where the
+ * tag goes is lib/cg_inject.c's business; this file moves buckets and
+ * keeps HTTP's promises: HEAD gets the header fields GET gets, the ETag
+ * stays as a variant (and If-None-Match with it still answers 304), and
+ * only what a browser navigates to is touched. */
 #include <httpd.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -18,15 +20,11 @@
 APLOG_USE_MODULE(consentgate);
 
 typedef struct inject_ctx {
-    const cg_inject_t *scanner;
-    const char *tag;
-    apr_size_t tag_len;
-    char *held;                 /* a needle's start, from the last bucket */
-    apr_size_t held_len;
-    char *window;               /* held + the next bucket's first bytes */
-    apr_size_t window_size;
+    cg_inject_state_t *st;      /* where the tag goes; NULL until the
+                                 * first call */
     apr_bucket_brigade *out;
     apr_size_t pending;         /* bytes in `out` not yet passed on */
+    int variant_asked;          /* If-None-Match held one of our tags */
 } inject_ctx;
 
 #define PASS_EVERY (64 * 1024)
@@ -54,9 +52,23 @@ void mod_cg_inject_insert(request_rec *r)
     const mod_cg_dir_conf *dc = ap_get_module_config(r->per_dir_config,
                                                      &consentgate_module);
 
-    if (dc->enabled == 1 && dc->banner_inject == 1 && !r->main) {
-        ap_add_output_filter(MOD_CG_INJECT_FILTER, NULL, r, r->connection);
+    inject_ctx *ctx;
+    const char *inm;
+
+    if (!mod_cg_inject_on(dc) || r->main) {
+        return;
     }
+    ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    /* before the handler validates: our variant tag becomes the tag of
+     * the unchanged response it was made from, as the handler knows it */
+    inm = cg_inject_if_none_match(r->pool,
+                                  apr_table_get(r->headers_in,
+                                                "If-None-Match"));
+    if (inm) {
+        apr_table_setn(r->headers_in, "If-None-Match", inm);
+        ctx->variant_asked = 1;
+    }
+    ap_add_output_filter(MOD_CG_INJECT_FILTER, ctx, r, r->connection);
 }
 
 static int has_encoding(apr_table_t *t)
@@ -66,28 +78,38 @@ static int has_encoding(apr_table_t *t)
     return enc && strcasecmp(enc, "identity");
 }
 
-/* What mod_deflate also asks: is this a body we may and can rewrite? */
-static int wants_injection(request_rec *r)
+static int has_token(request_rec *r, apr_table_t *t, const char *header,
+                     const char *token)
 {
-    const char *cc;
+    const char *v = apr_table_get(t, header);
 
-    if (r->header_only || r->status == HTTP_NO_CONTENT
-        || r->status == HTTP_NOT_MODIFIED || !r->content_type
-        || strcasecmp(ap_field_noparam(r->pool, r->content_type),
-                      "text/html")) {
-        return 0;
-    }
-    if (has_encoding(r->headers_out) || has_encoding(r->err_headers_out)) {
-        return 0;
-    }
-    /* CGI and proxied responses may carry it in either table */
-    if (((cc = apr_table_get(r->headers_out, "Cache-Control"))
-         && ap_find_token(r->pool, cc, "no-transform"))
-        || ((cc = apr_table_get(r->err_headers_out, "Cache-Control"))
-            && ap_find_token(r->pool, cc, "no-transform"))) {
-        return 0;
-    }
-    return 1;
+    return v && ap_find_token(r->pool, v, token);
+}
+
+/* What mod_deflate also asks: is this a body we may and can rewrite? */
+static int may_rewrite(request_rec *r)
+{
+    return r->status != HTTP_NO_CONTENT
+        && !has_encoding(r->headers_out) && !has_encoding(r->err_headers_out)
+        /* CGI and proxied responses may carry it in either table */
+        && !has_token(r, r->headers_out, "Cache-Control", "no-transform")
+        && !has_token(r, r->err_headers_out, "Cache-Control", "no-transform");
+}
+
+/* Is this what a browser navigates to? Without Sec-Fetch-Dest (an older
+ * browser, a script that does not send it), it may be. */
+static int is_navigation(request_rec *r)
+{
+    const char *dest = apr_table_get(r->headers_in, "Sec-Fetch-Dest");
+
+    return !dest || !strcasecmp(dest, "document")
+        || !strcasecmp(dest, "iframe");
+}
+
+/* Nothing but the end: a HEAD answered without a body (a proxy's). */
+static int nothing_to_read(request_rec *r, apr_bucket_brigade *bb)
+{
+    return r->header_only && APR_BUCKET_IS_EOS(APR_BRIGADE_FIRST(bb));
 }
 
 static void unset_both(request_rec *r, const char *header)
@@ -96,188 +118,159 @@ static void unset_both(request_rec *r, const char *header)
     apr_table_unset(r->err_headers_out, header);
 }
 
-static void emit_copy(inject_ctx *ctx, const char *data, apr_size_t len,
-                      apr_bucket_alloc_t *ba)
+/* The ETag of what we send: the handler's, marked as our variant. */
+static void mark_etag(request_rec *r)
 {
-    if (len) {
-        APR_BRIGADE_INSERT_TAIL(ctx->out,
-                                apr_bucket_heap_create(data, len, NULL, ba));
+    const char *etag = apr_table_get(r->headers_out, "ETag");
+
+    etag = cg_inject_etag(r->pool, etag ? etag
+                          : apr_table_get(r->err_headers_out, "ETag"));
+
+    apr_table_unset(r->err_headers_out, "ETag");
+    if (etag) {
+        apr_table_setn(r->headers_out, "ETag", etag);
+    }
+    else {
+        apr_table_unset(r->headers_out, "ETag");
     }
 }
 
-static void emit_tag(inject_ctx *ctx, apr_bucket_alloc_t *ba)
+/* The first call, in mod_deflate's order: checks that leave the response
+ * alone (0), then the header changes, made before anything is passed on.
+ * HEAD goes the same way as GET, so that its header fields are GET's. */
+static int start(ap_filter_t *f, inject_ctx *ctx, apr_bucket_brigade *bb)
 {
-    /* the tag lives in pconf, as long as any request */
-    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_immortal_create(
-        ctx->tag, ctx->tag_len, ba));
-}
+    request_rec *r = f->r;
+    mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
+                                                  &consentgate_module);
 
-/* The held bytes together with the start of `data`: every needle that
- * starts in the held bytes ends inside this window. */
-typedef enum {
-    HELD_NOTHING,       /* no needle starts in the held bytes: pass them */
-    HELD_DECIDED,       /* a needle starts there: emitted, with the tag */
-    HELD_STILL          /* all of `data` joined the held bytes */
-} held_e;
-
-static held_e scan_held(inject_ctx *ctx, const char *data, apr_size_t len,
-                        apr_bucket_alloc_t *ba)
-{
-    apr_size_t room = ctx->window_size - ctx->held_len;
-    apr_size_t more = len < room ? len : room;
-    apr_size_t total = ctx->held_len + more, at, keep;
-    cg_inject_e found;
-
-    memcpy(ctx->window, ctx->held, ctx->held_len);
-    memcpy(ctx->window + ctx->held_len, data, more);
-    found = cg_inject_scan(ctx->scanner, ctx->window, total, &at, &keep);
-    if (found != CG_INJECT_MORE && at < ctx->held_len) {
-        emit_copy(ctx, ctx->held, at, ba);
-        if (found == CG_INJECT_AT) {
-            emit_tag(ctx, ba);
+    if (!sc->inject_scanner || !r->content_type
+        || strcasecmp(ap_field_noparam(r->pool, r->content_type),
+                      "text/html")) {
+        return 0;
+    }
+    /* an HTML response depends on who asks for it now */
+    apr_table_mergen(r->headers_out, "Vary", "Sec-Fetch-Dest");
+    if (r->status == HTTP_NOT_MODIFIED) {
+        /* it validates the variant the client holds */
+        if (ctx->variant_asked) {
+            mark_etag(r);
         }
-        emit_copy(ctx, ctx->held + at, ctx->held_len - at, ba);
-        ctx->held_len = 0;
-        return HELD_DECIDED;
+        return 0;
     }
-    if (found == CG_INJECT_MORE && more == len && keep > 0) {
-        /* a short bucket that continues a needle: hold the longer part */
-        emit_copy(ctx, ctx->window, total - keep, ba);
-        memmove(ctx->held, ctx->window + total - keep, keep);
-        ctx->held_len = keep;
-        return HELD_STILL;
+    if (!may_rewrite(r) || !is_navigation(r)) {
+        return 0;
     }
-    return HELD_NOTHING;
+    /* the body changes: its tag becomes a variant, its length no longer
+     * holds; a HEAD a proxy answered without a body keeps the length it
+     * has, as nothing tells what GET's would be */
+    mark_etag(r);
+    if (nothing_to_read(r, bb)) {
+        return 0;
+    }
+    unset_both(r, "Content-Length");
+    unset_both(r, "Content-MD5");
+    ctx->st = cg_inject_start(r->pool, sc->inject_scanner, sc->inject_tag);
+    ctx->out = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    return 1;
+}
+
+/* Moves what the scanner says into ctx->out: the CG_SPAN_INPUT spans are
+ * the first bytes of `e` (which holds `len`, NULL for none), in order;
+ * what they leave of it is held by the scanner, so it goes. */
+static void emit(inject_ctx *ctx, apr_bucket *e, apr_size_t len,
+                 const cg_inject_span_t *spans, int n,
+                 apr_bucket_alloc_t *ba)
+{
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        const cg_inject_span_t *sp = &spans[i];
+        apr_bucket *b = NULL;
+
+        if (sp->kind == CG_SPAN_INPUT) {
+            b = e;
+            if (sp->len < len) {
+                apr_bucket_split(b, sp->len);
+            }
+            e = sp->len < len ? APR_BUCKET_NEXT(b) : NULL;
+            len -= sp->len;
+            APR_BUCKET_REMOVE(b);
+        }
+        else if (sp->kind == CG_SPAN_HELD) {
+            b = apr_bucket_heap_create(sp->data, sp->len, NULL, ba);
+        }
+        else {
+            /* the tag lives in pconf, as long as any request */
+            b = apr_bucket_immortal_create(sp->data, sp->len, ba);
+        }
+        APR_BRIGADE_INSERT_TAIL(ctx->out, b);
+    }
+    if (e) {
+        apr_bucket_delete(e);
+    }
+}
+
+static apr_status_t pass(ap_filter_t *f, inject_ctx *ctx)
+{
+    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+
+    apr_brigade_cleanup(ctx->out);
+    ctx->pending = 0;
+    return rv;
 }
 
 apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    request_rec *r = f->r;
     inject_ctx *ctx = f->ctx;
     apr_bucket_alloc_t *ba = f->c->bucket_alloc;
+    cg_inject_span_t sp[CG_INJECT_MAX_SPANS];
     apr_status_t rv;
-    int done = 0;
 
     if (APR_BRIGADE_EMPTY(bb)) {
         return APR_SUCCESS;
     }
-    if (!ctx) {
-        mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
-                                                      &consentgate_module);
-        if (!wants_injection(r) || !sc->inject_scanner) {
-            ap_remove_output_filter(f);
-            return ap_pass_brigade(f->next, bb);
-        }
-        f->ctx = ctx = apr_pcalloc(r->pool, sizeof(*ctx));
-        ctx->scanner = sc->inject_scanner;
-        ctx->tag = sc->inject_tag;
-        ctx->tag_len = strlen(ctx->tag);
-        ctx->held = apr_palloc(r->pool, cg_inject_max_keep(ctx->scanner) + 1);
-        ctx->window_size = 2 * cg_inject_max_keep(ctx->scanner) + 2;
-        ctx->window = apr_palloc(r->pool, ctx->window_size);
-        ctx->out = apr_brigade_create(r->pool, ba);
-        /* the body changes: its length and validators no longer hold */
-        unset_both(r, "Content-Length");
-        unset_both(r, "ETag");
-        unset_both(r, "Content-MD5");
+    if (!ctx->st && !start(f, ctx, bb)) {
+        ap_remove_output_filter(f);
+        return ap_pass_brigade(f->next, bb);
     }
-
-    while (!APR_BRIGADE_EMPTY(bb) && !done) {
+    while (!APR_BRIGADE_EMPTY(bb) && !cg_inject_done(ctx->st)) {
         apr_bucket *e = APR_BRIGADE_FIRST(bb);
         const char *data;
-        apr_size_t len, at, keep;
-        cg_inject_e found;
+        apr_size_t len;
 
         if (APR_BUCKET_IS_EOS(e)) {
-            /* no </head> and no </body>: the end of the page will do,
-             * unless what is held settles it */
-            at = ctx->held_len;
-            found = cg_inject_scan_end(ctx->scanner, ctx->held, ctx->held_len,
-                                       &at);
-            emit_copy(ctx, ctx->held, at, ba);
-            if (found == CG_INJECT_AT) {
-                emit_tag(ctx, ba);
-            }
-            emit_copy(ctx, ctx->held + at, ctx->held_len - at, ba);
-            ctx->held_len = 0;
-            done = 1;
+            emit(ctx, NULL, 0, sp, cg_inject_finish(ctx->st, sp), ba);
             break;
         }
+        if (APR_BUCKET_IS_FLUSH(e)) {
+            /* a flush must reach the client: the held bytes go too */
+            emit(ctx, NULL, 0, sp, cg_inject_flush(ctx->st, sp), ba);
+        }
         if (APR_BUCKET_IS_METADATA(e)) {
-            if (APR_BUCKET_IS_FLUSH(e)) {
-                /* a flush must reach the client: the held bytes go too */
-                emit_copy(ctx, ctx->held, ctx->held_len, ba);
-                ctx->held_len = 0;
-            }
             APR_BUCKET_REMOVE(e);
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);
             continue;
         }
         rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
         if (rv != APR_SUCCESS) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(070)
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, f->r, CGLOGNO(070)
                           "ConsentBannerInject: reading the response");
             return rv;
         }
-        if (ctx->held_len) {
-            held_e held = scan_held(ctx, data, len, ba);
-            if (held == HELD_DECIDED) {
-                done = 1;
-                break;
-            }
-            if (held == HELD_STILL) {
-                apr_bucket_delete(e);
-                continue;
-            }
-            emit_copy(ctx, ctx->held, ctx->held_len, ba);
-            ctx->held_len = 0;
-        }
-        found = cg_inject_scan(ctx->scanner, data, len, &at, &keep);
-        if (found == CG_INJECT_AT) {
-            if (at > 0) {
-                apr_bucket_split(e, at);
-                APR_BUCKET_REMOVE(e);
-                APR_BRIGADE_INSERT_TAIL(ctx->out, e);
-            }
-            emit_tag(ctx, ba);
-        }
-        if (found != CG_INJECT_MORE) {
-            done = 1;
-            break;
-        }
-        if (keep) {
-            memcpy(ctx->held, data + len - keep, keep);
-            ctx->held_len = keep;
-            if (keep < len) {
-                apr_bucket_split(e, len - keep);
-                apr_bucket_delete(APR_BUCKET_NEXT(e));
-            }
-            else {
-                apr_bucket_delete(e);
-                continue;
-            }
-        }
-        APR_BUCKET_REMOVE(e);
-        APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+        emit(ctx, e, len, sp, cg_inject_feed(ctx->st, data, len, sp), ba);
         /* a file bucket reads in pieces: pass them on as they come, or a
          * page without </head> would pile up here */
-        ctx->pending += len;
-        if (ctx->pending >= PASS_EVERY) {
-            ctx->pending = 0;
-            rv = ap_pass_brigade(f->next, ctx->out);
-            apr_brigade_cleanup(ctx->out);
-            if (rv != APR_SUCCESS) {
-                return rv;
-            }
+        if ((ctx->pending += len) >= PASS_EVERY
+            && (rv = pass(f, ctx)) != APR_SUCCESS) {
+            return rv;
         }
     }
-    if (done) {
+    if (cg_inject_done(ctx->st)) {
         /* the rest of the page passes untouched */
         APR_BRIGADE_CONCAT(ctx->out, bb);
         ap_remove_output_filter(f);
     }
     /* what was read goes on at once: only the held bytes stay here */
-    rv = ap_pass_brigade(f->next, ctx->out);
-    apr_brigade_cleanup(ctx->out);
-    return rv;
+    return pass(f, ctx);
 }

@@ -325,7 +325,7 @@ int mod_cg_pixel(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
     }
     /* no cookie, whatever else the configuration adds: see the filter */
-    apr_table_setn(r->notes, MOD_CG_NOTE_NO_COOKIE, "1");
+    mod_cg_forbid_cookies(r);
     if (!r->header_only && counters && mutex
         && !cg_is_prefetch(apr_table_get(r->headers_in, "Sec-Purpose"),
                            apr_table_get(r->headers_in, "Purpose"),

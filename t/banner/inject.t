@@ -1,5 +1,7 @@
 # ConsentBannerInject: the banner's <script> goes before </head>, else
-# before </body>, else at the end of text/html pages, while they stream.
+# before </body>, else at the end of text/html documents, while they
+# stream; never into a comment, a fragment or what a browser does not
+# navigate to; HEAD answers as GET does, the ETag stays as a variant.
 use strict;
 use warnings;
 use FindBin;
@@ -35,7 +37,8 @@ my @cases = (
     [ 'upper.html',     $HEAD, 'before </HEAD >, whatever the case' ],
     [ 'nohead.html',    $BODY, 'no </head>: before </body>' ],
     [ 'lookalike.html', qr{</body  >}, '</header>, </bodyguard>, </headline> are not end tags' ],
-    [ 'neither.html',   undef, 'neither end tag: at the end' ],
+    [ 'noend.html',     undef, 'a document with neither end tag: at the end' ],
+    [ 'comment.html',   qr{</head>(?=\n<body>)}, '</head> inside a comment is skipped' ],
 );
 for my $c (@cases) {
     my ($name, $re, $what) = @$c;
@@ -44,7 +47,22 @@ for my $c (@cases) {
     is($res->content, expect(file($name), $re), "$name: $what");
     my $cl = $res->header('Content-Length');
     ok(!defined $cl || $cl == length $res->content, "$name: no stale Content-Length");
-    ok(!defined $res->header('ETag'), "$name: no ETag");
+    like($res->header('ETag') // '', qr/^"[^"]+-cg"$/, "$name: the ETag as a variant");
+}
+
+# a fragment (no <html, <!doctype html or <head) gets no tag
+is(get_from('banner', '/neither.html')->content, file('neither.html'),
+   'a fragment: no tag at its end');
+
+# only what a browser navigates to
+is(get_from('banner', '/head.html', 'Sec-Fetch-Dest' => 'empty')->content,
+   file('head.html'), 'Sec-Fetch-Dest: empty (XHR, fetch) gets no tag');
+is(get_from('banner', '/head.html', 'Sec-Fetch-Dest' => 'script')->content,
+   file('head.html'), 'Sec-Fetch-Dest: script gets no tag');
+for my $dest (qw(document iframe)) {
+    my $res = get_from('banner', '/head.html', 'Sec-Fetch-Dest' => $dest);
+    is($res->content, expect(file('head.html'), $HEAD), "Sec-Fetch-Dest: $dest gets the tag");
+    like($res->header('Vary') // '', qr/\bSec-Fetch-Dest\b/i, "Sec-Fetch-Dest: $dest: Vary says so");
 }
 
 # tags split across buckets (mod_bucketeer splits at every ^B): the split
@@ -52,14 +70,15 @@ for my $c (@cases) {
 my $res = get_from('banner', '/split/split.html');
 is($res->content, expect(file('split.html'), $HEAD), 'split across buckets: found, once');
 is(scalar(() = $res->content =~ /banner\.js/g), 1, 'split: inserted exactly once');
-for my $name (qw(head.html nohead.html neither.html)) {
+for my $name (qw(head.html nohead.html noend.html comment.html)) {
     # the same pages with a bucket boundary after every byte
     my $page = file($name);
     my $split = join("\x02", split //, $page);
     open my $fh, '>:raw', "$docroot/bytes-$name" or die $!;
     print $fh $split;
     close $fh;
-    my $re = $name eq 'head.html' ? $HEAD : $name eq 'nohead.html' ? $BODY : undef;
+    my $re = $name eq 'head.html' ? $HEAD : $name eq 'nohead.html' ? $BODY
+           : $name eq 'comment.html' ? qr{</head>(?=\n<body>)} : undef;
     is(get_from('banner', "/split/bytes-$name")->content, expect($page, $re),
        "$name in one-byte buckets");
 }
@@ -90,11 +109,40 @@ for my $path ('/proxy/landing', '/cgi/landing') {
     is_deeply([ tracking_names($res) ], [], "$path: and no tracking cookie");
 }
 
+# HEAD answers with the header fields GET answers with (RFC 9110 9.3.2)
+sub fields {
+    my ($res) = @_;
+    my %h;
+    for my $name ($res->headers->header_field_names) {
+        # not the server's: the date, and what LWP adds from the <head>
+        next if $name =~ /^(?:Date|Client-.*|Connection|Keep-Alive|Title|X-Meta-.*)$/i;
+        $h{lc $name} = join "\n", $res->headers->header($name);
+    }
+    return \%h;
+}
+# (a proxied HEAD comes back without a body: it keeps its own length)
+for my $path ('/head.html', '/noend.html', '/split/split.html', '/cgi/landing') {
+    my $get = get_from('banner', $path);
+    my $head = head_from('banner', $path);
+    is($head->code, $get->code, "HEAD $path: GET's status");
+    is_deeply(fields($head), fields($get), "HEAD $path: GET's header fields")
+        or diag explain { HEAD => fields($head), GET => fields($get) };
+    is($head->content, '', "HEAD $path: no body");
+}
+
+# the variant ETag validates: If-None-Match with it answers 304, with it
+my $etag = get_from('banner', '/head.html')->header('ETag');
+$res = get_from('banner', '/head.html', 'If-None-Match' => $etag);
+is($res->code, 304, 'If-None-Match with the variant ETag: 304');
+is($res->header('ETag'), $etag, '304: the variant ETag');
+$res = get_from('banner', '/head.html', 'If-None-Match' => qq{"nope", $etag});
+is($res->code, 304, 'the variant ETag among others: 304');
+$res = get_from('banner', '/head.html', 'If-None-Match' => qq{"nope-cg"});
+is($res->code, 200, 'another variant tag: 200');
+is($res->content, expect(file('head.html'), $HEAD), 'another variant tag: the page, with the tag');
+
 # what is not an HTML page body is not touched
-my $head = head_from('banner', '/head.html');
-is($head->header('Content-Length'), length(file('head.html')), 'HEAD: Content-Length kept');
-ok(defined $head->header('ETag'), 'HEAD: ETag kept');
-my $etag = get_from('banner', '/noinject/head.html')->header('ETag');
+$etag = get_from('banner', '/noinject/head.html')->header('ETag');
 is(get_from('banner', '/noinject/head.html', 'If-None-Match' => $etag)->code, 304,
    '304 where nothing is injected');
 is(get_from('banner', '/cgi/status/204')->content, '', '204: no body added');

@@ -122,7 +122,12 @@ my $typo = banner_file('typo.json', '{"privacyPolicyURL": "/p", "texts": {}}');
 my $js = banner_file('js.json', '{"privacyPolicyUrl": "javascript:alert(1)"}');
 my $nolabel = banner_file('nolabel.json', '{"categories": ["tracking"],'
     . ' "texts": {"de": {"title": "t", "body": "b", "accept": "a", "reject": "r"}}}');
+# one rule for a category id: a banner cannot ask about a category that
+# ConsentCookieClass cannot name (and a consent cannot grant)
+my $upper = banner_file('upper.json', '{"categories": ["Tracking"]}');
 push @bad,
+    [ "ConsentBanner $upper", qr/ConsentBanner: \Q$upper\E: categories: entry 0 is not a category id/ ],
+    [ 'ConsentCookieClass Tracking mtc_id', qr/ConsentCookieClass: invalid class 'Tracking'/ ],
     [ "ConsentBanner $syntax", qr/ConsentBanner: \Q$syntax\E:3:19: / ],
     [ "ConsentBanner $grey", qr/ConsentBanner: \Q$grey\E: colors.text: contrast with colors.background is 2.85:1, WCAG AA needs 4.5:1/ ],
     [ "ConsentBanner $typo", qr/ConsentBanner: \Q$typo\E: \(top\): unknown member "privacyPolicyURL"/ ],

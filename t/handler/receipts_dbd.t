@@ -41,10 +41,17 @@ my $refusal = receipt_id($res, 'mautic_consent');
 ($row) = sql("SELECT action, categories::text FROM consent_receipts WHERE id = '$refusal'");
 is($row, 'refuse|[]', 'a refusal');
 
-$res = get_from('receipts_db', '/consentgate/forget', Cookie => 'mtc_id=5');
+$res = get_from('receipts_db', '/consentgate/forget', Cookie => 'mtc_id=5; mautic_consent=1');
 my $revoke = receipt_id($res, 'mautic_consent');
 ($row) = sql("SELECT action FROM consent_receipts WHERE id = '$revoke'");
-is($row, 'revoke', 'forget writes a revocation');
+is($row, 'revoke', 'forget of a consent writes a revocation');
+
+# a forget from a visitor who consented to nothing has nothing to prove
+my ($mid) = sql('SELECT count(*) FROM consent_receipts');
+$res = get_from('receipts_db', '/consentgate/forget', Cookie => 'mtc_id=5');
+is($res->code, 204, 'forget without a consent: 204');
+is((sql('SELECT count(*) FROM consent_receipts'))[0], $mid,
+   'and no receipt');
 
 my ($after) = sql('SELECT count(*) FROM consent_receipts');
 is($after - $before, 3, 'one row a choice');
@@ -53,6 +60,15 @@ is($after - $before, 3, 'one row a choice');
 post_from('receipts_db', '/consentgate/consent', Origin => 'https://evil.example',
           'Content-Type' => 'application/x-www-form-urlencoded', content => 'categories=tracking');
 is((sql('SELECT count(*) FROM consent_receipts'))[0], $after, 'a cross-site request leaves no row');
+
+# the database is down: a withdrawal still works
+$res = get_from('receipts_db_down', '/consentgate/forget',
+                Cookie => 'mautic_consent=1; mtc_id=5');
+is($res->code, 204, 'forget with the receipts unreachable: still 204');
+ok(scalar(grep { /^mtc_id=;.*Max-Age=0/ } set_cookie_lines($res)),
+   '... the tracking cookie is expired');
+ok(scalar(grep { /^mautic_consent=cg1\.\./ } set_cookie_lines($res)),
+   '... and the refusal is set');
 
 # no receipt, no consent: the database is down
 $res = post_from('receipts_db_down', '/consentgate/consent', 'Sec-Fetch-Site' => 'same-origin',

@@ -6,7 +6,6 @@
  * written). */
 #include "unit.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -878,7 +877,7 @@ static void load_empty_file_refused(void **state)
     assert_true(!strncmp(err, path, strlen(path)));
 }
 
-/* ---- choosing a language ---- */
+/* ---- choosing a language (the negotiation itself: test_lang.c) ---- */
 
 /* en (default), de, fr-CH */
 static cg_banner_t *three_languages(apr_pool_t *p)
@@ -888,168 +887,13 @@ static cg_banner_t *three_languages(apr_pool_t *p)
                      "\"fr-CH\": {" EN_TEXTS "}}}");
 }
 
-static void expect_pick(const cg_banner_t *b, const char *header,
-                        const char *want)
-{
-    const char *got = cg_banner_pick_language(b, header);
-
-    if (!got || strcmp(got, want)) {
-        fail_tap("Accept-Language '%s': '%s', expected '%s'",
-                 header ? header : "(none)", got ? got : "(NULL)", want);
-    }
-}
-
-static void pick_without_header_gives_default(void **state)
+static void pick_among_configured_languages(void **state)
 {
     cg_banner_t *b = three_languages(*state);
 
-    expect_pick(b, NULL, "en");
-    expect_pick(b, "", "en");
-    expect_pick(b, " ", "en");
-    expect_pick(b, ",,,", "en");
-}
-
-static void pick_exact_match(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "de", "de");
-    expect_pick(b, "fr-CH", "fr-CH");
-    expect_pick(b, " de ", "de");
-}
-
-static void pick_truncates_range(void **state)
-{
-    /* RFC 4647 lookup: de-AT, then de */
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "de-AT", "de");
-    expect_pick(b, "de-CH-1996", "de");
-    expect_pick(b, "fr-CH-x-foo", "fr-CH");
-}
-
-static void pick_prefix_takes_regional_language(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "fr", "fr-CH");
-    expect_pick(b, "fr-FR", "fr-CH");
-    /* a prefix only up to a subtag boundary: "f" is not "fr" */
-    expect_pick(b, "f", "en");
-}
-
-static void pick_ignores_case(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "FR-ch", "fr-CH");
-    expect_pick(b, "DE", "de");
-    expect_pick(b, "De-aT", "de");
-}
-
-static void pick_orders_by_q(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "en;q=0.2, de;q=0.9", "de");
-    expect_pick(b, "en;q=0.2,de;q=0.9", "de");
-    expect_pick(b, "it, en;q=0.5, de;q=0.8", "de");
-    expect_pick(b, "de;q=0.001, fr;q=0.002", "fr-CH");
-    expect_pick(b, "de;q=0.5, fr-CH", "fr-CH");
-    expect_pick(b, "de; q=0.5, fr;Q=1.0", "fr-CH");
-    expect_pick(b, "en;q=0.9 , de;q=1", "de");
-}
-
-static void pick_excludes_q_zero(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "de;q=0, en", "en");
-    expect_pick(b, "de;q=0.000, fr;q=0.1", "fr-CH");
-    expect_pick(b, "de;q=0", "en");
-}
-
-static void pick_star_gives_default(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "*", "en");
-    expect_pick(b, "it, *;q=0.5", "en");
-    expect_pick(b, "*;q=0.1, de;q=0.5", "de");
-}
-
-static void pick_skips_malformed_q(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "de;q=2", "en");
-    expect_pick(b, "de;q=abc", "en");
-    expect_pick(b, "de;q=1.5, fr;q=0.1", "fr-CH");
-    expect_pick(b, "de;q=abc, fr;q=0.1", "fr-CH");
-    expect_pick(b, "de;q=0.0001, fr;q=0.1", "fr-CH");
-    expect_pick(b, "de;q=-1, fr;q=0.1", "fr-CH");
-    expect_pick(b, "de;x=1, fr;q=0.1", "fr-CH");
-    expect_pick(b, "de;q=, fr;q=0.1", "fr-CH");
-}
-
-static void pick_equal_q_keeps_header_order(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-
-    expect_pick(b, "fr;q=0.5, de;q=0.5", "fr-CH");
-    expect_pick(b, "de;q=0.5, fr;q=0.5", "de");
-    expect_pick(b, "fr, de", "fr-CH");
-    expect_pick(b, "de, fr", "de");
-    expect_pick(b, "it;q=0.5, fr;q=0.5, de;q=0.5, en;q=0.5", "fr-CH");
-}
-
-static void pick_long_header_gives_default(void **state)
-{
-    char *h = apr_palloc(*state, 5001);
-
-    memset(h, 'a', 5000);
-    h[5000] = '\0';
-    expect_pick(three_languages(*state), h, "en");
-    /* even when a match is at its start */
-    memcpy(h, "de, ", 4);
-    expect_pick(three_languages(*state), h, "en");
-}
-
-static void pick_many_ranges_gives_a_language(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-    const apr_array_header_t *langs = cg_banner_languages(b);
-    apr_array_header_t *parts = apr_array_make(*state, 100,
-                                               sizeof(const char *));
-    const char *h, *got;
-    int i;
-
-    for (i = 0; i < 99; ++i) {
-        APR_ARRAY_PUSH(parts, const char *) = "it";
-    }
-    APR_ARRAY_PUSH(parts, const char *) = "de";
-    h = apr_array_pstrcat(*state, parts, ',');
-    got = cg_banner_pick_language(b, h);
-    assert_non_null(got);
-    assert_true(has_string(langs, got));
-    /* a match among the first ranges is still found */
-    APR_ARRAY_IDX(parts, 0, const char *) = "fr;q=0.3";
-    h = apr_array_pstrcat(*state, parts, ',');
-    expect_pick(b, h, "fr-CH");
-}
-
-static void pick_junk_gives_default(void **state)
-{
-    cg_banner_t *b = three_languages(*state);
-    static const char *const junk[] = {
-        "\xff\xfe", "d\xc3\xa9", "de\xff", ";q=1", ";;;", "de-", "-de",
-        "de_DE", "\"de\"", "de;q=0.5;q=0.9", "\t\r\n"
-    };
-    apr_size_t i;
-
-    for (i = 0; i < N(junk); ++i) {
-        expect_pick(b, junk[i], "en");
-    }
+    assert_string_equal(cg_banner_pick_language(b, NULL), "en");
+    assert_string_equal(cg_banner_pick_language(b, "fr, de;q=0.5"), "fr-CH");
+    assert_string_equal(cg_banner_pick_language(b, "it, de-AT;q=0.5"), "de");
 }
 
 /* ---- restricting to the categories the gate knows ---- */
@@ -1346,58 +1190,6 @@ static void render_missing_descriptions_are_empty(void **state)
     expect_str(cat, "description", NULL, "");
 }
 
-/* ---- contrast ---- */
-
-static void contrast_black_on_white_is_21(void **state)
-{
-    assert_true(fabs(cg_contrast_ratio("#000000", "#ffffff") - 21.0) < 0.01);
-    assert_true(fabs(cg_contrast_ratio("#ffffff", "#000000") - 21.0) < 0.01);
-}
-
-static void contrast_same_colour_is_1(void **state)
-{
-    static const char *const colours[] = {
-        "#000000", "#ffffff", "#767676", "#1f4fd1", "#abcdef"
-    };
-    apr_size_t i;
-
-    for (i = 0; i < N(colours); ++i) {
-        double r = cg_contrast_ratio(colours[i], colours[i]);
-        if (fabs(r - 1.0) > 1e-9) {
-            fail_tap("%s on itself: %f", colours[i], r);
-        }
-    }
-}
-
-static void contrast_is_symmetric(void **state)
-{
-    static const char *const colours[] = {
-        "#000000", "#ffffff", "#767676", "#777777", "#1f4fd1", "#ff0000",
-        "#00ff00", "#0000ff", "#1f2328"
-    };
-    apr_size_t i, k;
-
-    for (i = 0; i < N(colours); ++i) {
-        for (k = 0; k < N(colours); ++k) {
-            double a = cg_contrast_ratio(colours[i], colours[k]);
-            double b = cg_contrast_ratio(colours[k], colours[i]);
-            if (a != b || a < 1.0 || a > 21.0 + 1e-9) {
-                fail_tap("%s/%s: %f, reversed %f", colours[i], colours[k], a,
-                         b);
-            }
-        }
-    }
-}
-
-static void contrast_aa_boundary(void **state)
-{
-    double r77 = cg_contrast_ratio("#777777", "#ffffff");
-    double r76 = cg_contrast_ratio("#767676", "#ffffff");
-
-    if (!(r77 > 4.47 && r77 < 4.49 && r76 > 4.53 && r76 < 4.55)) {
-        fail_tap("#777777: %f, #767676: %f on white", r77, r76);
-    }
-}
 
 int main(void)
 {
@@ -1450,19 +1242,7 @@ int main(void)
         CG_TEST(load_good_file),
         CG_TEST(load_syntax_error_names_path_line_column),
         CG_TEST(load_empty_file_refused),
-        CG_TEST(pick_without_header_gives_default),
-        CG_TEST(pick_exact_match),
-        CG_TEST(pick_truncates_range),
-        CG_TEST(pick_prefix_takes_regional_language),
-        CG_TEST(pick_ignores_case),
-        CG_TEST(pick_orders_by_q),
-        CG_TEST(pick_excludes_q_zero),
-        CG_TEST(pick_star_gives_default),
-        CG_TEST(pick_skips_malformed_q),
-        CG_TEST(pick_equal_q_keeps_header_order),
-        CG_TEST(pick_long_header_gives_default),
-        CG_TEST(pick_many_ranges_gives_a_language),
-        CG_TEST(pick_junk_gives_default),
+        CG_TEST(pick_among_configured_languages),
         CG_TEST(restrict_to_known_category_keeps_banner),
         CG_TEST(restrict_to_nothing_gives_notice),
         CG_TEST(restrict_to_other_category_gives_notice),
@@ -1476,10 +1256,6 @@ int main(void)
         CG_TEST(render_is_ascii_html_safe_and_exact),
         CG_TEST(render_default_is_ascii),
         CG_TEST(render_missing_descriptions_are_empty),
-        CG_TEST(contrast_black_on_white_is_21),
-        CG_TEST(contrast_same_colour_is_1),
-        CG_TEST(contrast_is_symmetric),
-        CG_TEST(contrast_aa_boundary),
     };
     CG_RUN_GROUP("banner", tests);
 }

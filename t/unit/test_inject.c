@@ -16,122 +16,172 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Fails unless cg_inject_scan() on `buf` gives `want` with *at = `want_at`
- * and *keep = `want_keep`, and keeps no more than it may. */
-static void expect_scan(const cg_inject_t *inj, const char *buf,
-                        cg_inject_e want, apr_size_t want_at,
-                        apr_size_t want_keep)
-{
-    apr_size_t at = 12345, keep = 12345;
-    cg_inject_e got = cg_inject_scan(inj, buf, strlen(buf), &at, &keep);
+/* A document's first bytes: what most tests feed before their page, so
+ * that it is one. */
+#define DOC "<html>"
 
-    if (got != want || at != want_at || keep != want_keep) {
-        fail_tap("'%s': %d at %zu keep %zu, expected %d at %zu keep %zu",
-                 buf, got, at, keep, want, want_at, want_keep);
+/* What one cg_inject_feed() of `len` bytes answers on a fresh scan of a
+ * document (DOC fed before). */
+typedef struct verdict_t {
+    int done;           /* decided */
+    int tagged;         /* the tag is among the spans */
+    apr_size_t at;      /* bytes emitted before the tag */
+    apr_size_t emitted; /* bytes of the data emitted */
+    apr_size_t held;
+} verdict_t;
+
+static verdict_t feed_once(const cg_inject_t *inj, const char *buf,
+                           apr_size_t len)
+{
+    apr_pool_t *p;
+    cg_inject_state_t *st;
+    cg_inject_span_t sp[CG_INJECT_MAX_SPANS];
+    verdict_t v = { 0, 0, 0, 0, 0 };
+    int n, i;
+
+    apr_pool_create(&p, NULL);
+    st = cg_inject_start(p, inj, TAG);
+    n = cg_inject_feed(st, DOC, strlen(DOC), sp);
+    assert_true(n == 1 && sp[0].len == strlen(DOC) && !cg_inject_held(st));
+    n = cg_inject_feed(st, buf, len, sp);
+    assert_in_range(n, 0, CG_INJECT_MAX_SPANS);
+    for (i = 0; i < n; ++i) {
+        if (sp[i].kind == CG_SPAN_TAG) {
+            v.tagged++;
+            v.at = v.emitted;
+            continue;
+        }
+        /* a fresh scan holds nothing from before: its data only, in order */
+        if (sp[i].kind != CG_SPAN_INPUT || sp[i].data != buf + v.emitted) {
+            fail_tap("'%.*s': span %d is not the next piece of the data",
+                     (int)len, buf, i);
+        }
+        v.emitted += sp[i].len;
     }
-    if (keep > cg_inject_max_keep(inj)) {
-        fail_tap("'%s': keep %zu > max_keep %zu", buf, keep,
+    v.done = cg_inject_done(st);
+    v.held = cg_inject_held(st);
+    if (v.emitted + v.held != len || v.tagged > 1
+        || v.held > cg_inject_max_keep(inj)) {
+        fail_tap("'%.*s': %zu emitted, %zu held, %d tags, max_keep %zu",
+                 (int)len, buf, v.emitted, v.held, v.tagged,
                  cg_inject_max_keep(inj));
     }
+    apr_pool_destroy(p);
+    return v;
+}
+
+typedef enum { MORE, AT, PRESENT } want_e;
+
+/* Fails unless one feed of `buf` decides `want`: AT with the tag before
+ * buf[want_at]; PRESENT with nothing inserted; MORE with the last
+ * `want_keep` bytes held. */
+static void expect_scan_len(const cg_inject_t *inj, const char *buf,
+                            apr_size_t len, want_e want, apr_size_t want_at,
+                            apr_size_t want_keep)
+{
+    verdict_t v = feed_once(inj, buf, len);
+    int ok;
+
+    switch (want) {
+    case AT:
+        ok = v.done && v.tagged && v.at == want_at && !v.held;
+        break;
+    case PRESENT:
+        ok = v.done && !v.tagged && !v.held;
+        break;
+    default:
+        ok = !v.done && !v.tagged && v.held == want_keep;
+        break;
+    }
+    if (!ok) {
+        fail_tap("'%.*s': done %d tag %d at %zu held %zu, expected %s at %zu "
+                 "keep %zu", (int)len, buf, v.done, v.tagged, v.at, v.held,
+                 want == AT ? "AT" : want == PRESENT ? "PRESENT" : "MORE",
+                 want_at, want_keep);
+    }
+}
+
+static void expect_scan(const cg_inject_t *inj, const char *buf,
+                        want_e want, apr_size_t want_at, apr_size_t want_keep)
+{
+    expect_scan_len(inj, buf, strlen(buf), want, want_at, want_keep);
 }
 
 /* `buf` has its insertion point at `at`, found in one go. */
 static void expect_at(const cg_inject_t *inj, const char *buf, apr_size_t at)
 {
-    expect_scan(inj, buf, CG_INJECT_AT, at, 0);
+    expect_scan(inj, buf, AT, at, 0);
 }
 
 /* `buf` holds nothing, not even the start of something. */
 static void expect_nothing(const cg_inject_t *inj, const char *buf)
 {
-    expect_scan(inj, buf, CG_INJECT_MORE, strlen(buf), 0);
+    expect_scan(inj, buf, MORE, 0, 0);
 }
 
 /* `buf` ends in the start of a needle, `keep` bytes long. */
 static void expect_keep(const cg_inject_t *inj, const char *buf,
                         apr_size_t keep)
 {
-    expect_scan(inj, buf, CG_INJECT_MORE, strlen(buf) - keep, keep);
+    expect_scan(inj, buf, MORE, 0, keep);
 }
 
 /* ---- the streaming filter, simulated ---- */
 
-/* What the output filter does: each chunk is scanned behind the bytes
- * held from the one before; what need not be held is passed on; at the
- * end the held bytes get cg_inject_scan_end(). `cuts` are the chunk
+/* Appends the spans of one call to `out`; the CG_SPAN_INPUT spans must be
+ * the chunk's bytes from its start on, in order. */
+static void take(const cg_inject_span_t *sp, int n, const char *chunk,
+                 const char *tag, char *out, apr_size_t *olen, int *inserted)
+{
+    apr_size_t used = 0;
+    int i;
+
+    assert_in_range(n, 0, CG_INJECT_MAX_SPANS);
+    for (i = 0; i < n; ++i) {
+        if (sp[i].kind == CG_SPAN_INPUT && sp[i].data != chunk + used) {
+            fail_tap("span %d: not the chunk's next bytes", i);
+        }
+        if (sp[i].kind == CG_SPAN_INPUT) {
+            used += sp[i].len;
+        }
+        if (sp[i].kind == CG_SPAN_TAG) {
+            ++*inserted;
+            assert_ptr_equal(sp[i].data, tag);
+        }
+        memcpy(out + *olen, sp[i].data, sp[i].len);
+        *olen += sp[i].len;
+    }
+}
+
+/* What the output filter does: each chunk is fed, the spans are emitted,
+ * and at the end what is held is finished. `cuts` are the chunk
  * boundaries, ascending (equal ones make empty chunks). The output is a
  * pool string; *inserted counts the tags put in. */
 static const char *stream(apr_pool_t *p, const cg_inject_t *inj,
                           const char *tag, const char *page,
                           const apr_size_t *cuts, int ncuts, int *inserted)
 {
-    apr_size_t len = strlen(page), tag_len = strlen(tag);
-    apr_size_t max_keep = cg_inject_max_keep(inj);
-    char *out = apr_palloc(p, len + tag_len + 1);
-    char *held = apr_palloc(p, max_keep + len + 1);
-    apr_size_t olen = 0, hlen = 0, from = 0;
-    int c, done = 0;
+    apr_size_t len = strlen(page), olen = 0, from = 0;
+    char *out = apr_palloc(p, len + 2 * strlen(tag) + 1);
+    cg_inject_state_t *st = cg_inject_start(p, inj, tag);
+    cg_inject_span_t sp[CG_INJECT_MAX_SPANS];
+    int c;
 
     *inserted = 0;
     for (c = 0; c <= ncuts; ++c) {
         apr_size_t to = c < ncuts ? cuts[c] : len;
-        apr_size_t at, keep;
-        cg_inject_e r;
 
-        if (done) {
-            memcpy(out + olen, page + from, to - from);
-            olen += to - from;
-            from = to;
-            continue;
+        take(sp, cg_inject_feed(st, page + from, to - from, sp), page + from,
+             tag, out, &olen, inserted);
+        if (cg_inject_held(st) > cg_inject_max_keep(inj)) {
+            fail_tap("'%s': %zu held, max_keep %zu", page,
+                     cg_inject_held(st), cg_inject_max_keep(inj));
         }
-        memcpy(held + hlen, page + from, to - from);
-        hlen += to - from;
         from = to;
-        r = cg_inject_scan(inj, held, hlen, &at, &keep);
-        if (keep > max_keep || keep > hlen) {
-            fail_tap("'%s': keep %zu, max_keep %zu, %zu bytes", page, keep,
-                     max_keep, hlen);
-        }
-        if (r == CG_INJECT_MORE) {
-            memcpy(out + olen, held, hlen - keep);
-            olen += hlen - keep;
-            memmove(held, held + hlen - keep, keep);
-            hlen = keep;
-            continue;
-        }
-        if (r == CG_INJECT_AT) {
-            memcpy(out + olen, held, at);
-            olen += at;
-            memcpy(out + olen, tag, tag_len);
-            olen += tag_len;
-            ++*inserted;
-            memcpy(out + olen, held + at, hlen - at);
-            olen += hlen - at;
-        }
-        else {
-            memcpy(out + olen, held, hlen);
-            olen += hlen;
-        }
-        hlen = 0;
-        done = 1;
     }
-    if (!done) {
-        apr_size_t at;
-
-        if (cg_inject_scan_end(inj, held, hlen, &at) == CG_INJECT_AT) {
-            memcpy(out + olen, held, at);
-            olen += at;
-            memcpy(out + olen, tag, tag_len);
-            olen += tag_len;
-            ++*inserted;
-            memcpy(out + olen, held + at, hlen - at);
-            olen += hlen - at;
-        }
-        else {
-            memcpy(out + olen, held, hlen);
-            olen += hlen;
-        }
-    }
+    take(sp, cg_inject_finish(st, sp), NULL, tag, out, &olen, inserted);
+    assert_true(cg_inject_done(st));
+    assert_int_equal(cg_inject_held(st), 0);
     out[olen] = '\0';
     return out;
 }
@@ -219,14 +269,12 @@ static void neither_means_the_end(void **state)
 {
     cg_inject_t *inj = cg_inject_make(*state, MARKER);
     const char *page = "<html><p>nothing to go by</p></html>";
-    apr_size_t at;
 
     expect_nothing(inj, page);
-    assert_int_equal(cg_inject_scan_end(inj, page, strlen(page), &at),
-                     CG_INJECT_AT);
-    assert_int_equal(at, strlen(page));
-    assert_string_equal(one_shot(*state, inj, TAG, "<p>x</p>"),
-                        "<p>x</p>" TAG);
+    assert_string_equal(one_shot(*state, inj, TAG, page),
+                        apr_pstrcat(*state, page, TAG, NULL));
+    assert_string_equal(one_shot(*state, inj, TAG, DOC "<p>x</p>"),
+                        DOC "<p>x</p>" TAG);
 }
 
 static void tag_names_case_insensitive(void **state)
@@ -273,15 +321,10 @@ static void lookalikes_rejected(void **state)
 static void nul_is_data(void **state)
 {
     cg_inject_t *inj = cg_inject_make(*state, MARKER);
-    apr_size_t at, keep;
 
     /* bodies are bytes, not C strings */
-    assert_int_equal(cg_inject_scan(inj, "a\0b</head>", 10, &at, &keep),
-                     CG_INJECT_AT);
-    assert_int_equal(at, 3);
-    assert_int_equal(cg_inject_scan(inj, "</head\0>", 8, &at, &keep),
-                     CG_INJECT_MORE);
-    assert_int_equal(keep, 0);
+    expect_scan_len(inj, "a\0b</head>", 10, AT, 3, 0);
+    expect_scan_len(inj, "</head\0>", 8, MORE, 0, 0);
 }
 
 /* ---- what is held between chunks ---- */
@@ -336,7 +379,7 @@ static void longest_partial_kept(void **state)
     /* the complete marker "/h" starts after the tag that may come */
     expect_keep(head, "ab</h", 3);
     expect_keep(head, "ab</he", 4);
-    expect_scan(head, "ab</hx", CG_INJECT_PRESENT, 3, 0);
+    expect_scan(head, "ab</hx", PRESENT, 3, 0);
 }
 
 static void keep_never_exceeds_max_keep(void **state)
@@ -351,13 +394,14 @@ static void keep_never_exceeds_max_keep(void **state)
     };
     apr_size_t m, i, s;
 
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, NULL)), 6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "")), 6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "/h")), 6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "1234567")),
-                     6);
-    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "12345678")),
-                     7);
+    /* "<!doctype html" less its delimiter, or the marker less a byte */
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, NULL)), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "")), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, "/h")), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state,
+                                        "123456789012345")), 14);
+    assert_int_equal(cg_inject_max_keep(cg_inject_make(*state,
+                                        "1234567890123456")), 15);
     assert_int_equal(cg_inject_max_keep(cg_inject_make(*state, MARKER)),
                      strlen(MARKER) - 1);
     for (m = 0; m < N(markers); ++m) {
@@ -369,14 +413,8 @@ static void keep_never_exceeds_max_keep(void **state)
                 apr_size_t e;
 
                 for (e = s; e <= strlen(pages[i]); ++e) {
-                    apr_size_t at, keep;
-
-                    cg_inject_scan(inj, pages[i] + s, e - s, &at, &keep);
-                    if (keep > cg_inject_max_keep(inj) || keep > e - s) {
-                        fail_tap("marker '%s', '%.*s': keep %zu", markers[m]
-                                 ? markers[m] : "(null)", (int)(e - s),
-                                 pages[i] + s, keep);
-                    }
+                    /* feed_once() fails beyond cg_inject_max_keep() */
+                    feed_once(inj, pages[i] + s, e - s);
                 }
             }
         }
@@ -386,17 +424,18 @@ static void keep_never_exceeds_max_keep(void **state)
 static void empty_buffer(void **state)
 {
     cg_inject_t *inj = cg_inject_make(*state, MARKER);
-    apr_size_t at = 1, keep = 1;
+    cg_inject_state_t *st = cg_inject_start(*state, inj, TAG);
+    cg_inject_span_t sp[CG_INJECT_MAX_SPANS];
 
-    assert_int_equal(cg_inject_scan(inj, "", 0, &at, &keep), CG_INJECT_MORE);
-    assert_int_equal(at, 0);
-    assert_int_equal(keep, 0);
+    expect_nothing(inj, "");
     /* a filter may well have no data pointer for no data */
-    assert_int_equal(cg_inject_scan(inj, NULL, 0, &at, &keep),
-                     CG_INJECT_MORE);
-    assert_int_equal(cg_inject_scan_end(inj, NULL, 0, &at), CG_INJECT_AT);
-    assert_int_equal(at, 0);
-    assert_string_equal(one_shot(*state, inj, TAG, ""), TAG);
+    assert_int_equal(cg_inject_feed(st, NULL, 0, sp), 0);
+    assert_false(cg_inject_done(st));
+    /* nothing is no document */
+    assert_int_equal(cg_inject_finish(st, sp), 0);
+    assert_true(cg_inject_done(st));
+    assert_string_equal(one_shot(*state, inj, TAG, ""), "");
+    assert_string_equal(one_shot(*state, inj, TAG, DOC), DOC TAG);
 }
 
 /* ---- the marker ---- */
@@ -406,10 +445,10 @@ static void marker_before_head_present(void **state)
     cg_inject_t *inj = cg_inject_make(*state, MARKER);
 
     expect_scan(inj, "<head><script src=\"/consentgate/banner.js\" defer>"
-                "</script></head>", CG_INJECT_PRESENT, 19, 0);
-    expect_scan(inj, "/consentgate/banner.js", CG_INJECT_PRESENT, 0, 0);
+                "</script></head>", PRESENT, 19, 0);
+    expect_scan(inj, "/consentgate/banner.js", PRESENT, 0, 0);
     /* anywhere before the insertion point */
-    expect_scan(inj, "x/consentgate/banner.js</body>", CG_INJECT_PRESENT, 1,
+    expect_scan(inj, "x/consentgate/banner.js</body>", PRESENT, 1,
                 0);
 }
 
@@ -426,8 +465,8 @@ static void marker_case_insensitive(void **state)
 {
     cg_inject_t *inj = cg_inject_make(*state, "/ConsentGate/Banner.js");
 
-    expect_scan(inj, "x/CONSENTGATE/BANNER.JS", CG_INJECT_PRESENT, 1, 0);
-    expect_scan(inj, "x/consentgate/banner.js", CG_INJECT_PRESENT, 1, 0);
+    expect_scan(inj, "x/CONSENTGATE/BANNER.JS", PRESENT, 1, 0);
+    expect_scan(inj, "x/consentgate/banner.js", PRESENT, 1, 0);
     /* a near miss is no marker */
     expect_at(inj, "/consentgate/banner.jx</head>", 22);
     expect_at(inj, "/consentgate-banner.js</head>", 22);
@@ -448,11 +487,11 @@ static void marker_wins_a_tie(void **state)
     cg_inject_t *exact = cg_inject_make(*state, "</head>");
     cg_inject_t *longer = cg_inject_make(*state, "</head><x");
 
-    expect_scan(exact, "a</head>", CG_INJECT_PRESENT, 1, 0);
+    expect_scan(exact, "a</head>", PRESENT, 1, 0);
     /* the marker may still complete, so "</head>" cannot decide yet */
     expect_keep(longer, "a</head>", 7);
     expect_keep(longer, "a</head><", 8);
-    expect_scan(longer, "a</head><x", CG_INJECT_PRESENT, 1, 0);
+    expect_scan(longer, "a</head><x", PRESENT, 1, 0);
     expect_at(longer, "a</head><y", 1);
 }
 
@@ -461,26 +500,159 @@ static void end_of_stream_finds_what_partials_hid(void **state)
     cg_inject_t *longer = cg_inject_make(*state, "</head><x");
     cg_inject_t *inner = cg_inject_make(*state, "head");
     cg_inject_t *plain = cg_inject_make(*state, MARKER);
-    apr_size_t at;
 
     /* with no more data the marker cannot complete: the tag counts */
-    assert_int_equal(cg_inject_scan_end(longer, "a</head>", 8, &at),
-                     CG_INJECT_AT);
-    assert_int_equal(at, 1);
-    assert_string_equal(one_shot(*state, longer, "<T>", "a</head>"),
-                        "a<T></head>");
+    assert_string_equal(one_shot(*state, longer, "<T>", DOC "a</head>"),
+                        DOC "a<T></head>");
     /* held for the tag "</head", but the marker "head" is in it */
-    assert_int_equal(cg_inject_scan_end(inner, "</head", 6, &at),
-                     CG_INJECT_PRESENT);
-    assert_int_equal(at, 2);
-    assert_string_equal(one_shot(*state, inner, "<T>", "</head"), "</head");
+    assert_string_equal(one_shot(*state, inner, "<T>", DOC "</head"),
+                        DOC "</head");
     /* the usual marker hides nothing: the end it is */
-    assert_int_equal(cg_inject_scan_end(plain, "/consentgate/banner.j", 21,
-                                        &at), CG_INJECT_AT);
-    assert_int_equal(at, 21);
-    assert_int_equal(cg_inject_scan_end(plain, "</head", 6, &at),
-                     CG_INJECT_AT);
-    assert_int_equal(at, 6);
+    assert_string_equal(one_shot(*state, plain, "<T>",
+                                 DOC "/consentgate/banner.j"),
+                        DOC "/consentgate/banner.j<T>");
+    assert_string_equal(one_shot(*state, plain, "<T>", DOC "</head"),
+                        DOC "</head<T>");
+}
+
+/* ---- documents and comments ---- */
+
+static void fragments_get_no_tag(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    static const char *const pages[] = {
+        "<p>x</p>", "<div>x</div></body>", "<p>x</p></head><body>",
+        "<header>x</header>", "<htmlx></body>", "<!doctype htmlx></body>",
+        "<!doctypehtml></body>", "text only", "<HEADER></BODY>",
+    };
+    apr_size_t i;
+
+    for (i = 0; i < N(pages); ++i) {
+        const char *out = one_shot(*state, inj, "<T>", pages[i]);
+        if (strcmp(out, pages[i])) {
+            fail_tap("fragment '%s' became '%s'", pages[i], out);
+        }
+    }
+}
+
+static void documents_recognised(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    char *late = apr_palloc(*state, 3000);
+
+    assert_string_equal(one_shot(*state, inj, "<T>", "<!DOCTYPE html><p>x"),
+                        "<!DOCTYPE html><p>x<T>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 "<!doctype HTML PUBLIC \"x\"></body>"),
+                        "<!doctype HTML PUBLIC \"x\"><T></body>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 "\n<HTML lang=en><p>x</p></BODY>"),
+                        "\n<HTML lang=en><p>x</p><T></BODY>");
+    assert_string_equal(one_shot(*state, inj, "<T>", "<head></head>"),
+                        "<head><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>", "<head/></body>"),
+                        "<head/><T></body>");
+    /* "<html" only near the start; "<head" anywhere */
+    memset(late, ' ', 2000);
+    strcpy(late + 2000, "<html><p>x</p></body>");
+    assert_string_equal(one_shot(*state, inj, "<T>", late), late);
+    strcpy(late + 2000, "<head></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>", late),
+                        apr_pstrcat(*state, apr_pstrndup(*state, late, 2006),
+                                    "<T></head>", NULL));
+}
+
+static void comments_skipped(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+
+    /* nothing in a comment counts: no end tag, no marker, no document */
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!-- </head> --></head>"),
+                        DOC "<!-- </head> --><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!-- " MARKER " --></head>"),
+                        DOC "<!-- " MARKER " --><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 "<!-- <html> --><p>x</p></body>"),
+                        "<!-- <html> --><p>x</p></body>");
+    /* a comment ends at the first "-->", "<!-->" and "<!--->" at once */
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!-- a -- b -> --></body>"),
+                        DOC "<!-- a -- b -> --><T></body>");
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<!--></head>"),
+                        DOC "<!--><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<!---></head>"),
+                        DOC "<!---><T></head>");
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<!----></head>"),
+                        DOC "<!----><T></head>");
+    /* open at the end: no tag at the end either */
+    assert_string_equal(one_shot(*state, inj, "<T>",
+                                 DOC "<p>x<!-- </head> </body>"),
+                        DOC "<p>x<!-- </head> </body>");
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<p>x<!-- a --"),
+                        DOC "<p>x<!-- a --");
+    /* without a marker, what follows a comment is still looked at */
+    assert_string_equal(one_shot(*state, cg_inject_make(*state, NULL), "<T>",
+                                 DOC "<!-- x -->y"), DOC "<!-- x -->y<T>");
+    /* "<!-" is no comment */
+    assert_string_equal(one_shot(*state, inj, "<T>", DOC "<!- x></head>"),
+                        DOC "<!- x><T></head>");
+}
+
+static void comment_across_pieces(void **state)
+{
+    cg_inject_t *inj = cg_inject_make(*state, MARKER);
+    const char *page = DOC "<!-- </head> -->x</head>";
+    const char *want = DOC "<!-- </head> -->x<T></head>";
+    apr_size_t cuts[2], len = strlen(page);
+    int inserted;
+
+    for (cuts[0] = 0; cuts[0] <= len; ++cuts[0]) {
+        for (cuts[1] = cuts[0]; cuts[1] <= len; ++cuts[1]) {
+            const char *out = stream(*state, inj, "<T>", page, cuts, 2,
+                                     &inserted);
+            if (strcmp(out, want)) {
+                fail_tap("cut at %zu and %zu: '%s'", cuts[0], cuts[1], out);
+            }
+        }
+    }
+}
+
+/* ---- entity tags ---- */
+
+static void etag_variant(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(cg_inject_etag(p, "\"abc\""), "\"abc-cg\"");
+    assert_string_equal(cg_inject_etag(p, "W/\"abc\""), "W/\"abc-cg\"");
+    assert_string_equal(cg_inject_etag(p, "\"\""), "\"-cg\"");
+    assert_null(cg_inject_etag(p, NULL));
+    assert_null(cg_inject_etag(p, "abc"));
+    assert_null(cg_inject_etag(p, "\""));
+}
+
+static void if_none_match_translated_back(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(cg_inject_if_none_match(p, "\"abc-cg\""), "\"abc\"");
+    assert_string_equal(cg_inject_if_none_match(p, "W/\"abc-cg\""),
+                        "W/\"abc\"");
+    assert_string_equal(cg_inject_if_none_match(p,
+                        "\"x\", W/\"abc-cg\" ,\"d-cg\""),
+                        "\"x\", W/\"abc\" ,\"d\"");
+    /* round trip */
+    assert_string_equal(cg_inject_if_none_match(p,
+                        cg_inject_etag(p, "\"5f-61a\"")), "\"5f-61a\"");
+    /* nothing to change */
+    assert_null(cg_inject_if_none_match(p, "\"abc\""));
+    assert_null(cg_inject_if_none_match(p, "*"));
+    assert_null(cg_inject_if_none_match(p, "\"abc-gzip\""));
+    assert_null(cg_inject_if_none_match(p, "\"cg\""));
+    assert_null(cg_inject_if_none_match(p, NULL));
 }
 
 /* ---- the tag ---- */
@@ -512,18 +684,18 @@ static void tag_escaped(void **state)
 static void streaming_expected_output(void **state)
 {
     cg_inject_t *inj = cg_inject_make(*state, MARKER);
-    static const apr_size_t cuts[] = { 3, 4, 5, 6, 7 };
+    static const apr_size_t cuts[] = { 3, 4, 5, 6, 7, 9, 10, 11, 12, 13 };
     int inserted;
 
-    assert_string_equal(stream(*state, inj, "<T>", "<p></head>", cuts,
-                               N(cuts), &inserted), "<p><T></head>");
+    assert_string_equal(stream(*state, inj, "<T>", DOC "<p></head>", cuts,
+                               N(cuts), &inserted), DOC "<p><T></head>");
     assert_int_equal(inserted, 1);
-    assert_string_equal(stream(*state, inj, "<T>", "<p></header>", cuts,
-                               N(cuts), &inserted), "<p></header><T>");
+    assert_string_equal(stream(*state, inj, "<T>", DOC "<p></header>", cuts,
+                               N(cuts), &inserted), DOC "<p></header><T>");
     assert_int_equal(inserted, 1);
-    assert_string_equal(stream(*state, inj, "<T>", "/consentgate/banner.js",
-                               cuts, N(cuts), &inserted),
-                        "/consentgate/banner.js");
+    assert_string_equal(stream(*state, inj, "<T>",
+                               DOC "/consentgate/banner.js", cuts, N(cuts),
+                               &inserted), DOC "/consentgate/banner.js");
     assert_int_equal(inserted, 0);
 }
 
@@ -546,6 +718,17 @@ static void streaming_equals_one_shot(void **state)
         "<<<x",
         "</head",
         "<",
+        "<!DOCTYPE html><p>no end tags",
+        "<html><!-- </head> --></head>",
+        "<html><!-- /consentgate/banner.js --></head>",
+        "<html><!--></head>",
+        "<html><!---></head>",
+        "<html><!-- --!> -- -> </head> -->x</body>",
+        "<html><!-- never closed </head>",
+        "<!-- <html> --><p>x</p>",
+        "<p>x</p></body>",
+        "<!doctype htmlx><head></head>",
+        "<head ><!--<!-- --></HEAD>",
     };
     apr_size_t m, i;
 
@@ -566,10 +749,11 @@ static void streaming_long_page(void **state)
     const char *whole, *out;
     int inserted;
 
-    /* markup without a needle, then "</head>" near the end */
+    /* a document of markup without a needle, then "</head>" near the end */
     for (i = 0; i < n; ++i) {
         page[i] = "<p/a>x/ </hea"[i % 13];
     }
+    memcpy(page, DOC, strlen(DOC));
     memcpy(page + n - 100, "</head>", 7);
     page[n] = '\0';
     whole = one_shot(*state, inj, "<T>", page);
@@ -609,6 +793,12 @@ int main(void)
         CG_TEST(no_marker_always_inserts),
         CG_TEST(marker_wins_a_tie),
         CG_TEST(end_of_stream_finds_what_partials_hid),
+        CG_TEST(fragments_get_no_tag),
+        CG_TEST(documents_recognised),
+        CG_TEST(comments_skipped),
+        CG_TEST(comment_across_pieces),
+        CG_TEST(etag_variant),
+        CG_TEST(if_none_match_translated_back),
         CG_TEST(tag_for_endpoint),
         CG_TEST(tag_escaped),
         CG_TEST(streaming_expected_output),

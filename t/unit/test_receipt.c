@@ -130,6 +130,79 @@ static const char *string_of(json_t *obj, const char *key)
     return json_string_value(json_object_get(obj, key));
 }
 
+/* ---- one definition of the fields, for the line and for SQL ---- */
+
+static void fields_are_the_line_keys(void **state)
+{
+    apr_size_t i;
+
+    assert_int_equal(CG_RECEIPT_NFIELDS, N(receipt_keys));
+    for (i = 0; i < N(receipt_keys); ++i) {
+        assert_string_equal(cg_receipt_fields[i].name, receipt_keys[i]);
+    }
+}
+
+static void sql_insert_from_the_fields(void **state)
+{
+    /* the statement conf.d/consent_receipts.sql's table takes */
+    assert_string_equal(cg_receipt_sql_insert(*state, "consent_receipts"),
+        "INSERT INTO consent_receipts (id, time, action, categories, "
+        "policy_revision, gpc, dnt) VALUES (%s, CAST(%s AS timestamptz), "
+        "%s, CAST(%s AS jsonb), CAST(%s AS integer), CAST(%s AS boolean), "
+        "CAST(%s AS boolean))");
+}
+
+static void values_are_the_line_values(void **state)
+{
+    static const char *const odd[] = { "a\"b", "\xc3\xa9", NULL };
+    cg_receipt_t r = receipt(*state);
+    const char *v[CG_RECEIPT_NFIELDS];
+    json_t *obj;
+    int i;
+
+    assert_true(cg_receipt_values(*state, &r, v));
+    assert_string_equal(v[0], RID);
+    assert_string_equal(v[1], "2026-11-22T19:00:00Z");
+    assert_string_equal(v[2], "grant");
+    assert_string_equal(v[3], "[\"tracking\",\"stats\"]");
+    assert_string_equal(v[4], "3");
+    assert_string_equal(v[5], "false");
+    assert_string_equal(v[6], "true");
+    /* what SQL receives is what the line holds, field for field, also
+     * where a category needs escaping */
+    r.categories = list(*state, odd);
+    r.gpc = 1;
+    assert_true(cg_receipt_values(*state, &r, v));
+    obj = parse_back(cg_receipt_line(*state, &r));
+    for (i = 0; obj && i < CG_RECEIPT_NFIELDS; ++i) {
+        json_t *f = json_object_get(obj, cg_receipt_fields[i].name);
+        char *text = json_is_string(f) ? strdup(json_string_value(f))
+            : json_dumps(f, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (strcmp(text, v[i])) {
+            fail_tap("%s: line '%s', SQL '%s'", cg_receipt_fields[i].name,
+                     text, v[i]);
+        }
+        free(text);
+    }
+    json_decref(obj);
+}
+
+static void values_refuse_what_the_line_refuses(void **state)
+{
+    cg_receipt_t r = receipt(*state);
+    const char *v[CG_RECEIPT_NFIELDS];
+
+    r.action = "maybe";
+    assert_false(cg_receipt_values(*state, &r, v));
+    r = receipt(*state);
+    r.id = NULL;
+    assert_false(cg_receipt_values(*state, &r, v));
+    r = receipt(*state);
+    r.id = "\xff";
+    assert_false(cg_receipt_values(*state, &r, v));
+    assert_null(cg_receipt_line(*state, &r));
+}
+
 /* ---- cg_receipt_line ---- */
 
 static void line_exact(void **state)
@@ -1345,6 +1418,10 @@ static void hostile_input(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        CG_TEST(fields_are_the_line_keys),
+        CG_TEST(sql_insert_from_the_fields),
+        CG_TEST(values_are_the_line_values),
+        CG_TEST(values_refuse_what_the_line_refuses),
         CG_TEST(line_exact),
         CG_TEST(line_parses_back),
         CG_TEST(line_one_newline_at_the_end),
