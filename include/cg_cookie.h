@@ -64,6 +64,11 @@ typedef struct cg_setcookie_t {
  * without '=' is a nameless cookie. */
 void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out);
 
+/* Only the name and value of a Set-Cookie line (the attributes left
+ * unread, `valid` from those two alone): enough to classify it. */
+void cg_setcookie_parse_pair(apr_pool_t *p, const char *line,
+                             cg_setcookie_t *out);
+
 /* Just the cookie name of a Set-Cookie line (trimmed; "" for a nameless
  * cookie), as cg_setcookie_parse() would give it, without the attributes. */
 const char *cg_setcookie_name(apr_pool_t *p, const char *line);

@@ -261,6 +261,9 @@ const char *cg_cookie_unprefixed(const char *name)
 {
     /* repeatedly: "__Host-__Secure-mtc_id" still carries mtc_id */
     for (;;) {
+        if (name[0] != '_' || name[1] != '_') {
+            return name;
+        }
         if (!strncasecmp(name, "__Host-", 7)) {
             name += 7;
         }
@@ -337,7 +340,7 @@ static int every_form(apr_pool_t *p, const char *name, cg_name_fn fn,
     if (!fn(ctx, bare)) {
         return 0;
     }
-    if (*php && strcmp(php, bare)) {
+    if (*php && php != bare && strcmp(php, bare)) {
         if (!fn(ctx, cg_cookie_unprefixed(php))) {
             return 0;
         }
@@ -589,15 +592,40 @@ static void trim(const char **b, const char **e)
     }
 }
 
-static int attr_is(const char *b, const char *e, const char *name)
-{
-    apr_size_t n = strlen(name);
+/* The attributes the gate reads, told apart by length first: most
+ * attribute names are then compared once. */
+typedef enum {
+    ATTR_OTHER = 0, ATTR_MAX_AGE, ATTR_EXPIRES, ATTR_PATH, ATTR_DOMAIN,
+    ATTR_SAMESITE, ATTR_SECURE, ATTR_HTTPONLY, ATTR_PARTITIONED
+} attr_e;
 
-    return (apr_size_t)(e - b) == n && !strncasecmp(b, name, n);
+static attr_e attr_kind(const char *b, const char *e)
+{
+    switch (e - b) {
+    case 4:
+        return !strncasecmp(b, "Path", 4) ? ATTR_PATH : ATTR_OTHER;
+    case 6:
+        return !strncasecmp(b, "Domain", 6) ? ATTR_DOMAIN
+             : !strncasecmp(b, "Secure", 6) ? ATTR_SECURE : ATTR_OTHER;
+    case 7:
+        return !strncasecmp(b, "Max-Age", 7) ? ATTR_MAX_AGE
+             : !strncasecmp(b, "Expires", 7) ? ATTR_EXPIRES : ATTR_OTHER;
+    case 8:
+        return !strncasecmp(b, "SameSite", 8) ? ATTR_SAMESITE
+             : !strncasecmp(b, "HttpOnly", 8) ? ATTR_HTTPONLY : ATTR_OTHER;
+    case 11:
+        return !strncasecmp(b, "Partitioned", 11) ? ATTR_PARTITIONED
+                                                  : ATTR_OTHER;
+    default:
+        return ATTR_OTHER;
+    }
 }
 
 static int prefix_ok(const cg_setcookie_t *sc)
 {
+    if (sc->name[0] != '_' || sc->name[1] != '_') {
+        return 1;
+    }
     if (!strncasecmp(sc->name, "__Secure-", 9)) {
         return sc->secure;
     }
@@ -608,13 +636,14 @@ static int prefix_ok(const cg_setcookie_t *sc)
     return 1;
 }
 
-void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
+/* The name and value of a Set-Cookie line; returns where its attributes
+ * start (the ';' or the end). */
+static const char *parse_pair(apr_pool_t *p, const char *line,
+                              cg_setcookie_t *out)
 {
     const char *s = line ? line : "";
     const char *pe = s + strcspn(s, ";");
-    const char *nb = s, *ne, *vb, *ve, *a;
-    const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
-    int ma_seen = 0, ex_seen = 0;
+    const char *nb = s, *ne, *vb, *ve;
 
     memset(out, 0, sizeof(*out));
     out->valid = 1;
@@ -645,6 +674,20 @@ void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
                             || !strncasecmp(out->value, "__Host-", 7)))) {
         out->valid = 0;
     }
+    return pe;
+}
+
+void cg_setcookie_parse_pair(apr_pool_t *p, const char *line,
+                             cg_setcookie_t *out)
+{
+    parse_pair(p, line, out);
+}
+
+void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
+{
+    const char *pe = parse_pair(p, line, out), *a;
+    const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
+    int ma_seen = 0, ex_seen = 0;
 
     /* every attribute: the last one of a kind wins, whatever its value */
     for (a = *pe ? pe + 1 : NULL; a; ) {
@@ -667,33 +710,37 @@ void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
         if (ave - av > CG_MAX_ATTR_VALUE) {
             continue;
         }
-        if (attr_is(an, ae, "Max-Age")) {
+        switch (attr_kind(an, ae)) {
+        case ATTR_MAX_AGE:
             ma_b = av;
             ma_e = ave;
             ma_seen = 1;
-        }
-        else if (attr_is(an, ae, "Expires")) {
+            break;
+        case ATTR_EXPIRES:
             ex_b = av;
             ex_e = ave;
             ex_seen = 1;
-        }
-        else if (attr_is(an, ae, "Path")) {
+            break;
+        case ATTR_PATH:
             out->path = ave > av ? apr_pstrmemdup(p, av, ave - av) : NULL;
-        }
-        else if (attr_is(an, ae, "Domain")) {
+            break;
+        case ATTR_DOMAIN:
             out->domain = ave > av ? apr_pstrmemdup(p, av, ave - av) : NULL;
-        }
-        else if (attr_is(an, ae, "SameSite")) {
+            break;
+        case ATTR_SAMESITE:
             out->samesite = apr_pstrmemdup(p, av, ave - av);
-        }
-        else if (attr_is(an, ae, "Secure")) {
+            break;
+        case ATTR_SECURE:
             out->secure = 1;
-        }
-        else if (attr_is(an, ae, "HttpOnly")) {
+            break;
+        case ATTR_HTTPONLY:
             out->httponly = 1;
-        }
-        else if (attr_is(an, ae, "Partitioned")) {
+            break;
+        case ATTR_PARTITIONED:
             out->partitioned = 1;
+            break;
+        default:
+            break;
         }
     }
     if (ma_seen) {

@@ -620,9 +620,13 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
     int passes;
 
     /* the name without __Host-/__Secure-, a nameless line's inner name,
-     * the name PHP reads, the names after commas: each must pass */
-    cg_setcookie_parse(p, line, &sc);
+     * the name PHP reads, the names after commas: each must pass; the
+     * attributes matter only to a line that may not pass */
+    cg_setcookie_parse_pair(p, line, &sc);
     passes = cg_setcookie_every_name(p, &sc, name_passes, &j);
+    if (!passes) {
+        cg_setcookie_parse(p, line, &sc);
+    }
     out->name = sc.name;
     out->cls = j.refused ? j.refused : j.first ? j.first : &cg_class_unknown;
     out->depends = j.category;
