@@ -112,8 +112,25 @@ int mod_cg_handler(request_rec *r)
     if (!r->handler || strcmp(r->handler, MOD_CG_HANDLER)) {
         return DECLINED;
     }
-    slash = strrchr(r->uri, '/');
-    name = slash ? slash + 1 : r->uri;
+    if (r->filename && !strncmp(r->filename, ENDPOINT_FILENAME,
+                                sizeof(ENDPOINT_FILENAME) - 1)) {
+        /* under ConsentEndpoint each endpoint answers at its exact path
+         * only, so a <Location> on that path protects it: anything
+         * deeper ("/consentgate/x/status", "/consentgate/status/") is
+         * not found */
+        const char *endpoint = mod_cg_endpoint(ap_get_module_config(
+            r->server->module_config, &consentgate_module));
+
+        name = r->uri + strlen(endpoint) + 1;
+        if (strchr(name, '/')) {
+            return HTTP_NOT_FOUND;
+        }
+    }
+    else {
+        /* SetHandler consentgate: the location's last segment */
+        slash = strrchr(r->uri, '/');
+        name = slash ? slash + 1 : r->uri;
+    }
     for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); ++i) {
         if (!strcmp(name, endpoints[i].name)) {
             return endpoints[i].handle(r);
