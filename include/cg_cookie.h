@@ -69,6 +69,11 @@ void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out);
 void cg_setcookie_parse_pair(apr_pool_t *p, const char *line,
                              cg_setcookie_t *out);
 
+/* The attributes of a line whose name and value cg_setcookie_parse_pair()
+ * read into `out`: the two together are cg_setcookie_parse(). */
+void cg_setcookie_parse_attributes(apr_pool_t *p, const char *line,
+                                   cg_setcookie_t *out);
+
 /* Just the cookie name of a Set-Cookie line (trimmed; "" for a nameless
  * cookie), as cg_setcookie_parse() would give it, without the attributes. */
 const char *cg_setcookie_name(apr_pool_t *p, const char *line);

@@ -683,9 +683,28 @@ void cg_setcookie_parse_pair(apr_pool_t *p, const char *line,
     parse_pair(p, line, out);
 }
 
+static void parse_attributes(apr_pool_t *p, const char *pe,
+                             cg_setcookie_t *out);
+
 void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out)
 {
-    const char *pe = parse_pair(p, line, out), *a;
+    parse_attributes(p, parse_pair(p, line, out), out);
+}
+
+void cg_setcookie_parse_attributes(apr_pool_t *p, const char *line,
+                                   cg_setcookie_t *out)
+{
+    const char *s = line ? line : "";
+
+    parse_attributes(p, s + strcspn(s, ";"), out);
+}
+
+/* The attributes after `pe` (a ';' or the end) into `out`, whose name and
+ * value parse_pair() filled. */
+static void parse_attributes(apr_pool_t *p, const char *pe,
+                             cg_setcookie_t *out)
+{
+    const char *a;
     const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
     int ma_seen = 0, ex_seen = 0;
 

@@ -625,7 +625,7 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
     cg_setcookie_parse_pair(p, line, &sc);
     passes = cg_setcookie_every_name(p, &sc, name_passes, &j);
     if (!passes) {
-        cg_setcookie_parse(p, line, &sc);
+        cg_setcookie_parse_attributes(p, line, &sc);
     }
     out->name = sc.name;
     out->cls = j.refused ? j.refused : j.first ? j.first : &cg_class_unknown;
