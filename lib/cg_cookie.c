@@ -348,64 +348,50 @@ static int every_form(apr_pool_t *p, const char *name, cg_name_fn fn,
     return 1;
 }
 
-int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
-                        void *ctx)
+/* A pair named `name` (or nameless) with `value`, and the names after
+ * commas in its value: every name it may be read under. */
+static int every_name(apr_pool_t *p, const char *name, const char *value,
+                      const char *const *inner, cg_name_fn fn, void *ctx)
 {
-    const char *const *in;
-
-    if (*c->name) {
-        if (!every_form(p, c->name, fn, ctx)) {
+    if (*name) {
+        if (!every_form(p, name, fn, ctx)) {
             return 0;
         }
     }
     else {
         /* a nameless pair "x=1" is what a server reads as x */
-        const char *inner = cg_cookie_inner_name(p, c->value);
+        const char *in = cg_cookie_inner_name(p, value);
 
         if (!fn(ctx, "")) {
             return 0;
         }
-        if (inner && !every_form(p, inner, fn, ctx)) {
+        if (in && !every_form(p, in, fn, ctx)) {
             return 0;
         }
     }
-    for (in = c->inner; in && *in; ++in) {
-        if (!every_form(p, *in, fn, ctx)) {
+    for (; inner && *inner; ++inner) {
+        if (!every_form(p, *inner, fn, ctx)) {
             return 0;
         }
     }
     return 1;
 }
 
+int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
+                        void *ctx)
+{
+    return every_name(p, c->name, c->value, c->inner, fn, ctx);
+}
+
 int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
                             cg_name_fn fn, void *ctx)
 {
     const char *comma = strchr(sc->value, ',');
-    const char *const *in;
 
-    if (*sc->name) {
-        if (!every_form(p, sc->name, fn, ctx)) {
-            return 0;
-        }
-    }
-    else {
-        const char *inner = cg_cookie_inner_name(p, sc->value);
-
-        if (!fn(ctx, "")) {
-            return 0;
-        }
-        if (inner && !every_form(p, inner, fn, ctx)) {
-            return 0;
-        }
-    }
     /* "a=1, mtc_id=2" comes back as a pair a server may split at the
      * comma */
-    for (in = comma ? inner_names(p, comma) : NULL; in && *in; ++in) {
-        if (!every_form(p, *in, fn, ctx)) {
-            return 0;
-        }
-    }
-    return 1;
+    return every_name(p, sc->name, sc->value,
+                      comma ? inner_names(p, comma) : NULL, fn, ctx);
 }
 
 /* ---- the cookie-date algorithm ---- */
