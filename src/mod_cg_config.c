@@ -585,9 +585,39 @@ static const word_choice csd_words[] = {
     { "off", MOD_CG_CSD_OFF }, { "storage", MOD_CG_CSD_STORAGE },
     { "cookies", MOD_CG_CSD_COOKIES }, { NULL, 0 }
 };
+static const word_choice plain_words[] = {
+    { "accept", 0 }, { "refuse", 1 }, { NULL, 0 }
+};
 
-/* Enum-like dir directives: the table is the directive's cmd_data and
- * the field's offset follows from the directive, as with set_flag. */
+/* A word directive's table and the int field it sets: its cmd_data. */
+typedef struct word_slot {
+    const word_choice *words;
+    apr_size_t offset;
+} word_slot;
+
+#define DIR_WORD(words, field) \
+    (&(const word_slot){ words, APR_OFFSETOF(mod_cg_dir_conf, field) })
+#define SERVER_WORD(words, field) \
+    (&(const word_slot){ words, APR_OFFSETOF(mod_cg_server_conf, field) })
+
+static const char *set_dir_word(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const word_slot *slot = cmd->info;
+
+    return parse_word(cmd, slot->words, arg,
+                      (int *)((char *)dconf + slot->offset));
+}
+
+static const char *set_server_word(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    const word_slot *slot = cmd->info;
+
+    (void)dconf;
+    return parse_word(cmd, slot->words, arg,
+                      (int *)((char *)server_conf(cmd) + slot->offset));
+}
+
 static const char *parse_number(cmd_parms *cmd, const char *arg,
                                 apr_int64_t min, apr_int64_t max,
                                 apr_int64_t *out);
@@ -724,12 +754,6 @@ static const char *set_scrub_body_limit(cmd_parms *cmd, void *dconf,
     return err;
 }
 
-static const char *set_unknown(cmd_parms *cmd, void *dconf, const char *arg)
-{
-    return parse_word(cmd, unknown_words, arg,
-                      &((mod_cg_dir_conf *)dconf)->unknown_allowed);
-}
-
 static const char *set_cookie_name(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
@@ -836,26 +860,6 @@ static const char *set_signals(cmd_parms *cmd, void *dconf, int argc,
     return NULL;
 }
 
-static const char *set_upstream_state(cmd_parms *cmd, void *dconf,
-                                      const char *arg)
-{
-    return parse_word(cmd, upstream_words, arg,
-                      &((mod_cg_dir_conf *)dconf)->upstream_keep);
-}
-
-static const char *set_revoke_method(cmd_parms *cmd, void *dconf,
-                                     const char *arg)
-{
-    return parse_word(cmd, revoke_method_words, arg,
-                      &((mod_cg_dir_conf *)dconf)->revoke_on_post);
-}
-
-static const char *set_precedence(cmd_parms *cmd, void *dconf, const char *arg)
-{
-    return parse_word(cmd, precedence_words, arg,
-                      &((mod_cg_dir_conf *)dconf)->precedence);
-}
-
 static const char *set_revoke_path(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
@@ -897,13 +901,6 @@ static const char *set_endpoint(cmd_parms *cmd, void *dconf, const char *arg)
     }
     server_conf(cmd)->endpoint = arg;
     return NULL;
-}
-
-static const char *set_clear_site_data(cmd_parms *cmd, void *dconf,
-                                       const char *arg)
-{
-    (void)dconf;
-    return parse_word(cmd, csd_words, arg, &server_conf(cmd)->clear_site_data);
 }
 
 /* One key a line (at least 32 characters; '#' starts a comment); the
@@ -973,17 +970,6 @@ static const char *set_secret(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
-static const char *set_plain_values(cmd_parms *cmd, void *dconf,
-                                    const char *arg)
-{
-    static const word_choice plain_words[] = {
-        { "accept", 0 }, { "refuse", 1 }, { NULL, 0 }
-    };
-
-    (void)dconf;
-    return parse_word(cmd, plain_words, arg, &server_conf(cmd)->refuse_plain);
-}
-
 static const char *set_gpc_last_update(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
@@ -1011,7 +997,8 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_ITERATE2("ConsentCookieClass", set_cookie_class, NULL, DIR_CTX,
                      "CLASS PATTERN...: necessary, drop or a category, then "
                      "PCRE2 patterns matched against the whole cookie name"),
-    AP_INIT_TAKE1("ConsentUnknownCookies", set_unknown, NULL, DIR_CTX,
+    AP_INIT_TAKE1("ConsentUnknownCookies", set_dir_word,
+                  (void *)DIR_WORD(unknown_words, unknown_allowed), DIR_CTX,
                   "allow|strip cookies in no class (default allow)"),
     AP_INIT_TAKE1("ConsentCookieName", set_cookie_name, NULL, RSRC_CONF,
                   "the consent cookie (default mautic_consent)"),
@@ -1023,7 +1010,8 @@ const command_rec mod_cg_cmds[] = {
                   "consent under an older revision counts as none"),
     AP_INIT_TAKE_ARGV("ConsentSignals", set_signals, NULL, DIR_CTX,
                     "opt-out signals honoured: gpc dnt, or none"),
-    AP_INIT_TAKE1("ConsentSignalPrecedence", set_precedence, NULL, DIR_CTX,
+    AP_INIT_TAKE1("ConsentSignalPrecedence", set_dir_word,
+                  (void *)DIR_WORD(precedence_words, precedence), DIR_CTX,
                   "signal|consent: which wins when both are present"),
     AP_INIT_FLAG("ConsentScrubRequest", set_flag,
                  (void *)APR_OFFSETOF(mod_cg_dir_conf, scrub), DIR_CTX,
@@ -1051,11 +1039,14 @@ const command_rec mod_cg_cmds[] = {
                   DIR_CTX, "BYTES: the largest request body read to remove "
                   "parameters from (default 65536; larger ones pass "
                   "unchanged and are logged; 0: bodies are never read)"),
-    AP_INIT_TAKE1("ConsentUpstreamState", set_upstream_state, NULL, DIR_CTX,
+    AP_INIT_TAKE1("ConsentUpstreamState", set_dir_word,
+                  (void *)DIR_WORD(upstream_words, upstream_keep), DIR_CTX,
                   "remove|keep: where the gate is Off, remove a client's "
                   "Consent-State and Consent-Categories (default), or keep "
                   "them for a backend only a gated front end can reach"),
-    AP_INIT_TAKE1("ConsentRevokeMethod", set_revoke_method, NULL, DIR_CTX,
+    AP_INIT_TAKE1("ConsentRevokeMethod", set_dir_word,
+                  (void *)DIR_WORD(revoke_method_words, revoke_on_post),
+                  DIR_CTX,
                   "any|post: whether a GET on a preset's unsubscribe path "
                   "withdraws (any, default) or only holds tracking back "
                   "until the form there is posted (post)"),
@@ -1064,7 +1055,8 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_TAKE1("ConsentReceipts", mod_cg_set_receipts, NULL, RSRC_CONF,
                   "file:PATH (JSON lines) or dbd (mod_dbd): where consent "
                   "receipts go"),
-    AP_INIT_TAKE1("ConsentClearSiteData", set_clear_site_data, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("ConsentClearSiteData", set_server_word,
+                  (void *)SERVER_WORD(csd_words, clear_site_data), RSRC_CONF,
                   "off|storage|cookies: what forget adds as Clear-Site-Data"),
     AP_INIT_TAKE1("ConsentUniqueCache", mod_cg_set_unique_cache, NULL,
                   RSRC_CONF, "PROVIDER[:ARGS]: mod_socache provider for daily "
@@ -1073,7 +1065,8 @@ const command_rec mod_cg_cmds[] = {
                   "FILE: keys (one a line, the first signs) that sign the "
                   "consent cookie; an unsigned or badly signed value is "
                   "then no consent"),
-    AP_INIT_TAKE1("ConsentPlainValues", set_plain_values, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("ConsentPlainValues", set_server_word,
+                  (void *)SERVER_WORD(plain_words, refuse_plain), RSRC_CONF,
                   "accept|refuse: whether the plain consent values (1, yes, "
                   "0, no, ...) count (default accept)"),
     AP_INIT_TAKE1("ConsentGPCLastUpdate", set_gpc_last_update, NULL, RSRC_CONF,
