@@ -33,7 +33,7 @@ void mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
     }
     args = cg_policy_scrub_params(r->pool, pol, v, state, r->args);
     if (args != r->args) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(020)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(080)
                       "removed tracking parameters from the query string "
                       "(consent state %s)", cg_state_name(state));
         r->args = *args ? apr_pstrdup(r->pool, args) : NULL;
@@ -155,7 +155,7 @@ void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
     if (apr_table_get(r->headers_in, "Transfer-Encoding") || !cl
         || apr_strtoff(&length, cl, &end, 10) != APR_SUCCESS || *end
         || length < 0 || length > limit) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(021)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(081)
                       "request body not read for tracking parameters (%s): "
                       "it passes unchanged",
                       cl ? "larger than ConsentScrubBodyLimit" : "no length");
@@ -167,7 +167,7 @@ void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
     rv = read_body(r, limit, &body, &len);
     if (rv != APR_SUCCESS) {
         /* what was read is gone: the handler would see a cut body */
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(022)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(082)
                       "reading the request body for tracking parameters");
         body = "";
         len = 0;
@@ -176,7 +176,7 @@ void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
         ? cg_policy_scrub_params(r->pool, pol, v, state, body)
         : scrub_json(r, pol, v, state, body, len);
     if (scrubbed && scrubbed != body) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(023)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(083)
                       "removed tracking parameters from the request body "
                       "(consent state %s)", cg_state_name(state));
         body = (char *)scrubbed;
