@@ -122,6 +122,14 @@ static int state_grants(enum state s)
     return s == S_PLAIN || s == S_WORD || s == S_GRANT;
 }
 
+/* a consent the server reads (granted or refused): what forget withdraws
+ * and writes a receipt for; stale and garbage values are no consent */
+static int state_holds_consent(enum state s)
+{
+    return state_grants(s) || s == S_ZERO || s == S_REFUSED || s == S_GPC
+        || s == S_DNT;
+}
+
 /* tracking cookies, as a bit mask */
 #define T_DEVICE  1u
 #define T_MTC     2u
@@ -185,6 +193,7 @@ static struct {
     unsigned long long by_kind[K_NKINDS], by_state[S_NSTATES];
     unsigned long long tracking_delivered, tracking_withheld;
     unsigned long long injected_ok, consent_ok, forget_ok, receipts_expected;
+    unsigned long long forget_receipts;     /* forgets of a held consent */
     unsigned long long xsite_refused;
     unsigned long long pixel_counted_ok, pixel_counted_sent, pixel_skipped_ok;
     unsigned long long status_checks;
@@ -774,6 +783,11 @@ static void build(struct conn *c)
                  (c->id % 3) ? "en-GB,en;q=0.8" : "de-DE,de;q=0.9,en;q=0.5",
                  cookie[0] ? "Cookie: " : "", cookie, cookie[0] ? "\r\n" : "",
                  signal ? signal : "", extra);
+    if (q->kind == K_FORGET_POST) {
+        /* the banner's fetch() comes from the site itself */
+        n += snprintf(c->wbuf + n, sizeof(c->wbuf) - n,
+                      "Sec-Fetch-Site: same-origin\r\n");
+    }
     if (q->kind >= K_GRANT && q->kind <= K_XSITE) {
         if (q->kind == K_GRANT_ORIGIN) {
             n += snprintf(c->wbuf + n, sizeof(c->wbuf) - n,
@@ -850,6 +864,17 @@ static void check_injected(struct conn *c, const struct response *r)
         fail(c, F_INJECT, r, "Content-Type '%s', not text/html", r->ctype);
         return;
     }
+    /* a fragment (no document around it) gets no tag: it may end up
+     * inside another page */
+    if (!strcmp(page_name[c->req.page], "bare.html")) {
+        if (tags || r->body_len != olen || memcmp(r->body, orig, olen)) {
+            fail(c, F_INJECT, r, "a fragment was changed (%d tags, %zu bytes, file %zu)",
+                 tags, r->body_len, olen);
+            return;
+        }
+        st.injected_ok++;
+        return;
+    }
     if (tags != 1 || marks != 1) {
         fail(c, F_INJECT, r, "the banner tag appears %d times (the banner URL %d times), want once",
              tags, marks);
@@ -914,7 +939,9 @@ static int check_consent_cookie(struct conn *c, const struct response *r,
             fail(c, F_CONSENT, r, "consent cookie without a lifetime: '%s'", r->cookies[i]);
             return 0;
         }
-        record_rid(rid, action, c->req.gpc, c->req.dnt);
+        if (action) {
+            record_rid(rid, action, c->req.gpc, c->req.dnt);
+        }
         if (want_grant) {
             snprintf(c->grant, sizeof(c->grant), "%s", value);
         }
@@ -1136,8 +1163,11 @@ static void check(struct conn *c, struct response *r)
             fail(c, F_DELETION, r, "forget did not expire the held tracking cookies (0x%x)", deleted);
             return;
         }
-        if (check_consent_cookie(c, r, 0, "revoke")) {
+        /* a receipt only when there was a consent to withdraw */
+        if (check_consent_cookie(c, r, 0, state_holds_consent(q->state)
+                                          ? "revoke" : NULL)) {
             st.forget_ok++;
+            st.forget_receipts += state_holds_consent(q->state);
             st.ok++;
         }
         return;
@@ -1656,13 +1686,14 @@ int main(int argc, char **argv)
     if (!(sf = fopen(path, "w"))) die("cannot write %s", path);
     fprintf(sf, "requests=%llu\nseconds=%.1f\nrate=%.0f\nok=%llu\nfailed=%llu\nlost=%llu\n"
             "retries=%llu\nidle_closed=%llu\nserver_closes=%llu\nconnects=%llu\n"
-            "consent_ok=%llu\nforget_ok=%llu\nxsite_refused=%llu\n"
+            "consent_ok=%llu\nforget_ok=%llu\nforget_receipts=%llu\n"
+            "xsite_refused=%llu\n"
             "pixel_counted_ok=%llu\npixel_counted_sent=%llu\npixel_skipped_ok=%llu\n"
             "injected_ok=%llu\ntracking_delivered=%llu\ntracking_withheld=%llu\n"
             "status_checks=%llu\ninterrupted=%d\n",
             st.completed, t_end - t0, st.completed / (t_end - t0), st.ok, st.failed,
             st.lost, st.retries, st.idle_closed, st.server_closes, st.connects,
-            st.consent_ok, st.forget_ok, st.xsite_refused,
+            st.consent_ok, st.forget_ok, st.forget_receipts, st.xsite_refused,
             st.pixel_counted_ok, st.pixel_counted_sent, st.pixel_skipped_ok,
             st.injected_ok, st.tracking_delivered, st.tracking_withheld,
             st.status_checks, stop ? 1 : 0);

@@ -186,8 +186,12 @@ apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 extern ap_filter_rec_t *mod_cg_params_filter_handle;
 void mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
                         cg_visit_t *v, cg_state_e state);
-void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
-                       cg_state_e state, apr_off_t limit);
+/* Reads, scrubs and sets aside the request body for the handler; returns
+ * what mod_cg_body_keep() needs, or NULL when the body was left alone. */
+void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
+                        cg_state_e state, apr_off_t limit);
+/* Puts the body read above back in r's input filters if they were rebuilt. */
+void mod_cg_body_keep(request_rec *r, void *body);
 apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,
                                   ap_input_mode_t mode,
                                   apr_read_type_e block, apr_off_t readbytes);

@@ -24,6 +24,8 @@ typedef struct mod_cg_request {
     cg_visit_t visit;
     int visit_read;
     int expired;                    /* revocation expiries already added */
+    request_rec *body_read_for;     /* the request whose body was read */
+    void *body;                     /* and what its handler will be given */
     const cg_policy_t *state_for;   /* the policy `state` was decided on */
     cg_state_e state;
 } mod_cg_request;
@@ -231,11 +233,24 @@ void mod_cg_insert_filter(request_rec *r)
         && strcmp(r->handler, MOD_CG_HANDLER)) {
         const cg_policy_t *pol = mod_cg_policy(r);
 
-        if (cg_policy_scrubs_params(pol)) {
-            mod_cg_request *st = request_state(r, pol);
+        mod_cg_request *st;
 
-            mod_cg_scrub_body(r, pol, &st->visit, decide(r, pol, st),
-                              mod_cg_scrub_body_limit(dc));
+        /* once: mod_proxy runs the insert_filter hook again for a
+         * "SetHandler proxy:..." request, on rebuilt input filters */
+        if (!cg_policy_scrubs_params(pol)) {
+            return;
+        }
+        st = request_state(r, pol);
+        /* at most once per client request: after an internal redirect
+         * that a handler caused, the body was read and is gone */
+        if (!st->body_read_for) {
+            st->body_read_for = r;
+            st->body = mod_cg_scrub_body(r, pol, &st->visit,
+                                         decide(r, pol, st),
+                                         mod_cg_scrub_body_limit(dc));
+        }
+        else if (st->body_read_for == r && st->body) {
+            mod_cg_body_keep(r, st->body);
         }
     }
 }

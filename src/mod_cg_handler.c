@@ -137,6 +137,25 @@ int mod_cg_handle_consent(request_rec *r)
     return answer(r, return_to);
 }
 
+/* What a cross-site GET of forget gets: a button that posts the
+ * withdrawal from this site. */
+static int forget_page(request_rec *r)
+{
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    if (!r->header_only) {
+        ap_rvputs(r, "<!doctype html><html lang=\"en\"><head><meta "
+                  "charset=\"utf-8\"><title>Withdraw consent</title>"
+                  "<meta name=\"viewport\" content=\"width=device-width\">"
+                  "</head><body><form method=\"post\" action=\"",
+                  ap_escape_html(r->pool, r->uri), "\"><p>Withdraw your "
+                  "consent to cookies on this site?</p><button "
+                  "type=\"submit\">Withdraw consent</button></form>"
+                  "</body></html>\n", NULL);
+    }
+    return OK;
+}
+
 /* GET or POST: expire every cookie that is not necessary, record a
  * refusal, and optionally ask the browser to clear site data. */
 int mod_cg_handle_forget(request_rec *r)
@@ -144,13 +163,31 @@ int mod_cg_handle_forget(request_rec *r)
     static const char *const csd[] = { NULL, "\"storage\"", "\"cookies\"" };
     mod_cg_server_conf *sc = server_conf(r);
     const char *rid, *line, *ctype = apr_table_get(r->headers_in, "Content-Type");
+    const char *sfs;
     char *body = NULL;
     apr_size_t len;
-    int rc;
+    int rc, same_site;
 
     if (r->method_number != M_GET && r->method_number != M_POST) {
         ap_allow_methods(r, REPLACE_ALLOW, "GET", "POST", NULL);
         return HTTP_METHOD_NOT_ALLOWED;
+    }
+    sfs = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+    same_site = cg_request_is_same_site(sfs,
+                                        apr_table_get(r->headers_in, "Origin"),
+                                        ap_http_scheme(r),
+                                        apr_table_get(r->headers_in, "Host"));
+    if (r->method_number == M_POST && !same_site) {
+        /* another site's form must not wipe the visitor's choices */
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(026)
+                      "forget refused: not a request from this site");
+        return HTTP_FORBIDDEN;
+    }
+    if (r->method_number == M_GET && sfs && strcmp(sfs, "same-origin")
+        && strcmp(sfs, "none")) {
+        /* a GET another site caused (an <img>, a link) acts on nothing: a
+         * page whose button posts the withdrawal, from this site */
+        return forget_page(r);
     }
     if (r->method_number == M_POST
         && (rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
@@ -163,7 +200,9 @@ int mod_cg_handle_forget(request_rec *r)
     if (rid && (line = mod_cg_consent_line(r, NULL, rid))) {
         apr_table_addn(r->err_headers_out, "Set-Cookie", line);
     }
-    if (mod_cg_clear_site_data(sc) > MOD_CG_CSD_OFF) {
+    /* Clear-Site-Data "cookies" logs the visitor out of every site of the
+     * registrable domain: only when this site asked */
+    if (same_site && mod_cg_clear_site_data(sc) > MOD_CG_CSD_OFF) {
         apr_table_setn(r->err_headers_out, "Clear-Site-Data",
                        csd[mod_cg_clear_site_data(sc)]);
     }

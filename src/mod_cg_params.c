@@ -136,8 +136,8 @@ typedef struct replay_ctx {
     apr_bucket_brigade *body;
 } replay_ctx;
 
-void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
-                       cg_state_e state, apr_off_t limit)
+void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
+                        cg_state_e state, apr_off_t limit)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     body_kind_e kind;
@@ -150,7 +150,7 @@ void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
 
     if (!cg_policy_scrubs_params(pol) || !body_kind(r, &kind)
         || r->method_number == M_GET || r->method_number == M_OPTIONS) {
-        return;
+        return NULL;
     }
     if (apr_table_get(r->headers_in, "Transfer-Encoding") || !cl
         || apr_strtoff(&length, cl, &end, 10) != APR_SUCCESS || *end
@@ -159,10 +159,10 @@ void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
                       "request body not read for tracking parameters (%s): "
                       "it passes unchanged",
                       cl ? "larger than ConsentScrubBodyLimit" : "no length");
-        return;
+        return NULL;
     }
     if (length == 0) {
-        return;
+        return NULL;
     }
     rv = read_body(r, limit, &body, &len);
     if (rv != APR_SUCCESS) {
@@ -192,6 +192,22 @@ void mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
         r->connection->bucket_alloc));
     ap_add_input_filter_handle(mod_cg_params_filter_handle, ctx, r,
                                r->connection);
+    return ctx;
+}
+
+void mod_cg_body_keep(request_rec *r, void *body)
+{
+    ap_filter_t *f;
+
+    for (f = r->input_filters; f; f = f->next) {
+        if (f->frec == mod_cg_params_filter_handle) {
+            return;
+        }
+    }
+    /* the chain was rebuilt since the body was read: the body goes back
+     * in, or the handler would find it gone */
+    ap_add_input_filter_handle(mod_cg_params_filter_handle, body, r,
+                               r->connection);
 }
 
 /* Hands the handler the body read above, as it asks for it. */
@@ -208,7 +224,10 @@ apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,
         return APR_ENOTIMPL;
     }
     if (APR_BRIGADE_EMPTY(ctx->body)) {
-        return APR_EOF;
+        /* as HTTP_IN does: once the body is over, every read is its end
+         * (ap_discard_request_body() reads once more) */
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
+        return APR_SUCCESS;
     }
     if (mode == AP_MODE_GETLINE) {
         return apr_brigade_split_line(bb, ctx->body, APR_BLOCK_READ,

@@ -25,7 +25,7 @@ like($refusal || '', qr/^cg1\.\.\d+\.0\.[0-9a-f]{32}$/, 'the consent becomes a r
 my $after = get_from('gate', '/cgi/mtracking.gif', Cookie => "mautic_consent=$refusal");
 is_deeply([ tracking_names($after) ], [], 'which stops tracking cookies');
 
-$res = post_from('gate', '/consentgate/forget', Cookie => $held,
+$res = post_from('gate', '/consentgate/forget', Cookie => $held, 'Sec-Fetch-Site' => 'same-origin',
                  content => 'return_to=%2Fbye', 'Content-Type' => 'application/x-www-form-urlencoded');
 is($res->code, 303, 'a form POST with return_to: 303');
 is($res->header('Location'), '/bye', 'to that path');
@@ -34,9 +34,12 @@ is(Apache::TestRequest::PUT('/consentgate/forget')->code, 405, 'PUT is not allow
     if Apache::TestRequest::module('gate');
 
 # another vhost: its own endpoint, domain and Clear-Site-Data
-$res = get_from('strict', '/privacy/forget', Cookie => 'mtc_id=5');
+$res = get_from('strict', '/privacy/forget', Cookie => 'mtc_id=5',
+               'Sec-Fetch-Site' => 'same-origin');
 is($res->code, 204, 'ConsentEndpoint /privacy');
 is($res->header('Clear-Site-Data'), '"storage"', 'ConsentClearSiteData storage');
+ok(!get_from('strict', '/privacy/forget', Cookie => 'mtc_id=5')->header('Clear-Site-Data'),
+   'no Clear-Site-Data for a request that did not show it came from this site');
 my @mtc = grep { /^mtc_id=;/ } set_cookie_lines($res);
 is(scalar(@mtc), 2, 'expired host-only and on ConsentCookieDomain');
 ok(scalar(grep { /Domain=example\.test/ } @mtc), 'the domain variant');
@@ -45,6 +48,38 @@ like((grep { /^site_consent=/ } set_cookie_lines($res))[0] || '',
      'the refusal under that vhost\'s name, revision, lifetime and domain');
 is(get_from('strict', '/consentgate/forget')->code, 404,
    'the default path is not an endpoint there');
+
+# another site cannot make the visitor forget: a cross-site POST is
+# refused, a cross-site GET (an <img>, a link) gets a page whose button
+# posts the withdrawal, and neither changes anything
+{
+    my $res = post_from('gate', '/consentgate/forget', Cookie => $held,
+                        'Sec-Fetch-Site' => 'cross-site', content => '',
+                        'Content-Type' => 'application/x-www-form-urlencoded');
+    is($res->code, 403, 'a cross-site POST is refused');
+    is_deeply([ expired($res) ], [], '... and expires nothing');
+    $res = post_from('gate', '/consentgate/forget', Cookie => $held,
+                     Origin => 'https://evil.example', content => '',
+                     'Content-Type' => 'application/x-www-form-urlencoded');
+    is($res->code, 403, 'a POST from another Origin is refused');
+    for my $site ('cross-site', 'same-site') {
+        $res = get_from('gate', '/consentgate/forget', Cookie => $held,
+                        'Sec-Fetch-Site' => $site);
+        is($res->code, 200, "a $site GET: a page");
+        like($res->content, qr{<form method="post" action="/consentgate/forget">},
+             "$site: whose button posts the withdrawal");
+        is_deeply([ set_cookie_lines($res) ], [], "$site: and no cookie is touched");
+    }
+    $res = get_from('gate', '/consentgate/forget', Cookie => $held,
+                    'Sec-Fetch-Site' => 'none');
+    is_deeply([ expired($res) ], [ qw(mautic_device_id mtc_id mtc_sid) ],
+              'a GET typed or bookmarked by the visitor withdraws');
+    $res = post_from('gate', '/consentgate/forget', Cookie => $held,
+                     'Sec-Fetch-Site' => 'same-origin', content => '',
+                     'Content-Type' => 'application/x-www-form-urlencoded');
+    is_deeply([ expired($res) ], [ qw(mautic_device_id mtc_id mtc_sid) ],
+              'the page\'s POST, from this site, withdraws');
+}
 
 # the revocation receipt
 {
