@@ -201,6 +201,11 @@ const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
                                    cg_visit_t *v, cg_state_e state,
                                    const char *params);
 
+/* True when `params` name a scrubbed parameter: what the backend sees of
+ * them depends on the consent (a shared cache must Vary on it). */
+int cg_policy_params_named(apr_pool_t *p, const cg_policy_t *pol,
+                           const char *params);
+
 /* True when this scope scrubs any request parameter. */
 int cg_policy_scrubs_params(const cg_policy_t *pol);
 

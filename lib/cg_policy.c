@@ -896,3 +896,29 @@ int cg_preset_source_maps(apr_pool_t *p, const char *preset,
     (void)p;
     return n;
 }
+
+int cg_policy_params_named(apr_pool_t *p, const cg_policy_t *pol,
+                           const char *params)
+{
+    const char *pair, *end;
+
+    if (!params || !cg_policy_scrubs_params(pol)) {
+        return 0;
+    }
+    for (pair = params; ; pair = end + 1) {
+        apr_size_t len;
+        const char *eq;
+
+        end = strchr(pair, '&');
+        len = end ? (apr_size_t)(end - pair) : strlen(pair);
+        eq = memchr(pair, '=', len);
+        if (len && is_scrubbed(pol, cg_php_name(p, pair,
+                                                eq ? (apr_size_t)(eq - pair)
+                                                   : len, 1))) {
+            return 1;
+        }
+        if (!end) {
+            return 0;
+        }
+    }
+}

@@ -184,12 +184,15 @@ apr_status_t mod_cg_inject_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 /* mod_cg_params.c: identifiers in the query string and request body */
 #define MOD_CG_PARAMS_FILTER "CONSENTGATE_PARAMS"
 extern ap_filter_rec_t *mod_cg_params_filter_handle;
-void mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
-                        cg_visit_t *v, cg_state_e state);
+/* Returns 1 when the query named a scrubbed parameter (removed or not):
+ * the response then depends on the consent. */
+int mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
+                       cg_visit_t *v, cg_state_e state);
 /* Reads, scrubs and sets aside the request body for the handler; returns
- * what mod_cg_body_keep() needs, or NULL when the body was left alone. */
+ * what mod_cg_body_keep() needs, or NULL when the body was left alone;
+ * sets *named when the body named a scrubbed parameter. */
 void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
-                        cg_state_e state, apr_off_t limit);
+                        cg_state_e state, apr_off_t limit, int *named);
 /* Puts the body read above back in r's input filters if they were rebuilt. */
 void mod_cg_body_keep(request_rec *r, void *body);
 apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,

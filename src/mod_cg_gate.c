@@ -24,6 +24,7 @@ typedef struct mod_cg_request {
     cg_visit_t visit;
     int visit_read;
     int expired;                    /* revocation expiries already added */
+    int params_named;               /* the query named a scrubbed parameter */
     request_rec *body_read_for;     /* the request whose body was read */
     void *body;                     /* and what its handler will be given */
     const cg_policy_t *state_for;   /* the policy `state` was decided on */
@@ -205,7 +206,7 @@ int mod_cg_fixups(request_rec *r)
                                             "; Blocked-Tracking=1", NULL)
                               : "Blocked-Tracking=1");
     }
-    mod_cg_scrub_query(r, pol, &st->visit, state);
+    st->params_named |= mod_cg_scrub_query(r, pol, &st->visit, state);
     if (mod_cg_forward_gpc(dc) && state != CG_STATE_GRANTED
         && !cg_policy_forward_gpc_skipped(pol, original_uri(r, st),
                                           st->visit.matcher)) {
@@ -247,7 +248,8 @@ void mod_cg_insert_filter(request_rec *r)
             st->body_read_for = r;
             st->body = mod_cg_scrub_body(r, pol, &st->visit,
                                          decide(r, pol, st),
-                                         mod_cg_scrub_body_limit(dc));
+                                         mod_cg_scrub_body_limit(dc),
+                                         &st->params_named);
         }
         else if (st->body_read_for == r && st->body) {
             mod_cg_body_keep(r, st->body);
@@ -448,7 +450,9 @@ static void gate_response(request_rec *r)
     if (gp.state == CG_STATE_REVOKED && !gp.st->expired) {
         revoke_held(&gp);
     }
-    if (gp.decided) {
+    /* what the backend saw of an identifying parameter depended on the
+     * consent too */
+    if (gp.decided || gp.st->params_named) {
         add_vary(r, gp.pol);
     }
 }

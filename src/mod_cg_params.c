@@ -23,21 +23,24 @@ APLOG_USE_MODULE(consentgate);
 
 ap_filter_rec_t *mod_cg_params_filter_handle;
 
-void mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
-                        cg_visit_t *v, cg_state_e state)
+int mod_cg_scrub_query(request_rec *r, const cg_policy_t *pol,
+                       cg_visit_t *v, cg_state_e state)
 {
     const char *args;
+    int named;
 
     if (!r->args || !cg_policy_scrubs_params(pol)) {
-        return;
+        return 0;
     }
     args = cg_policy_scrub_params(r->pool, pol, v, state, r->args);
+    named = args != r->args || cg_policy_params_named(r->pool, pol, r->args);
     if (args != r->args) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(080)
                       "removed tracking parameters from the query string "
                       "(consent state %s)", cg_state_name(state));
         r->args = *args ? apr_pstrdup(r->pool, args) : NULL;
     }
+    return named;
 }
 
 typedef enum { BODY_FORM, BODY_JSON } body_kind_e;
@@ -137,7 +140,7 @@ typedef struct replay_ctx {
 } replay_ctx;
 
 void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
-                        cg_state_e state, apr_off_t limit)
+                        cg_state_e state, apr_off_t limit, int *named)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     body_kind_e kind;
@@ -175,6 +178,10 @@ void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
     scrubbed = kind == BODY_FORM
         ? cg_policy_scrub_params(r->pool, pol, v, state, body)
         : scrub_json(r, pol, v, state, body, len);
+    if ((scrubbed && scrubbed != body)
+        || (kind == BODY_FORM && cg_policy_params_named(r->pool, pol, body))) {
+        *named = 1;
+    }
     if (scrubbed && scrubbed != body) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(083)
                       "removed tracking parameters from the request body "

@@ -68,6 +68,18 @@ for my $r (@routes) {
        "$vhost$path: JSON: Content-Length follows");
 }
 
+# what the backend saw depended on the consent: a shared cache must key
+# the answer on it
+for my $r (@routes) {
+    my ($vhost, $path) = @$r;
+    my $res = get_from($vhost, "$path?mautic_device_id=abc&x=1");
+    like($res->header('Vary') // '', qr/\bCookie\b/,
+         "$vhost$path: Vary: Cookie when the query names an identifier");
+    $res = get_from($vhost, "$path?mautic_device_id=abc", Cookie => $consent);
+    like($res->header('Vary') // '', qr/\bCookie\b/,
+         "$vhost$path: ... also when it passed");
+}
+
 # a body over ConsentScrubBodyLimit passes unchanged (and is logged): it is
 # never read into memory
 {
