@@ -157,6 +157,61 @@ case $route === '/v4/mtracking.gif':
     echo "GIF89a";
     break;
 
+case $route === '/dwc':
+    /* DynamicContentApiController::getAction without NON_TRACKABLE: a new
+     * visitor becomes a contact and gets the device cookies */
+    track_device();
+    header('Content-Type: application/json');
+    echo '{"content":"","id":42,"sid":null,"device_id":"x"}';
+    break;
+
+case (bool)preg_match('#^/dwc/[\w-]+$#', $route):
+    /* processAction defines NON_TRACKABLE: only a visitor already known by
+     * cookie or by the mautic_device_id parameter is cookied (again) */
+    $known = $_COOKIE['mautic_device_id'] ?? $_REQUEST['mautic_device_id'] ?? '';
+    if ($known !== '') {
+        sf_cookie('mautic_device_id', $known, 31536000, 'none');
+        sf_cookie('mtc_id', 42, null, 'none');
+    }
+    header('Content-Type: application/json');
+    echo '{"content":"<p>slot</p>","id":' . ($known !== '' ? 42 : 'null') . '}';
+    break;
+
+case $route === '/video/hit':
+case $route === '/notification/subscribe':
+    /* VideoModel::hitVideo and NotificationApiController: getContact() */
+    track_device();
+    header('Content-Type: application/json');
+    echo '{"success":1}';
+    break;
+
+case (bool)preg_match('#^/plugin/\w+/tracking\.gif$#', $route):
+    /* an integration's pixel: getContact() */
+    track_device();
+    header('Content-Type: image/gif');
+    echo base64_decode('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==');
+    break;
+
+case $route === '/form/submit/ajax':
+    /* saveSubmission() calls getContact() even in kiosk mode */
+    track_device();
+    session_cookie();
+    header('Content-Type: application/json');
+    echo '{"success":1,"message":"Thank you"}';
+    break;
+
+case (bool)preg_match('#^/form/(embed/)?\d+$#', $route):
+    /* FormModel::generateHtml calls getContact() */
+    track_device();
+    echo "<form method=\"post\" action=\"/form/submit?formId=1\"><input name=\"mauticform[email]\"></form>\n";
+    break;
+
+case (bool)preg_match('#^/email/resubscribe/\w+$#', $route):
+    /* PublicController::resubscribeAction identifies the contact */
+    track_device();
+    echo "<html><body><p>You have been resubscribed.</p></body></html>\n";
+    break;
+
 case (bool)preg_match('#^/(r|redirect)/\w+$#', $route):
     /* only an email click (?ct=) identifies and cookies the visitor */
     if (isset($_GET['ct'])) {
