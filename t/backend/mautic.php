@@ -53,6 +53,9 @@ function identified_by()
         if (isset($_GET[$k]) || isset($_POST[$k])) {
             $seen[] = $k;
         }
+        if (isset($_COOKIE[$k])) {
+            $seen[] = 'cookie:' . $k;
+        }
     }
     header('X-Identified-By: ' . (implode(',', $seen) ?: '-'));
 }
