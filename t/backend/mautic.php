@@ -36,14 +36,41 @@ function device_id()
     return $id;
 }
 
-/* DeviceTrackingService::createTrackingCookies for a new device */
+/* the device getTrackedIdentifier() finds without a cookie: the
+ * mautic_device_id parameter (query or body) mtc.js sends */
+function device_param()
+{
+    $id = $_GET['mautic_device_id'] ?? $_POST['mautic_device_id'] ?? '';
+    return is_string($id) ? $id : '';
+}
+
+/* which identifiers reached the backend, for the browser tests: a
+ * diagnostic of this fixture, not something Mautic sends */
+function identified_by()
+{
+    $seen = [];
+    foreach (['mautic_device_id', 'mtc_id', 'mtc_sid'] as $k) {
+        if (isset($_GET[$k]) || isset($_POST[$k])) {
+            $seen[] = $k;
+        }
+        if (isset($_COOKIE[$k])) {
+            $seen[] = 'cookie:' . $k;
+        }
+    }
+    header('X-Identified-By: ' . (implode(',', $seen) ?: '-'));
+}
+
+/* DeviceTrackingService::createTrackingCookies: a new device, or one known
+ * by the parameter, gets the cookies; a device known by cookie keeps them */
 function track_device()
 {
     if (!empty($_COOKIE['mautic_device_id'])) {
-        return;
+        return $_COOKIE['mautic_device_id'];
     }
-    sf_cookie('mautic_device_id', device_id(), 31536000, 'none');
+    $id = device_param() ?: device_id();
+    sf_cookie('mautic_device_id', $id, 31536000, 'none');
     sf_cookie('mtc_id', 42, null, 'none');
+    return $id;
 }
 
 /* PageModel::hitPage */
@@ -109,17 +136,62 @@ case (bool)preg_match('#(^|/)echo$#', $route):
     break;
 
 case $route === '/mtc.js':
-    /* MAUTIC_NON_TRACKABLE_REQUEST: no cookie for new visitors; but in the
-     * browser the script writes its ids itself and reports a page view */
+    /* MAUTIC_NON_TRACKABLE_REQUEST: no cookie from the server. As Mautic's
+     * BuildJsSubscriber: the page view is POSTed to /mtc/event (urlencoded,
+     * the pixel /mtracking.gif as fallback) with the ids from localStorage
+     * as parameters; only the answer's ids are written, as session cookies
+     * (path=/; secure) and to localStorage. */
     header('Content-Type: application/javascript');
-    echo "/* mtc.js */\n";
-    echo "(function () { var id = 'f' + Date.now();\n";
-    echo "document.cookie = 'mtc_id=' + id + '; path=/; max-age=31536000';\n";
-    echo "document.cookie = 'mautic_device_id=' + id + '; path=/; max-age=31536000';\n";
-    echo "try { localStorage.setItem('mtc_id', id); } catch (e) {}\n";
-    echo "new Image().src = '/cgi/mtracking.gif?page=' + encodeURIComponent(location.href);\n";
-    echo "window.MauticJS = { loaded: true };\n";
-    echo "})();\n";
+    echo <<<'JS'
+/* mtc.js */
+(function () {
+    var me = document.currentScript && document.currentScript.src;
+    var base = me ? me.replace(/\/mtc\.js(\?.*)?$/, '') : '/cgi';
+    var ids = ['mautic_device_id', 'mtc_id', 'mtc_sid'];
+    function stored(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+    function setCookie(k, v) { document.cookie = k + '=' + encodeURIComponent(v) + '; path=/; secure'; }
+    function query(extra) {
+        var p = [];
+        for (var k in extra) p.push(k + '=' + encodeURIComponent(extra[k]));
+        /* appendTrackedContact: only once localStorage holds an id */
+        if (stored('mtc_id')) {
+            ids.forEach(function (k) { var v = stored(k); if (v) p.push(k + '=' + encodeURIComponent(v)); });
+        }
+        return p.join('&');
+    }
+    function setTrackedContact(r) {
+        if (!r || !r.id) return;
+        var v = { mtc_id: r.id, mtc_sid: r.sid, mautic_device_id: r.device_id };
+        ids.forEach(function (k) {
+            if (v[k] === undefined || v[k] === null) return;
+            setCookie(k, v[k]);
+            try { localStorage.setItem(k, v[k]); } catch (e) {}
+        });
+    }
+    function pixel(params, done) {
+        var img = new Image();
+        img.onload = img.onerror = done;
+        img.src = base + '/mtracking.gif?' + params;
+    }
+    var M = window.MauticJS = { loaded: false, base: base, pixel: pixel, query: query };
+    M.pageView = function (done) {
+        var params = query({ page_url: location.href, page_title: document.title });
+        var x = new XMLHttpRequest();
+        x.open('POST', base + '/mtc/event');
+        x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+        x.withCredentials = true;
+        x.onload = function () {
+            var r = null;
+            try { r = JSON.parse(x.responseText); } catch (e) {}
+            if (x.status === 200 && r) { setTrackedContact(r); done && done(); }
+            else pixel(params, done);
+        };
+        x.onerror = function () { pixel(params, done); };
+        x.send(params);
+    };
+    M.pageView(function () { M.loaded = true; });
+})();
+JS;
     break;
 
 case $route === '/notransform':
@@ -133,9 +205,21 @@ case $route === '/gzipped':
     echo gzencode("<html><head><title>z</title></head><body>z</body></html>\n");
     break;
 
-case $route === '/mtracking.gif' || $route === '/mtc/event'
+case $route === '/mtc/event':
+    /* PublicController::trackingAction: the hit, and the identity in a
+     * JSON body that mtc.js stores */
+    identified_by();
+    $device = track_device();
+    hit_page();
+    header('Content-Type: application/json');
+    echo json_encode(['success' => 1, 'id' => 42, 'sid' => 7,
+                      'device_id' => $device, 'events' => []]);
+    break;
+
+case $route === '/mtracking.gif'
     || (bool)preg_match('#^/focus/\d+/viewpixel\.gif$#', $route)
     || (bool)preg_match('#^/email/[^/]+\.gif$#', $route):
+    identified_by();
     track_device();
     hit_page();
     header('Content-Type: image/gif');
@@ -155,6 +239,61 @@ case $route === '/v4/mtracking.gif':
     php_cookie('mtc_sid', device_id(), 0);
     header('Content-Type: image/gif');
     echo "GIF89a";
+    break;
+
+case $route === '/dwc':
+    /* DynamicContentApiController::getAction without NON_TRACKABLE: a new
+     * visitor becomes a contact and gets the device cookies */
+    track_device();
+    header('Content-Type: application/json');
+    echo '{"content":"","id":42,"sid":null,"device_id":"x"}';
+    break;
+
+case (bool)preg_match('#^/dwc/[\w-]+$#', $route):
+    /* processAction defines NON_TRACKABLE: only a visitor already known by
+     * cookie or by the mautic_device_id parameter is cookied (again) */
+    $known = $_COOKIE['mautic_device_id'] ?? $_REQUEST['mautic_device_id'] ?? '';
+    if ($known !== '') {
+        sf_cookie('mautic_device_id', $known, 31536000, 'none');
+        sf_cookie('mtc_id', 42, null, 'none');
+    }
+    header('Content-Type: application/json');
+    echo '{"content":"<p>slot</p>","id":' . ($known !== '' ? 42 : 'null') . '}';
+    break;
+
+case $route === '/video/hit':
+case $route === '/notification/subscribe':
+    /* VideoModel::hitVideo and NotificationApiController: getContact() */
+    track_device();
+    header('Content-Type: application/json');
+    echo '{"success":1}';
+    break;
+
+case (bool)preg_match('#^/plugin/\w+/tracking\.gif$#', $route):
+    /* an integration's pixel: getContact() */
+    track_device();
+    header('Content-Type: image/gif');
+    echo base64_decode('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==');
+    break;
+
+case $route === '/form/submit/ajax':
+    /* saveSubmission() calls getContact() even in kiosk mode */
+    track_device();
+    session_cookie();
+    header('Content-Type: application/json');
+    echo '{"success":1,"message":"Thank you"}';
+    break;
+
+case (bool)preg_match('#^/form/(embed/)?\d+$#', $route):
+    /* FormModel::generateHtml calls getContact() */
+    track_device();
+    echo "<form method=\"post\" action=\"/form/submit?formId=1\"><input name=\"mauticform[email]\"></form>\n";
+    break;
+
+case (bool)preg_match('#^/email/resubscribe/\w+$#', $route):
+    /* PublicController::resubscribeAction identifies the contact */
+    track_device();
+    echo "<html><body><p>You have been resubscribed.</p></body></html>\n";
     break;
 
 case (bool)preg_match('#^/(r|redirect)/\w+$#', $route):

@@ -172,6 +172,24 @@ await scenario('accept', {}, async (page, context) => {
     }
     ok(names.some((n) => /^mautic_page_\d+$/.test(n)), 'accept: a mautic_page_N cookie is in the jar', names);
 
+    // mtc.js wrote what /mtc/event answered: session cookies and localStorage
+    const sid = (await context.cookies()).find((c) => c.name === 'mtc_sid');
+    ok(sid && sid.expires === -1 && sid.path === '/' && sid.secure,
+       'accept: mtc.js wrote mtc_sid as a session cookie (path=/; secure)', sid);
+    const stored = await page.evaluate(() => ['mautic_device_id', 'mtc_id', 'mtc_sid'].map((k) => localStorage.getItem(k)));
+    ok(stored.every((v) => v), 'accept: mtc.js stored the ids in localStorage', stored);
+    // its next page view sends them back, and with consent they arrive
+    {
+        const sent = page.waitForRequest((r) => r.url().endsWith('/cgi/mtc/event'));
+        const answer = page.waitForResponse((r) => r.url().endsWith('/cgi/mtc/event'));
+        await page.evaluate(() => new Promise((done) => window.MauticJS.pageView(done)));
+        const body = new URLSearchParams((await sent).postData() || '');
+        is(body.get('mautic_device_id'), stored[0], 'accept: mtc.js sends the stored device id in the /mtc/event body');
+        ok(body.get('mtc_id') && body.get('mtc_sid'), 'accept: and mtc_id and mtc_sid', [...body.keys()]);
+        const seen = (await answer).headers()['x-identified-by'] || '';
+        ok(/(^|,)mautic_device_id(,|$)/.test(seen), 'accept: with consent the backend receives the device id', seen);
+    }
+
     // an unsubscribe link withdraws that consent: the tracking cookies
     // leave the jar and a refusal is recorded
     {
@@ -192,6 +210,40 @@ await scenario('accept', {}, async (page, context) => {
     await page.goto(BANNER + '/cgi/landing');
     await visitTrackingRoutes(page, BANNER);
     is(trackingIn(await jar(context)), [], 'forget: and the tracking routes set none again');
+});
+
+// ---- a refusal, and a page that runs mtc.js anyway: no identifier arrives ----
+// The ids are in localStorage already (a visit before the refusal, another
+// tab); mtc.js sends them as parameters and its own cookies, the gate
+// removes both before Mautic sees them.
+await scenario('refused mtc.js', {}, async (page, context) => {
+    await page.goto(BANNER + '/cgi/landing');
+    await bannerShown(page);
+    await choose(page, '#cg-reject');
+    await page.evaluate(() => {
+        localStorage.setItem('mautic_device_id', 'knowndevice1');
+        localStorage.setItem('mtc_id', '41');
+        localStorage.setItem('mtc_sid', 'knownsession');
+    });
+    const events = [];
+    page.on('request', (r) => { if (r.url().endsWith('/cgi/mtc/event')) events.push(r.postData() || ''); });
+    const seen = [];
+    page.on('response', (r) => {
+        if (/\/cgi\/(mtc\/event|mtracking\.gif)/.test(r.url())) seen.push(r.headers()['x-identified-by'] || '');
+    });
+    await page.goto(BANNER + '/mtc-direct.html');
+    await page.waitForFunction(() => window.MauticJS && window.MauticJS.loaded, null, { timeout: 5000 });
+    // a second view: mtc.js now holds the answer's ids, in cookies too
+    await page.evaluate(() => new Promise((done) => window.MauticJS.pageView(done)));
+    // and the pixel fallback, with the ids in its query
+    await page.evaluate(() => new Promise((done) => window.MauticJS.pixel(
+        window.MauticJS.query({ page_url: location.href }), done)));
+    is(events.length, 2, 'refused mtc.js: two page views were posted');
+    ok(events.every((b) => new URLSearchParams(b).has('mautic_device_id')),
+       'refused mtc.js: the browser did send the device id', events);
+    is(seen.length, 3, 'refused mtc.js: the backend answered every call');
+    ok(seen.length && seen.every((s) => s === '-'),
+       'refused mtc.js: no identifier reached the backend, as parameter or cookie', seen);
 });
 
 // ---- keyboard only: choose one category without a mouse ----
