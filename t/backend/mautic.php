@@ -89,8 +89,9 @@ function mm_https()
 
 function mm_session_cookies()
 {
-    $attrs = '; Path=/; Max-Age=2592000; Expires='
-        . gmdate('D, d M Y H:i:s', time() + 2592000) . ' GMT'
+    /* Expires is now + 30 days in Mattermost; a fixed date here, so two
+     * responses a second apart are the same bytes */
+    $attrs = '; Path=/; Max-Age=2592000; Expires=Tue, 01 Jan 2036 00:00:00 GMT'
         . (mm_https() ? '; Secure' : '');
     header('Set-Cookie: MMAUTHTOKEN=tok123' . $attrs . '; HttpOnly', false);
     header('Set-Cookie: MMUSERID=user1' . $attrs, false);
