@@ -50,8 +50,8 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_handler(mod_cg_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(mod_cg_insert_filter, after_headers, NULL,
                           APR_HOOK_LAST);
-    ap_hook_insert_error_filter(mod_cg_insert_filter, after_headers, NULL,
-                                APR_HOOK_LAST);
+    ap_hook_insert_error_filter(mod_cg_insert_error_filter, after_headers,
+                                NULL, APR_HOOK_LAST);
     /* pages only: httpd's own error pages get no banner */
     ap_hook_insert_filter(mod_cg_inject_insert, NULL, NULL, APR_HOOK_MIDDLE);
     /* before CACHE_SAVE (AP_FTYPE_CONTENT_SET + 1): mod_cache stores the

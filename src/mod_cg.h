@@ -204,6 +204,8 @@ apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc);
 extern ap_filter_rec_t *mod_cg_out_filter_handle;
 int mod_cg_fixups(request_rec *r);
 void mod_cg_insert_filter(request_rec *r);
+/* for error responses: the gate's filter, the body left alone */
+void mod_cg_insert_error_filter(request_rec *r);
 apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb);
 int mod_cg_is_https(request_rec *r);
 /* The consent cookie's Set-Cookie line for a choice (no categories: a

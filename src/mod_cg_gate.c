@@ -257,6 +257,16 @@ void mod_cg_insert_filter(request_rec *r)
     }
 }
 
+void mod_cg_insert_error_filter(request_rec *r)
+{
+    if (r->main || !(mod_cg_gate_on(dir_conf(r))
+                     || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
+        return;
+    }
+    ap_add_output_filter_handle(mod_cg_out_filter_handle, NULL, r,
+                                r->connection);
+}
+
 typedef struct gate_pass {
     request_rec *r;
     const cg_policy_t *pol;

@@ -137,6 +137,7 @@ static apr_status_t read_body(request_rec *r, apr_off_t limit, char **body,
 
 typedef struct replay_ctx {
     apr_bucket_brigade *body;
+    apr_status_t error;     /* reading failed: the handler gets the error */
 } replay_ctx;
 
 void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
@@ -155,6 +156,10 @@ void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
         || r->method_number == M_GET || r->method_number == M_OPTIONS) {
         return NULL;
     }
+    /* an encoded body (gzip) is not text to read: it passes as it is */
+    if (apr_table_get(r->headers_in, "Content-Encoding")) {
+        return NULL;
+    }
     if (apr_table_get(r->headers_in, "Transfer-Encoding") || !cl
         || apr_strtoff(&length, cl, &end, 10) != APR_SUCCESS || *end
         || length < 0 || length > limit) {
@@ -168,18 +173,26 @@ void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
         return NULL;
     }
     rv = read_body(r, limit, &body, &len);
+    ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    ctx->body = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     if (rv != APR_SUCCESS) {
-        /* what was read is gone: the handler would see a cut body */
+        /* what was read is gone: the handler gets the error, not a
+         * shorter body */
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, CGLOGNO(082)
                       "reading the request body for tracking parameters");
-        body = "";
-        len = 0;
+        ctx->error = rv;
+        ap_add_input_filter_handle(mod_cg_params_filter_handle, ctx, r,
+                                   r->connection);
+        return ctx;
     }
-    scrubbed = kind == BODY_FORM
-        ? cg_policy_scrub_params(r->pool, pol, v, state, body)
-        : scrub_json(r, pol, v, state, body, len);
+    /* a NUL would cut the text the scrub reads: such a body passes */
+    scrubbed = memchr(body, '\0', len) ? body
+             : kind == BODY_FORM
+             ? cg_policy_scrub_params(r->pool, pol, v, state, body)
+             : scrub_json(r, pol, v, state, body, len);
     if ((scrubbed && scrubbed != body)
-        || (kind == BODY_FORM && cg_policy_params_named(r->pool, pol, body))) {
+        || (kind == BODY_FORM && !memchr(body, '\0', len)
+            && cg_policy_params_named(r->pool, pol, body))) {
         *named = 1;
     }
     if (scrubbed && scrubbed != body) {
@@ -191,8 +204,6 @@ void *mod_cg_scrub_body(request_rec *r, const cg_policy_t *pol, cg_visit_t *v,
     }
     apr_table_setn(r->headers_in, "Content-Length",
                    apr_off_t_toa(r->pool, (apr_off_t)len));
-    ctx = apr_palloc(r->pool, sizeof(*ctx));
-    ctx->body = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     APR_BRIGADE_INSERT_TAIL(ctx->body, apr_bucket_pool_create(
         body, len, r->pool, r->connection->bucket_alloc));
     APR_BRIGADE_INSERT_TAIL(ctx->body, apr_bucket_eos_create(
@@ -227,6 +238,9 @@ apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,
     apr_status_t rv;
 
     (void)block;
+    if (ctx->error) {
+        return ctx->error;
+    }
     if (mode != AP_MODE_READBYTES && mode != AP_MODE_GETLINE) {
         return APR_ENOTIMPL;
     }

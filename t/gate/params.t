@@ -100,6 +100,15 @@ for my $r ([ mautic_fpm_pt => '/app/form/submit' ], [ mautic_fpm => '/form/submi
     is($res->code, 302, "$vhost$path: a scrubbed body the backend does not read: 302");
 }
 
+# an encoded body is not text to read: it passes as it is
+{
+    my $gz = "\x1f\x8b\x08\x00mautic_device_id=abc\x00\x01";
+    my $res = post_from('gate', '/cgi/echo', Content => $gz,
+                        'Content-Type' => 'application/x-www-form-urlencoded',
+                        'Content-Encoding' => 'gzip');
+    is(field($res, 'body-md5'), md5_hex($gz), 'a gzip-encoded body passes unread');
+}
+
 # other bodies are not read at all
 {
     my $res = post_from('gate', '/cgi/echo', Content => 'mautic_device_id=abc',
