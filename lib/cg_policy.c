@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include <apr_strings.h>
+#include <apr_escape.h>
 #include <apr_hash.h>
 #if APR_HAS_THREADS
 #include <apr_thread_mutex.h>
@@ -704,39 +705,24 @@ apr_array_header_t *cg_policy_expiries(apr_pool_t *p, const cg_policy_t *pol,
     return lines;
 }
 
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0'
-        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 const char *cg_php_name(apr_pool_t *p, const char *raw, apr_size_t len,
                         int plus_is_space)
 {
-    char *out = apr_palloc(p, len + 1);
-    apr_size_t i, n = 0;
+    char *out = apr_palloc(p, len + 1), *r, *w;
+    apr_size_t n = 0;
 
-    for (i = 0; i < len; ++i) {
-        char c = raw[i];
-
-        if (c == '%' && i + 2 < len && hex_value(raw[i + 1]) >= 0
-            && hex_value(raw[i + 2]) >= 0) {
-            c = (char)(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
-            i += 2;
-        }
-        else if (c == '+' && plus_is_space) {
-            c = ' ';
-        }
-        if (c == ' ' && n == 0) {
-            continue;           /* PHP drops leading spaces */
-        }
-        if (c == '[') {
-            break;              /* an array: its base name */
-        }
-        out[n++] = (c == '.' || c == ' ') ? '_' : c;
-    }
+    /* a malformed escape stays as it is, as in PHP (APR says so by its
+     * status, which is not an error here); an encoded NUL ends the name */
+    (void)apr_unescape_url(out, raw, len, NULL, NULL, plus_is_space, &n);
     out[n] = '\0';
+    for (r = out; *r == ' '; ++r) {
+        /* PHP drops leading spaces */
+    }
+    for (w = out; *r && *r != '['; ++r) {
+        /* an array ("a[]") is read under its base name */
+        *w++ = (*r == '.' || *r == ' ') ? '_' : *r;
+    }
+    *w = '\0';
     return out;
 }
 
@@ -795,56 +781,65 @@ int cg_policy_param_passes(const cg_policy_t *pol, cg_visit_t *v,
     }
 }
 
+/* The next '&'-separated pair of *cursor (NULL at the end): its start and
+ * length; 0 when there is none left. */
+static int next_pair(const char **cursor, const char **pair, apr_size_t *len)
+{
+    const char *end;
+
+    if (!*cursor) {
+        return 0;
+    }
+    *pair = *cursor;
+    end = strchr(*pair, '&');
+    *len = end ? (apr_size_t)(end - *pair) : strlen(*pair);
+    *cursor = end ? end + 1 : NULL;
+    return 1;
+}
+
+/* The name PHP reads for a pair. */
+static const char *pair_name(apr_pool_t *p, const char *pair, apr_size_t len)
+{
+    const char *eq = memchr(pair, '=', len);
+
+    return cg_php_name(p, pair, eq ? (apr_size_t)(eq - pair) : len, 1);
+}
+
 /* An empty pair passes: there is nothing in it. */
 static int pair_passes(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
                        cg_state_e state, const char *pair, apr_size_t len)
 {
-    const char *eq = memchr(pair, '=', len);
-    apr_size_t name_len = eq ? (apr_size_t)(eq - pair) : len;
-
     return !len || cg_policy_param_passes(pol, v, state,
-                                          cg_php_name(p, pair, name_len, 1));
+                                          pair_name(p, pair, len));
 }
 
 const char *cg_policy_scrub_params(apr_pool_t *p, const cg_policy_t *pol,
                                    cg_visit_t *v, cg_state_e state,
                                    const char *params)
 {
-    const char *pair, *end;
-    char *out;
-    apr_size_t n = 0;
+    const char *cursor = params, *pair;
+    apr_size_t len, n = 0;
     int removed = 0;
+    char *out;
 
     if (!params || !cg_policy_scrubs_params(pol)) {
         return params;
     }
-    for (pair = params; !removed; pair = end + 1) {
-        end = strchr(pair, '&');
-        removed = !pair_passes(p, pol, v, state, pair,
-                               end ? (apr_size_t)(end - pair) : strlen(pair));
-        if (!end) {
-            break;
-        }
+    while (!removed && next_pair(&cursor, &pair, &len)) {
+        removed = !pair_passes(p, pol, v, state, pair, len);
     }
     if (!removed) {
         return params;
     }
     /* the pairs that pass, joined by '&' (empty ones dropped) */
     out = apr_palloc(p, strlen(params) + 1);
-    for (pair = params; ; pair = end + 1) {
-        apr_size_t len;
-
-        end = strchr(pair, '&');
-        len = end ? (apr_size_t)(end - pair) : strlen(pair);
+    for (cursor = params; next_pair(&cursor, &pair, &len); ) {
         if (len && pair_passes(p, pol, v, state, pair, len)) {
             if (n) {
                 out[n++] = '&';
             }
             memcpy(out + n, pair, len);
             n += len;
-        }
-        if (!end) {
-            break;
         }
     }
     out[n] = '\0';
@@ -900,25 +895,16 @@ int cg_preset_source_maps(apr_pool_t *p, const char *preset,
 int cg_policy_params_named(apr_pool_t *p, const cg_policy_t *pol,
                            const char *params)
 {
-    const char *pair, *end;
+    const char *cursor = params, *pair;
+    apr_size_t len;
 
     if (!params || !cg_policy_scrubs_params(pol)) {
         return 0;
     }
-    for (pair = params; ; pair = end + 1) {
-        apr_size_t len;
-        const char *eq;
-
-        end = strchr(pair, '&');
-        len = end ? (apr_size_t)(end - pair) : strlen(pair);
-        eq = memchr(pair, '=', len);
-        if (len && is_scrubbed(pol, cg_php_name(p, pair,
-                                                eq ? (apr_size_t)(eq - pair)
-                                                   : len, 1))) {
+    while (next_pair(&cursor, &pair, &len)) {
+        if (len && is_scrubbed(pol, pair_name(p, pair, len))) {
             return 1;
         }
-        if (!end) {
-            return 0;
-        }
     }
+    return 0;
 }

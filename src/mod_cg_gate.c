@@ -217,17 +217,27 @@ int mod_cg_fixups(request_rec *r)
 
 ap_filter_rec_t *mod_cg_out_filter_handle;
 
+/* The gate's filter goes wherever the gate is on and on the endpoints'
+ * own answers; returns 0 where it does not. */
+static int add_gate_filter(request_rec *r)
+{
+    if (r->main || !(mod_cg_gate_on(dir_conf(r))
+                     || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
+        return 0;
+    }
+    ap_add_output_filter_handle(mod_cg_out_filter_handle, NULL, r,
+                                r->connection);
+    return 1;
+}
+
 void mod_cg_insert_filter(request_rec *r)
 {
     mod_cg_dir_conf *dc = dir_conf(r);
     int gate_on = mod_cg_gate_on(dc);
 
-    if (r->main || !(gate_on
-                     || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
+    if (!add_gate_filter(r)) {
         return;
     }
-    ap_add_output_filter_handle(mod_cg_out_filter_handle, NULL, r,
-                                r->connection);
     /* the body is read for the request that will handle it: not for one
      * that mod_rewrite is about to redirect internally */
     if (gate_on && r->handler && strcmp(r->handler, "redirect-handler")
@@ -259,12 +269,7 @@ void mod_cg_insert_filter(request_rec *r)
 
 void mod_cg_insert_error_filter(request_rec *r)
 {
-    if (r->main || !(mod_cg_gate_on(dir_conf(r))
-                     || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
-        return;
-    }
-    ap_add_output_filter_handle(mod_cg_out_filter_handle, NULL, r,
-                                r->connection);
+    (void)add_gate_filter(r);
 }
 
 typedef struct gate_pass {

@@ -113,8 +113,9 @@ int mod_cg_handle_consent(request_rec *r)
     if ((rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
         return rc;
     }
+    /* the categories the scope offers, as its policy built them once */
     categories = cg_choice_parse(r->pool, ctype, body, len,
-                                 mod_cg_categories(r->pool, dir_conf(r)),
+                                 cg_policy_categories(mod_cg_policy(r)),
                                  &err);
     if (!categories) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(022)
