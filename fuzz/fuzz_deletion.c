@@ -14,7 +14,9 @@
  *     read under (cg_setcookie_every_name: the first ones of the line's;
  *     its empty value adds none), so it is judged by the same name.
  *  3. A line that is no deletion at an instant is not judged one through
- *     cg_setcookie_deletes() either (the two readings agree).
+ *     cg_setcookie_deletes() either (the two readings agree), and for a
+ *     valid line cg_setcookie_lifetime_ends() agrees with both (the gate
+ *     asks it first and parses only the lines it says yes to).
  *  4. cg_cookie_date() on the whole input: a date it finds between 1970
  *     and 9999, printed in the RFC 1123 form, reads back as the same
  *     instant. */
@@ -127,6 +129,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         CG_FUZZ_CHECK(del == cg_setcookie_deletes(p, line, nows[i]),
                       "'%s': the two readings disagree", cg_fuzz_show(line));
+        CG_FUZZ_CHECK(!sc.valid
+                      || del == cg_setcookie_lifetime_ends(line, nows[i]),
+                      "'%s': the lifetime reading disagrees (%d)",
+                      cg_fuzz_show(line), del);
         if (del && !checked) {
             check_canonical(p, line, &sc);
             checked = 1;

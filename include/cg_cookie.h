@@ -83,6 +83,13 @@ const char *cg_setcookie_name(apr_pool_t *p, const char *line);
  * whose last Expires is a date <= now. */
 int cg_setcookie_is_deletion(const cg_setcookie_t *sc, apr_time_t now);
 
+/* The lifetime half of cg_setcookie_is_deletion(), read straight off the
+ * line without parsing or copying anything else: 0 means the line is no
+ * deletion whatever its other attributes; 1 means it is one if the line
+ * is also valid (cg_setcookie_parse() and cg_setcookie_is_deletion()
+ * tell). */
+int cg_setcookie_lifetime_ends(const char *line, apr_time_t now);
+
 /* cg_setcookie_parse() + cg_setcookie_is_deletion() in one call. */
 int cg_setcookie_deletes(apr_pool_t *p, const char *line, apr_time_t now);
 

@@ -641,6 +641,7 @@ static const char *parse_pair(apr_pool_t *p, const char *line,
         ve = pe;
         trim(&vb, &ve);
         out->name = "";
+        nb = ne = s;
     }
     else {
         vb = ne + 1;
@@ -654,7 +655,7 @@ static const char *parse_pair(apr_pool_t *p, const char *line,
     }
     out->value = apr_pstrmemdup(p, vb, ve - vb);
     if (has_ctl(vb, ve)
-        || strlen(out->name) + (apr_size_t)(ve - vb) > CG_MAX_NAME_VALUE
+        || (apr_size_t)(ne - nb) + (apr_size_t)(ve - vb) > CG_MAX_NAME_VALUE
         || (!*out->name && (ve == vb || memchr(vb, '=', ve - vb)
                             || !strncasecmp(out->value, "__Secure-", 9)
                             || !strncasecmp(out->value, "__Host-", 7)))) {
@@ -685,37 +686,109 @@ void cg_setcookie_parse_attributes(apr_pool_t *p, const char *line,
     parse_attributes(p, s + strcspn(s, ";"), out);
 }
 
+/* One attribute of a Set-Cookie line: `*at` is the ';' before it (or the
+ * end); its name and value, trimmed, come back as spans and `*at` moves to
+ * the next ';' or the end. Returns 0 at the end. */
+typedef struct {
+    const char *an, *ae, *av, *ave;
+} attr_span_t;
+
+static int next_attribute(const char **at, attr_span_t *sp)
+{
+    const char *a, *end, *eq;
+
+    if (!**at) {
+        return 0;
+    }
+    a = *at + 1;
+    end = a + strcspn(a, ";");
+    eq = memchr(a, '=', end - a);
+    sp->an = a;
+    if (eq) {
+        sp->ae = eq;
+        sp->av = eq + 1;
+        sp->ave = end;
+    }
+    else {
+        sp->ae = sp->av = sp->ave = end;
+    }
+    trim(&sp->an, &sp->ae);
+    trim(&sp->av, &sp->ave);
+    *at = end;
+    return 1;
+}
+
+int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
+{
+    const char *s = line ? line : "";
+    const char *at = s + strcspn(s, ";");
+    const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
+    attr_span_t sp;
+    apr_int64_t max_age;
+    apr_time_t expires;
+
+    /* the same reading as parse_attributes(), of two attributes only and
+     * copying nothing: most lines the gate removes are judged here, so an
+     * attribute whose name cannot be either is skipped at its first
+     * letter */
+    while (*at) {
+        const char *an = at + 1;
+
+        while (is_ows(*an)) {
+            ++an;
+        }
+        if ((*an | 0x20) != 'm' && (*an | 0x20) != 'e') {
+            at = an + strcspn(an, ";");
+            continue;
+        }
+        if (!next_attribute(&at, &sp)) {
+            break;
+        }
+        if (sp.ave - sp.av > CG_MAX_ATTR_VALUE) {
+            continue;
+        }
+        switch (attr_kind(sp.an, sp.ae)) {
+        case ATTR_MAX_AGE:
+            ma_b = sp.av;
+            ma_e = sp.ave;
+            break;
+        case ATTR_EXPIRES:
+            ex_b = sp.av;
+            ex_e = sp.ave;
+            break;
+        default:
+            break;
+        }
+    }
+    /* a usable Max-Age wins over Expires (RFC 6265 section 5.3 step 3) */
+    if (ma_b && max_age_value(ma_b, ma_e, &max_age)) {
+        return max_age <= 0;
+    }
+    return ex_b && cg_cookie_date(ex_b, ex_e - ex_b, &expires)
+           && expires <= now;
+}
+
 /* The attributes after `pe` (a ';' or the end) into `out`, whose name and
  * value parse_pair() filled. */
 static void parse_attributes(apr_pool_t *p, const char *pe,
                              cg_setcookie_t *out)
 {
-    const char *a;
+    const char *at = pe;
     const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
     int ma_seen = 0, ex_seen = 0;
+    attr_span_t sp;
 
     /* every attribute: the last one of a kind wins, whatever its value */
-    for (a = *pe ? pe + 1 : NULL; a; ) {
-        const char *end = a + strcspn(a, ";");
-        const char *an = a, *ae = memchr(a, '=', end - a), *av, *ave;
+    while (next_attribute(&at, &sp)) {
+        const char *av = sp.av, *ave = sp.ave;
 
-        if (ae) {
-            av = ae + 1;
-            ave = end;
-        }
-        else {
-            ae = av = ave = end;
-        }
-        trim(&an, &ae);
-        trim(&av, &ave);
-        a = *end ? end + 1 : NULL;
-        if (has_ctl(an, ae) || has_ctl(av, ave)) {
+        if (has_ctl(sp.an, sp.ae) || has_ctl(av, ave)) {
             out->valid = 0;
         }
         if (ave - av > CG_MAX_ATTR_VALUE) {
             continue;
         }
-        switch (attr_kind(an, ae)) {
+        switch (attr_kind(sp.an, sp.ae)) {
         case ATTR_MAX_AGE:
             ma_b = av;
             ma_e = ave;

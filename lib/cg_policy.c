@@ -612,6 +612,18 @@ int cg_policy_crumb_passes(apr_pool_t *p, const cg_policy_t *pol,
     return cg_crumb_every_name(p, crumb, name_passes, &j);
 }
 
+/* Whether a line that may not pass deletes its cookie: the lifetime read
+ * off the line first, the full parse only when that says it may. */
+static int line_deletes(apr_pool_t *p, const char *line, cg_setcookie_t *sc,
+                        apr_time_t now)
+{
+    if (!cg_setcookie_lifetime_ends(line, now)) {
+        return 0;
+    }
+    cg_setcookie_parse_attributes(p, line, sc);
+    return cg_setcookie_is_deletion(sc, now);
+}
+
 void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
                      cg_state_e state, const char *line, apr_time_t now,
                      cg_judgement_t *out)
@@ -622,12 +634,10 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
 
     /* the name without __Host-/__Secure-, a nameless line's inner name,
      * the name PHP reads, the names after commas: each must pass; the
-     * attributes matter only to a line that may not pass */
+     * attributes matter only to a line that may not pass, and to it only
+     * when its lifetime says it deletes */
     cg_setcookie_parse_pair(p, line, &sc);
     passes = cg_setcookie_every_name(p, &sc, name_passes, &j);
-    if (!passes) {
-        cg_setcookie_parse_attributes(p, line, &sc);
-    }
     out->name = sc.name;
     out->cls = j.refused ? j.refused : j.first ? j.first : &cg_class_unknown;
     out->depends = j.category;
@@ -635,7 +645,7 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
     if (passes) {
         out->verdict = CG_LINE_PASS;
     }
-    else if (cg_setcookie_is_deletion(&sc, now)
+    else if (line_deletes(p, line, &sc, now)
              && (out->line = cg_setcookie_canonical_deletion(p, &sc))) {
         /* deleting a cookie never tracks anyone: passed, rewritten to the
          * canonical deletion so that a misread line carries no identifier */

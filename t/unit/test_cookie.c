@@ -795,7 +795,19 @@ static void setcookie_deletes_matches_parse(void **state)
         if (full != fast) {
             fail_tap("'%s': parser says %d, fast path %d", lines[i], full, fast);
         }
+        /* the gate's first question: a valid line's lifetime alone */
+        if (sc.valid && full != cg_setcookie_lifetime_ends(lines[i], NOW)) {
+            fail_tap("'%s': parser says %d, lifetime reading %d", lines[i],
+                     full, !full);
+        }
     }
+    /* a line the lifetime reading lets go is never parsed further */
+    assert_false(cg_setcookie_lifetime_ends(
+        "a=1; expires=Mon, 22-Nov-2027 19:00:00 GMT; Max-Age=x", NOW));
+    assert_true(cg_setcookie_lifetime_ends(
+        "a=1; Max-Age=5; expires=Mon, 22-Nov-2027 19:00:00 GMT; max-age=0", NOW));
+    assert_true(cg_setcookie_lifetime_ends(
+        "a=1; Max-Age=zero; Expires=Thu, 01 Jan 1970 00:00:00 GMT", NOW));
     assert_true(cg_setcookie_deletes(p, "a=; Max-Age=0", NOW));
     assert_false(cg_setcookie_deletes(p, NULL, NOW));
 }
