@@ -551,6 +551,116 @@ static void test_gpp_published_examples(void **state)
     }
 }
 
+/* ---- the bit reader: sixteen characters at a time where SSE2 is there,
+ * four at a time, one at a time at the end; every path must read the
+ * same bits and refuse the same bytes ---- */
+
+static const char b64url[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static int sextet_of(unsigned char c)
+{
+    const char *at = c ? strchr(b64url, c) : NULL;
+
+    if (at) {
+        return (int)(at - b64url);
+    }
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+static void test_bits_every_byte(void **state)
+{
+    apr_pool_t *p = *state;
+    char s[40];
+    int c, at, len;
+
+    /* each byte at a place inside the 16-character block, inside the
+     * 4-character loop and in the tail */
+    for (len = 1; len <= 39; len += 19) {
+        for (at = 0; at < len; at += 7) {
+            for (c = 1; c < 256; ++c) {
+                cg_bits_t b;
+
+                memset(s, 'Q', (size_t)len);
+                s[len] = '\0';
+                s[at] = (char)c;
+                if (c == '=' && at == len - 1) {
+                    continue;       /* trailing padding is tolerated */
+                }
+                if (cg_bits_init(p, &b, s, (apr_size_t)len)
+                    != (sextet_of((unsigned char)c) >= 0)) {
+                    fail_msg("byte 0x%02x at %d of %d", c, at, len);
+                }
+            }
+        }
+    }
+}
+
+static void test_bits_read_back(void **state)
+{
+    apr_pool_t *p = *state;
+    unsigned seed = 12345;
+    int round;
+
+    for (round = 0; round < 400; ++round) {
+        char s[96];
+        int len = round % 90 + 1, i;
+        apr_size_t bit;
+        cg_bits_t b;
+
+        for (i = 0; i < len; ++i) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = (seed >> 16) % 5 == 0 ? "+/-_"[(seed >> 8) & 3]
+                                         : b64url[(seed >> 12) & 63];
+        }
+        s[len] = '\0';
+        assert_true(cg_bits_init(p, &b, s, (apr_size_t)len));
+        assert_int_equal(b.nbits, (apr_size_t)len * 6);
+        /* bit by bit against the sextets, then in 36-bit reads */
+        for (bit = 0; bit < b.nbits; ++bit) {
+            int want = (sextet_of((unsigned char)s[bit / 6])
+                        >> (5 - bit % 6)) & 1;
+
+            if (cg_bits_at(&b, bit) != want) {
+                fail_msg("'%s': bit %lu", s, (unsigned long)bit);
+            }
+        }
+        for (bit = 0; bit + 36 <= b.nbits; bit += 36) {
+            apr_uint64_t v = cg_bits_read(&b, 36), want = 0;
+            int k;
+
+            for (k = 0; k < 36; ++k) {
+                want = (want << 1) | (apr_uint64_t)cg_bits_at(&b, bit + k);
+            }
+            assert_true(v == want);
+        }
+        /* reads of every width with forward skips between them, as past
+         * a vendor bitfield: the packed span starts again */
+        assert_true(cg_bits_init(p, &b, s, (apr_size_t)len));
+        for (;;) {
+            unsigned n;
+            apr_uint64_t v, want = 0;
+            apr_size_t at;
+            unsigned k;
+
+            seed = seed * 1103515245u + 12345u;
+            n = (seed >> 16) % 36 + 1;
+            b.pos += (seed >> 8) % 3 == 0 ? (seed >> 4) % 97 : 0;
+            if (b.pos + n > b.nbits) {
+                break;
+            }
+            at = b.pos;
+            v = cg_bits_read(&b, n);
+            for (k = 0; k < n; ++k) {
+                want = (want << 1) | (apr_uint64_t)cg_bits_at(&b, at + k);
+            }
+            if (v != want) {
+                fail_msg("'%s': %u bits at %lu", s, n, (unsigned long)at);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +674,8 @@ int main(void)
         CG_TEST(test_gpp_vectors),
         CG_TEST(test_gpp_source),
         CG_TEST(test_gpp_published_examples),
+        CG_TEST(test_bits_every_byte),
+        CG_TEST(test_bits_read_back),
     };
 
     CG_RUN_GROUP("tcf", tests);
