@@ -445,6 +445,20 @@ static void add_vary(request_rec *r, const cg_policy_t *pol)
     }
 }
 
+void mod_cg_add_vary(request_rec *r, const cg_policy_t *pol)
+{
+    add_vary(r, pol);
+}
+
+const cg_visit_t *mod_cg_visit(request_rec *r, const cg_policy_t *pol,
+                               cg_state_e *state)
+{
+    mod_cg_request *st = request_state(r, pol);
+
+    *state = decide(r, pol, st);
+    return &st->visit;
+}
+
 static void gate_response(request_rec *r)
 {
     gate_pass gp;
@@ -462,6 +476,7 @@ static void gate_response(request_rec *r)
     }
     gate_table(&gp, r->headers_out);
     gate_table(&gp, r->err_headers_out);
+    gp.decided |= mod_cg_csp_apply(r, &gp.st->visit, gp.state);
     if (gp.state == CG_STATE_REVOKED && !gp.st->expired) {
         revoke_held(&gp);
     }
