@@ -33,7 +33,7 @@ sub out {
 }
 
 if ($path eq '/page') {
-    my $third = ($q{third} || '') =~ m{^(http://127\.0\.0\.1:\d+)$} ? $1 : '';
+    my $third = ($q{third} || '') =~ m{^(http://(?:127\.0\.0\.1|localhost):\d+)$} ? $1 : '';
     my $t = ($q{t} || '') =~ /^(\w+)$/ ? $1 : 'x';
     out('', 'text/html; charset=utf-8', APP_CSP, <<"HTML");
 <!doctype html>
