@@ -47,4 +47,9 @@ typedef enum {
 cg_csp_inline_e cg_csp_inline(apr_pool_t *p, const apr_array_header_t *headers,
                               const char **nonce);
 
+/* True when every policy lets a same-origin <script src> run: the source
+ * list that governs script elements is absent or names 'self' or '*',
+ * and no 'strict-dynamic' turns those off. */
+int cg_csp_self_script(const apr_array_header_t *headers);
+
 #endif /* CG_CSP_H */

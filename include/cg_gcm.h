@@ -45,6 +45,20 @@ const char *cg_gcm_defaults(apr_pool_t *p, const apr_array_header_t *map,
 const char *cg_gcm_script(apr_pool_t *p, const char *defaults,
                           const char *nonce);
 
+/* The script's text alone, for the endpoint that serves it. */
+const char *cg_gcm_js(apr_pool_t *p, const char *defaults);
+
+/* Where a page's policies allow a same-origin script but no inline one:
+ * <script src="ENDPOINT/consent-mode.js?ad_storage=denied&amp;...">, the
+ * defaults in the query, so the endpoint renders them without asking
+ * anyone's consent again (and a cache may keep each variant). */
+const char *cg_gcm_external_tag(apr_pool_t *p, const char *endpoint,
+                                const char *defaults);
+
+/* The defaults such a query names: each pair a consent type and granted
+ * or denied, each type once, at least one; NULL for anything else. */
+const char *cg_gcm_from_query(apr_pool_t *p, const char *query);
+
 /* What marks a page's entity tag as carrying `defaults`: eight hex digits
  * of a hash of them, so a variant made for another consent state never
  * validates. */

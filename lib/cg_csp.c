@@ -110,21 +110,20 @@ static int is_base64(const char *s, apr_size_t len)
     return len > pad && pad <= 2;
 }
 
-/* One policy (`len` bytes at `s`): the source list that governs an
- * inline script element, and what it says. */
-static cg_csp_inline_e inline_in_policy(apr_pool_t *p, const char *s,
-                                        apr_size_t len, const char **nonce)
+/* The source list (`len` bytes at `s` is one policy) that governs a
+ * script element: script-src-elem, else script-src, else default-src,
+ * the first of each name counting (a repeated directive is ignored).
+ * 0 when the policy has none of them. */
+static int script_list(const char *s, apr_size_t len, const char **list,
+                       apr_size_t *list_len)
 {
-    /* script-src-elem, else script-src, else default-src: the first of
-     * each name counts (a repeated directive is ignored) */
     static const char *const names[] = {
         "script-src-elem", "script-src", "default-src"
     };
     const char *found[3] = { NULL, NULL, NULL };
     apr_size_t found_len[3] = { 0, 0, 0 };
-    const char *end = s + len, *d, *c, *list = NULL, *tok;
-    apr_size_t list_len = 0;
-    int i, unsafe_inline = 0, hash_or_dynamic = 0;
+    const char *end = s + len, *d, *c;
+    int i;
 
     for (d = s; d < end; d = c + 1) {
         const char *b = d, *e;
@@ -144,11 +143,25 @@ static cg_csp_inline_e inline_in_policy(apr_pool_t *p, const char *s,
             }
         }
     }
-    for (i = 0; i < 3 && !list; ++i) {
-        list = found[i];
-        list_len = found_len[i];
+    for (i = 0; i < 3; ++i) {
+        if (found[i]) {
+            *list = found[i];
+            *list_len = found_len[i];
+            return 1;
+        }
     }
-    if (!list) {
+    return 0;
+}
+
+/* One policy (`len` bytes at `s`): what it says of an inline script. */
+static cg_csp_inline_e inline_in_policy(apr_pool_t *p, const char *s,
+                                        apr_size_t len, const char **nonce)
+{
+    const char *list, *tok;
+    apr_size_t list_len;
+    int unsafe_inline = 0, hash_or_dynamic = 0;
+
+    if (!script_list(s, len, &list, &list_len)) {
         return CG_CSP_INLINE_ALLOWED;
     }
     *nonce = NULL;
@@ -215,4 +228,52 @@ cg_csp_inline_e cg_csp_inline(apr_pool_t *p, const apr_array_header_t *headers,
         }
     }
     return all;
+}
+
+/* One policy: whether a same-origin script element may run. */
+static int self_in_policy(const char *s, apr_size_t len)
+{
+    const char *list, *tok, *end;
+    apr_size_t list_len;
+    int self = 0;
+
+    if (!script_list(s, len, &list, &list_len)) {
+        return 1;
+    }
+    for (tok = list, end = list + list_len; tok < end; ) {
+        const char *t;
+        apr_size_t n;
+
+        while (tok < end && is_space(*tok)) {
+            ++tok;
+        }
+        for (t = tok; t < end && !is_space(*t); ++t) {
+        }
+        n = t - tok;
+        if (n == 16 && !strncasecmp(tok, "'strict-dynamic'", 16)) {
+            return 0;
+        }
+        self |= (n == 6 && !strncasecmp(tok, "'self'", 6))
+            || (n == 1 && *tok == '*');
+        tok = t;
+    }
+    return self;
+}
+
+int cg_csp_self_script(const apr_array_header_t *headers)
+{
+    int i;
+
+    for (i = 0; headers && i < headers->nelts; ++i) {
+        const char *h = APR_ARRAY_IDX(headers, i, const char *), *c;
+
+        for (; h; h = *c ? c + 1 : NULL) {
+            c = strchr(h, ',');
+            c = c ? c : h + strlen(h);
+            if (!self_in_policy(h, c - h)) {
+                return 0;
+            }
+        }
+    }
+    return 1;
 }

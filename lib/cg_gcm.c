@@ -101,17 +101,75 @@ const char *cg_gcm_defaults(apr_pool_t *p, const apr_array_header_t *map,
     return apr_pstrcat(p, out, "}", NULL);
 }
 
+const char *cg_gcm_js(apr_pool_t *p, const char *defaults)
+{
+    return apr_pstrcat(p, "window.dataLayer=window.dataLayer||[];"
+                       "function gtag(){dataLayer.push(arguments);}"
+                       "gtag('consent','default',", defaults, ");", NULL);
+}
+
 const char *cg_gcm_script(apr_pool_t *p, const char *defaults,
                           const char *nonce)
 {
     return apr_pstrcat(p, "<script",
                        nonce ? " nonce=\"" : "",
                        nonce ? cg_html_escape(p, nonce) : "",
-                       nonce ? "\"" : "",
-                       ">window.dataLayer=window.dataLayer||[];"
-                       "function gtag(){dataLayer.push(arguments);}"
-                       "gtag('consent','default',", defaults,
-                       ");</script>", NULL);
+                       nonce ? "\"" : "", ">", cg_gcm_js(p, defaults),
+                       "</script>", NULL);
+}
+
+const char *cg_gcm_external_tag(apr_pool_t *p, const char *endpoint,
+                                const char *defaults)
+{
+    char *q = apr_pstrdup(p, defaults), *w = q;
+    const char *c;
+
+    /* {"a":"denied","b":"granted"} -> a=denied&b=granted: the object is
+     * ours, of checked names, so no byte needs escaping in a URL */
+    for (c = defaults; *c; ++c) {
+        if (*c == ':') {
+            *w++ = '=';
+        }
+        else if (*c == ',') {
+            *w++ = '&';
+        }
+        else if (*c != '{' && *c != '}' && *c != '"') {
+            *w++ = *c;
+        }
+    }
+    *w = '\0';
+    return apr_pstrcat(p, "<script src=\"", cg_html_escape(p, endpoint),
+                       "/consent-mode.js?", cg_html_escape(p, q),
+                       "\"></script>", NULL);
+}
+
+const char *cg_gcm_from_query(apr_pool_t *p, const char *query)
+{
+    apr_array_header_t *seen = apr_array_make(p, 8, sizeof(const char *));
+    char *list, *state, *pair;
+    const char *out = "{";
+
+    if (!query) {
+        return NULL;
+    }
+    list = apr_pstrdup(p, query);
+    for (pair = apr_strtok(list, "&", &state); pair;
+         pair = apr_strtok(NULL, "&", &state)) {
+        char *eq = strchr(pair, '=');
+
+        if (!eq) {
+            return NULL;
+        }
+        *eq = '\0';
+        if (!cg_gcm_type_valid(pair) || cg_in_array(pair, seen)
+            || (strcmp(eq + 1, "granted") && strcmp(eq + 1, "denied"))) {
+            return NULL;
+        }
+        APR_ARRAY_PUSH(seen, const char *) = pair;
+        out = apr_pstrcat(p, out, seen->nelts > 1 ? "," : "", "\"", pair,
+                          "\":\"", eq + 1, "\"", NULL);
+    }
+    return seen->nelts ? apr_pstrcat(p, out, "}", NULL) : NULL;
 }
 
 const char *cg_gcm_variant(apr_pool_t *p, const char *defaults)

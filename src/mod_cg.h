@@ -217,6 +217,8 @@ const apr_array_header_t *mod_cg_gcm_map(apr_pool_t *p,
 int mod_cg_csp_apply(request_rec *r, const cg_visit_t *v, cg_state_e state);
 /* Whether r's response is HTML (text/html, application/xhtml+xml). */
 int mod_cg_is_html(request_rec *r);
+/* GET {endpoint}/consent-mode.js: the consent default as a script */
+int mod_cg_gcm_script(request_rec *r);
 
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;

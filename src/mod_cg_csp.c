@@ -7,6 +7,8 @@
 #include <http_config.h>
 #include <http_core.h>
 #include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
 #include <apr_strings.h>
 
 #include "mod_cg.h"
@@ -148,4 +150,31 @@ int mod_cg_csp_apply(request_rec *r, const cg_visit_t *v, cg_state_e state)
                   "ConsentCSPWithout: %d of %d policies for consent state %s",
                   add->nelts, dc->csp_rules->nelts, cg_state_name(state));
     return 1;
+}
+
+/* GET {endpoint}/consent-mode.js?TYPE=granted|denied&...: the consent
+ * default for a page whose policies allow no inline script. The query is
+ * the whole input (the page's injection wrote it for the visitor), so the
+ * same query always gives the same script and caches may share it. */
+int mod_cg_gcm_script(request_rec *r)
+{
+    const char *defaults, *js;
+
+    if (r->method_number != M_GET) {
+        ap_allow_methods(r, REPLACE_ALLOW, "GET", NULL);
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if (!(defaults = cg_gcm_from_query(r->pool, r->args))) {
+        return HTTP_NOT_FOUND;
+    }
+    js = cg_gcm_js(r->pool, defaults);
+    mod_cg_forbid_cookies(r);
+    apr_table_setn(r->headers_out, "Cache-Control", "public, max-age=86400");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    ap_set_content_type(r, "text/javascript; charset=utf-8");
+    ap_set_content_length(r, strlen(js));
+    if (!r->header_only) {
+        ap_rputs(js, r);
+    }
+    return OK;
 }

@@ -241,22 +241,27 @@ static apr_array_header_t *page_policies(request_rec *r)
     return all;
 }
 
-/* The consent default's script, or NULL when the page's policies would
- * block it: an inline script runs only with 'unsafe-inline' or the nonce
- * every policy names. */
+/* The consent default's script: inline where the page's policies allow
+ * it ('unsafe-inline', or the nonce every policy names); else from the
+ * endpoint where they allow a same-origin script; else NULL. */
 static const char *consent_script(request_rec *r, inject_ctx *ctx)
 {
+    apr_array_header_t *policies = page_policies(r);
     const char *nonce;
 
-    if (cg_csp_inline(r->pool, page_policies(r), &nonce)
-        == CG_CSP_INLINE_BLOCKED) {
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(151)
-                      "ConsentGoogleConsentMode: the page's "
-                      "Content-Security-Policy blocks an inline script and "
-                      "names no nonce for it: no consent default");
-        return NULL;
+    if (cg_csp_inline(r->pool, policies, &nonce) != CG_CSP_INLINE_BLOCKED) {
+        return cg_gcm_script(r->pool, ctx->defaults, nonce);
     }
-    return cg_gcm_script(r->pool, ctx->defaults, nonce);
+    if (cg_csp_self_script(policies)) {
+        return cg_gcm_external_tag(r->pool, mod_cg_endpoint(
+            ap_get_module_config(r->server->module_config,
+                                 &consentgate_module)), ctx->defaults);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(151)
+                  "ConsentGoogleConsentMode: the page's "
+                  "Content-Security-Policy allows neither an inline script "
+                  "nor one of this origin: no consent default");
+    return NULL;
 }
 
 /* The first call, in mod_deflate's order: checks that leave the response

@@ -126,6 +126,9 @@ await consentDefault('new visitor', {}, null, '/app/gcm', []);
 await consentDefault('consented', {}, '1', '/app/gcm', ['analytics_storage']);
 await consentDefault('GPC', { extraHTTPHeaders: { 'Sec-GPC': '1' } }, '1', '/app/gcm', []);
 await consentDefault('nonce, consented', {}, '1', '/app/gcm?csp=nonce', ['analytics_storage']);
+// script-src 'self': the default comes from the endpoint, and still first
+await consentDefault('no inline scripts, consented', {}, '1', '/app/gcm?csp=strict', ['analytics_storage']);
+await consentDefault('no inline scripts, new visitor', {}, null, '/app/gcm?csp=strict', []);
 
 await browser.close();
 console.log(`1..${count}`);

@@ -6,14 +6,18 @@
 #       second origin, the app's policy allowing both
 #   /json, /error                               the same policy on JSON and
 #       on a 404 page
-#   /gcm?csp=none|nonce|strict                  a page whose first script
-#       records what window.dataLayer held when it ran
+#   /gcm?csp=none|nonce|strict|foreign          a page whose first script
+#       records what window.dataLayer held when it ran (from seen.js where
+#       the policy allows no inline script)
 use strict;
 use warnings;
 
 use constant APP_CSP => "default-src 'self'; img-src *; connect-src *; "
     . "script-src 'self' 'unsafe-inline'";
 use constant NONCE => 'R4nd0mN0nce';
+# what a tag would see of the consent: dataLayer's entries as arrays
+use constant SEEN => "window.seen = JSON.stringify(window.dataLayer === undefined ? null\n"
+    . "    : window.dataLayer.map(function (a) { return Array.prototype.slice.call(a); }));\n";
 
 my $path = $ENV{PATH_INFO} || '/';
 my %q;
@@ -65,16 +69,19 @@ elsif ($path eq '/error') {
 elsif ($path eq '/gcm') {
     my $mode = $q{csp} || 'none';
     my $csp = $mode eq 'nonce' ? "script-src 'nonce-" . NONCE . "'"
-            : $mode eq 'strict' ? "script-src 'self'" : '';
+            : $mode eq 'strict' ? "script-src 'self'"
+            : $mode eq 'foreign' ? 'script-src https://cdn.example.org' : '';
     my $nonce = $mode eq 'nonce' ? ' nonce="' . NONCE . '"' : '';
+    my $first = $mode eq 'strict' ? '<script src="seen.js"></script>'
+              : "<script$nonce>\n" . SEEN . "</script>";
     out('', 'text/html', $csp, <<"HTML");
 <!doctype html>
-<html><head><meta charset="utf-8"><script$nonce>
-window.seen = JSON.stringify(window.dataLayer === undefined ? null
-    : window.dataLayer.map(function (a) { return Array.prototype.slice.call(a); }));
-</script><title>Tags</title></head>
+<html><head><meta charset="utf-8">$first<title>Tags</title></head>
 <body><p>A page with a tag.</p></body></html>
 HTML
+}
+elsif ($path eq '/seen.js') {
+    out('', 'text/javascript', '', SEEN);
 }
 else {
     out('404 Not Found', 'text/plain', '', "no such page\n");

@@ -47,8 +47,21 @@ is($d, defaults(), 'refusal: every type denied');
 # the page's policy
 $body = get_from('csp', '/app/gcm?csp=nonce')->content;
 like($body, qr{<head><script nonce="R4nd0mN0nce">$gtag}, 'the page\'s nonce on the script');
-$res = get_from('csp', '/app/gcm?csp=strict');
-unlike($res->content, qr/gtag/, 'a policy that blocks inline scripts: no default');
+# a policy that blocks inline scripts but allows this origin's: the
+# default from the endpoint, the query carrying the state
+$res = get_from('csp', '/app/gcm?csp=strict', Cookie => 'mautic_consent=1');
+like($res->content, qr{<html><head><script src="/consentgate/consent-mode\.js\?ad_storage=denied&amp;ad_user_data=denied&amp;ad_personalization=denied&amp;analytics_storage=granted"></script><meta charset="utf-8"><script src="seen\.js">},
+     'a policy without inline scripts: the default from this origin, first');
+$res = get_from('csp', '/consentgate/consent-mode.js?ad_storage=denied&ad_user_data=denied&ad_personalization=denied&analytics_storage=granted');
+is($res->code, 200, 'the endpoint serves it');
+like($res->header('Content-Type'), qr{^text/javascript}, 'as JavaScript');
+($d) = ($res->content . '</script>') =~ $gtag;
+is($d, defaults(analytics_storage => 1), 'the defaults the query names');
+is(get_from('csp', '/consentgate/consent-mode.js?ad_storage=denied&x=alert(1)')->code, 404,
+   'a query that is not all consent types: 404');
+is(get_from('csp', '/consentgate/consent-mode.js')->code, 404, 'no query: 404');
+$res = get_from('csp', '/app/gcm?csp=foreign');
+unlike($res->content, qr/gtag|consent-mode/, 'a policy that allows neither: no default');
 like($res->content, qr{<html><head><meta charset="utf-8"><script>}, 'and the page as sent');
 
 # static page: the default after <head>, the banner before </head>, the

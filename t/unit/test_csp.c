@@ -229,6 +229,29 @@ static void every_policy_must_allow(void **state)
     assert_string_equal(n, "q");
 }
 
+static void same_origin_script(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *h = apr_array_make(p, 2, sizeof(const char *));
+
+    assert_true(cg_csp_self_script(NULL));
+    APR_ARRAY_PUSH(h, const char *) = "img-src 'none'";
+    assert_true(cg_csp_self_script(h));
+    APR_ARRAY_PUSH(h, const char *) = "script-src 'SELF' https://cdn.example";
+    assert_true(cg_csp_self_script(h));
+    APR_ARRAY_PUSH(h, const char *) = "default-src *";
+    assert_true(cg_csp_self_script(h));
+    h->nelts = 0;
+    APR_ARRAY_PUSH(h, const char *) = "script-src 'self' 'strict-dynamic'";
+    assert_false(cg_csp_self_script(h));
+    h->nelts = 0;
+    APR_ARRAY_PUSH(h, const char *) = "script-src 'self', script-src https://cdn.example";
+    assert_false(cg_csp_self_script(h));
+    h->nelts = 0;
+    APR_ARRAY_PUSH(h, const char *) = "default-src 'none'; img-src 'self'";
+    assert_false(cg_csp_self_script(h));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +262,7 @@ int main(void)
         CG_TEST(policy_check),
         CG_TEST(inline_script_under_page_policies),
         CG_TEST(every_policy_must_allow),
+        CG_TEST(same_origin_script),
     };
     CG_RUN_GROUP("csp", tests);
 }

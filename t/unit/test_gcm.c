@@ -135,6 +135,31 @@ static void script_and_variant(void **state)
                             cg_gcm_variant(p, "{}"));
 }
 
+static void external_script(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *d = "{\"ad_storage\":\"denied\",\"analytics_storage\":\"granted\"}";
+
+    assert_string_equal(cg_gcm_external_tag(p, "/cg", d),
+        "<script src=\"/cg/consent-mode.js?ad_storage=denied&amp;"
+        "analytics_storage=granted\"></script>");
+    /* the endpoint renders what the tag's query names, and only that */
+    assert_string_equal(cg_gcm_from_query(p,
+                        "ad_storage=denied&analytics_storage=granted"), d);
+    assert_null(cg_gcm_from_query(p, NULL));
+    assert_null(cg_gcm_from_query(p, ""));
+    assert_null(cg_gcm_from_query(p, "ad_storage=maybe"));
+    assert_null(cg_gcm_from_query(p, "ad_storage"));
+    assert_null(cg_gcm_from_query(p, "ad_storage=denied&ad_storage=granted"));
+    assert_null(cg_gcm_from_query(p, "x=granted"));
+    assert_null(cg_gcm_from_query(p, "ad_storage=denied);alert(1"));
+    assert_string_equal(cg_gcm_js(p, d),
+        "window.dataLayer=window.dataLayer||[];"
+        "function gtag(){dataLayer.push(arguments);}"
+        "gtag('consent','default',{\"ad_storage\":\"denied\","
+        "\"analytics_storage\":\"granted\"});");
+}
+
 /* The page as the scan emits it, fed in pieces of `step` bytes (0: all at
  * once), with the held bytes copied as a filter does. */
 static const char *run(apr_pool_t *p, const char *page, apr_size_t step)
@@ -235,6 +260,7 @@ int main(void)
         CG_TEST(custom_map),
         CG_TEST(types),
         CG_TEST(script_and_variant),
+        CG_TEST(external_script),
         CG_TEST(after_head_start_tag),
         CG_TEST(before_first_script_without_head),
         CG_TEST(nothing_for_fragments),
