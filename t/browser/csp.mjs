@@ -130,6 +130,21 @@ await consentDefault('nonce, consented', {}, '1', '/app/gcm?csp=nonce', ['analyt
 await consentDefault('no inline scripts, consented', {}, '1', '/app/gcm?csp=strict', ['analytics_storage']);
 await consentDefault('no inline scripts, new visitor', {}, null, '/app/gcm?csp=strict', []);
 
+// banner.js updates what the server set as default, on the visitor's choice
+await scenario('banner update', {}, null, async (page) => {
+    await page.goto(CSP + '/page.html');
+    await page.waitForSelector('#cg-banner', { state: 'visible', timeout: 5000 });
+    const answer = page.waitForResponse((r) => r.url().endsWith('/consentgate/consent'));
+    await page.click('#cg-accept');
+    await answer;
+    await page.waitForSelector('#cg-banner', { state: 'hidden', timeout: 5000 });
+    const layer = await page.evaluate(() => window.dataLayer.map((a) => Array.prototype.slice.call(a)));
+    is(layer[0], seen([])[0], 'banner update: the server\'s default comes first, all denied');
+    const update = layer.filter((a) => a[0] === 'consent' && a[1] === 'update').pop();
+    is(update && update[2], { analytics_storage: 'granted', ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'granted' },
+       'banner update: accepting grants every type through gtag(\'consent\', \'update\')');
+});
+
 await browser.close();
 console.log(`1..${count}`);
 process.exit(failed ? 1 : 0);
