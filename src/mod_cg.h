@@ -219,6 +219,9 @@ int mod_cg_csp_apply(request_rec *r, const cg_visit_t *v, cg_state_e state);
 int mod_cg_is_html(request_rec *r);
 /* GET {endpoint}/consent-mode.js: the consent default as a script */
 int mod_cg_gcm_script(request_rec *r);
+/* warns of categories that no class of the server's scope names */
+int mod_cg_csp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s);
 
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;

@@ -14,6 +14,7 @@
 #include "mod_cg.h"
 #include "cg_csp.h"
 #include "cg_gcm.h"
+#include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -175,6 +176,46 @@ int mod_cg_gcm_script(request_rec *r)
     ap_set_content_length(r, strlen(js));
     if (!r->header_only) {
         ap_rputs(js, r);
+    }
+    return OK;
+}
+
+/* A category no class of the scope names is one no banner asks about: its
+ * policy always applies, its Consent Mode types are never granted. Legal,
+ * and likely a typo: said once at start. */
+int mod_cg_csp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    for (; s; s = s->next) {
+        const mod_cg_dir_conf *dc = ap_get_module_config(s->lookup_defaults,
+                                                         &consentgate_module);
+        apr_array_header_t *cats = mod_cg_categories(ptemp, dc);
+        int i;
+
+        for (i = 0; i < dc->csp_rules->nelts; ++i) {
+            const char *cat = APR_ARRAY_IDX(dc->csp_rules, i,
+                                            cg_csp_rule_t).category;
+
+            if (!cg_in_array(cat, cats)) {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(152)
+                             "ConsentCSPWithout %s: no ConsentCookieClass or "
+                             "preset names this category, so no visitor can "
+                             "grant it: the policy always applies", cat);
+            }
+        }
+        for (i = 0; i < dc->gcm_map->nelts; ++i) {
+            const char *cat = APR_ARRAY_IDX(dc->gcm_map, i,
+                                            cg_gcm_map_t).category;
+
+            if (!cg_in_array(cat, cats)) {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(153)
+                             "ConsentModeMap %s: no ConsentCookieClass or "
+                             "preset names this category, so no visitor can "
+                             "grant it", cat);
+            }
+        }
     }
     return OK;
 }

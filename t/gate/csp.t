@@ -96,6 +96,14 @@ $res = get_from('csp', '/more/page.html', Cookie => $tracking);
 is_deeply(policies($res), set(CONNECT, "frame-src 'none'"),
           'inner scope: its policy after the outer one, each for its category');
 
+# where the gate is off, the policies still apply, by the same decision
+$res = get_from('csp', '/admin/page.html');
+is_deeply(policies($res), set(IMG, CONNECT, "frame-src 'self'"),
+          'gate off: every policy for a visitor without consent');
+ok(vary_has($res, qw(Cookie Sec-GPC DNT)), 'gate off: Vary on the decision');
+$res = get_from('csp', '/admin/page.html', Cookie => 'mautic_consent=1');
+is_deeply(policies($res), [], 'gate off, consent: none');
+
 # a bad line fails httpd -t naming the directive
 my $httpd   = Apache::Test::vars('httpd');
 my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
@@ -121,12 +129,24 @@ CONF
 }
 my ($rc, $out) = config_test(<<'OK');
 ConsentGate On
+ConsentPreset mautic
+ConsentCookieClass marketing ^_fbp$
 ConsentCSPWithout marketing "img-src 'self' data:; connect-src 'self'"
 <Location /s/>
     ConsentCSPWithout tracking "img-src 'self' data:"
 </Location>
 OK
 is($rc, 0, 'good lines accepted') or diag($out);
+unlike($out, qr/no ConsentCookieClass/, 'no warning');
+($rc, $out) = config_test(<<'WARN');
+ConsentPreset mautic
+ConsentCSPWithout gravatar "img-src 'self' data:"
+ConsentCSPWithout tracking "img-src 'self' data:"
+WARN
+is($rc, 0, 'a category no class names is allowed');
+like($out, qr/ConsentCSPWithout gravatar: no ConsentCookieClass or preset names this category/,
+     'but warned of');
+unlike($out, qr/ConsentCSPWithout tracking:/, 'a category the preset names is not');
 for my $case (
     [ q{ConsentCSPWithout Tracking "img-src 'self'"}, qr/ConsentCSPWithout: invalid category 'Tracking'/ ],
     [ q{ConsentCSPWithout "" "img-src 'self'"}, qr/ConsentCSPWithout takes two arguments/ ],
