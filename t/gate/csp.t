@@ -135,6 +135,10 @@ ConsentCSPWithout marketing "img-src 'self' data:; connect-src 'self'"
 <Location /s/>
     ConsentCSPWithout tracking "img-src 'self' data:"
 </Location>
+# the README's examples
+ConsentCookieClass analytics ^rl_
+ConsentCSPWithout analytics "connect-src 'self' wss://chat.example.org"
+ConsentCSPWithout marketing "script-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'"
 OK
 is($rc, 0, 'good lines accepted') or diag($out);
 unlike($out, qr/no ConsentCookieClass/, 'no warning');
