@@ -40,6 +40,8 @@ static void register_hooks(apr_pool_t *p)
                         APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_inject_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
+    /* in the configuration test too: a category no one can grant */
+    ap_hook_check_config(mod_cg_csp_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mod_cg_pixel_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     /* the endpoint is claimed before mod_rewrite or mod_alias see the URI,
      * and kept off the filesystem so no .htaccess rewrite swallows it */

@@ -104,4 +104,12 @@ const char *cg_inject_etag(apr_pool_t *p, const char *etag);
  * was one (the value stays as it is). */
 const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm);
 
+/* The same for a page whose inserted bytes depend on the visitor (the
+ * consent default): the mark is followed by `variant`, and only a tag
+ * with this very variant is changed back. */
+const char *cg_inject_etag_variant(apr_pool_t *p, const char *etag,
+                                   const char *variant);
+const char *cg_inject_if_none_match_variant(apr_pool_t *p, const char *inm,
+                                            const char *variant);
+
 #endif /* CG_INJECT_H */

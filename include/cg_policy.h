@@ -149,6 +149,11 @@ int cg_policy_all_granted(const cg_policy_t *pol, const cg_visit_t *v,
 const char *cg_policy_granted_list(apr_pool_t *p, const cg_policy_t *pol,
                                    const cg_visit_t *v, cg_state_e state);
 
+/* True when the visitor granted `category` under `state` (an opt-out
+ * signal the policy honours, a refusal or no choice grant nothing). */
+int cg_policy_category_granted(const cg_visit_t *v, cg_state_e state,
+                               const char *category);
+
 /* True when a cookie of class `cls` may be set or passed on under `state`. */
 int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
                      cg_state_e state, const cg_class_t *cls);

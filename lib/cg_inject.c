@@ -565,11 +565,17 @@ const char *cg_inject_tag(apr_pool_t *p, const char *endpoint)
                        "/banner.js\" defer></script>", NULL);
 }
 
-/* The suffix that marks an injected response's entity tag. */
+/* The suffix that marks an injected response's entity tag; a variant
+ * (the consent default's hash) follows it. */
 #define ETAG_SUFFIX "-cg"
-#define ETAG_SUFFIX_LEN 3
 
 const char *cg_inject_etag(apr_pool_t *p, const char *etag)
+{
+    return cg_inject_etag_variant(p, etag, "");
+}
+
+const char *cg_inject_etag_variant(apr_pool_t *p, const char *etag,
+                                   const char *variant)
 {
     apr_size_t len = etag ? strlen(etag) : 0;
 
@@ -577,11 +583,19 @@ const char *cg_inject_etag(apr_pool_t *p, const char *etag)
         return NULL;
     }
     return apr_pstrcat(p, apr_pstrmemdup(p, etag, len - 1),
-                       ETAG_SUFFIX "\"", NULL);
+                       ETAG_SUFFIX, variant, "\"", NULL);
 }
 
 const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm)
 {
+    return cg_inject_if_none_match_variant(p, inm, "");
+}
+
+const char *cg_inject_if_none_match_variant(apr_pool_t *p, const char *inm,
+                                            const char *variant)
+{
+    const char *suffix = apr_pstrcat(p, ETAG_SUFFIX, variant, NULL);
+    apr_size_t slen = strlen(suffix);
     char *out, *o, *open = NULL;
     const char *c;
     int changed = 0;
@@ -596,10 +610,9 @@ const char *cg_inject_if_none_match(apr_pool_t *p, const char *inm)
         }
         else if (*c == '"') {
             /* a tag's opaque part has no '"': this one closes it */
-            if (o - open >= ETAG_SUFFIX_LEN
-                && !memcmp(o - ETAG_SUFFIX_LEN, ETAG_SUFFIX,
-                           ETAG_SUFFIX_LEN)) {
-                o -= ETAG_SUFFIX_LEN;
+            if ((apr_size_t)(o - open) >= slen
+                && !memcmp(o - slen, suffix, slen)) {
+                o -= slen;
                 changed = 1;
             }
             open = NULL;

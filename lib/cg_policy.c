@@ -551,6 +551,13 @@ const char *cg_policy_granted_list(apr_pool_t *p, const cg_policy_t *pol,
     return list;
 }
 
+int cg_policy_category_granted(const cg_visit_t *v, cg_state_e state,
+                               const char *category)
+{
+    return state == CG_STATE_GRANTED && cg_consent_allows(&v->consent,
+                                                          category);
+}
+
 int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
                      cg_state_e state, const cg_class_t *cls)
 {

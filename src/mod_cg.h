@@ -89,6 +89,9 @@ typedef struct mod_cg_dir_conf {
     int forward_gpc;
     apr_array_header_t *forward_gpc_skip;   /* cg_regex_t *: ConsentForwardGPCSkip */
     int banner_inject;                  /* ConsentBannerInject */
+    apr_array_header_t *csp_rules;      /* cg_csp_rule_t: ConsentCSPWithout */
+    int gcm;                            /* ConsentGoogleConsentMode */
+    apr_array_header_t *gcm_map;        /* cg_gcm_map_t: ConsentModeMap */
     /* not directives: */
     int transient;                      /* a merge made for one request */
     mod_cg_policy_entry *policies;      /* built on first use, kept */
@@ -200,6 +203,26 @@ apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,
                                   apr_read_type_e block, apr_off_t readbytes);
 apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc);
 
+/* mod_cg_csp.c: ConsentCSPWithout, ConsentGoogleConsentMode, ConsentModeMap */
+const char *mod_cg_set_csp_without(cmd_parms *cmd, void *dconf,
+                                   const char *category, const char *policy);
+const char *mod_cg_set_gcm_map(cmd_parms *cmd, void *dconf, int argc,
+                               char *const argv[]);
+int mod_cg_gcm_on(const mod_cg_dir_conf *dc);       /* gate and mode on */
+/* ConsentModeMap lines, else the default map (cg_gcm_map_t) */
+const apr_array_header_t *mod_cg_gcm_map(apr_pool_t *p,
+                                         const mod_cg_dir_conf *dc);
+/* Adds the ConsentCSPWithout policies the visit gets to an HTML response;
+ * returns 1 when the response depends on the visitor for it (Vary). */
+int mod_cg_csp_apply(request_rec *r, const cg_visit_t *v, cg_state_e state);
+/* Whether r's response is HTML (text/html, application/xhtml+xml). */
+int mod_cg_is_html(request_rec *r);
+/* GET {endpoint}/consent-mode.js: the consent default as a script */
+int mod_cg_gcm_script(request_rec *r);
+/* warns of categories that no class of the server's scope names */
+int mod_cg_csp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                           apr_pool_t *ptemp, server_rec *s);
+
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;
 int mod_cg_fixups(request_rec *r);
@@ -220,5 +243,10 @@ int mod_cg_expire_held(request_rec *r, cg_state_e state);
 /* What the visitor sent: the consent cookie read, the signals (CG_SIGNAL_*) */
 const cg_consent_t *mod_cg_consent(request_rec *r);
 int mod_cg_signals(request_rec *r);
+/* The visit and the decision for it under `pol`, read once per request. */
+const cg_visit_t *mod_cg_visit(request_rec *r, const cg_policy_t *pol,
+                               cg_state_e *state);
+/* Vary on every input of the decision (Cookie and the honoured signals). */
+void mod_cg_add_vary(request_rec *r, const cg_policy_t *pol);
 
 #endif /* MOD_CG_H */

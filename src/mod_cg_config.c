@@ -18,6 +18,8 @@
 #include "mod_cg.h"
 #include "cg_policy.h"
 #include "cg_source.h"
+#include "cg_csp.h"
+#include "cg_gcm.h"
 
 APLOG_USE_MODULE(consentgate);
 #include "cg_cookie.h"
@@ -89,6 +91,9 @@ void *mod_cg_create_dir_conf(apr_pool_t *p, char *dir)
     dc->forward_gpc = -1;
     dc->forward_gpc_skip = apr_array_make(p, 1, sizeof(cg_regex_t *));
     dc->banner_inject = -1;
+    dc->csp_rules = apr_array_make(p, 1, sizeof(cg_csp_rule_t));
+    dc->gcm = -1;
+    dc->gcm_map = apr_array_make(p, 1, sizeof(cg_gcm_map_t));
     return dc;
 }
 
@@ -104,7 +109,8 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
         && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && !dc->forward_gpc_skip->nelts
-        && dc->banner_inject == -1;
+        && dc->banner_inject == -1 && !dc->csp_rules->nelts
+        && dc->gcm == -1 && !dc->gcm_map->nelts;
 }
 
 /* Merges run per request for every <Directory> and <Location> that
@@ -207,6 +213,11 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->forward_gpc_skip = concat(p, add->forward_gpc_skip,
                                   base->forward_gpc_skip);
     dc->banner_inject = MERGE_INT(banner_inject);
+    /* outer policies first: each scope adds its own */
+    dc->csp_rules = concat(p, base->csp_rules, add->csp_rules);
+    dc->gcm = MERGE_INT(gcm);
+    /* a scope that maps categories replaces the outer map */
+    dc->gcm_map = add->gcm_map->nelts ? add->gcm_map : base->gcm_map;
 }
 
 void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
@@ -256,6 +267,7 @@ static const mod_cg_dir_conf dir_defaults = {
     .scrub = 1,                     /* ConsentScrubRequest On */
     .forward_gpc = 0,               /* ConsentForwardGPC Off */
     .banner_inject = 0,             /* ConsentBannerInject Off */
+    .gcm = 0,                       /* ConsentGoogleConsentMode Off */
 };
 
 static const mod_cg_server_conf server_defaults = {
@@ -305,6 +317,11 @@ int mod_cg_upstream_keep(const mod_cg_dir_conf *dc)
 int mod_cg_inject_on(const mod_cg_dir_conf *dc)
 {
     return mod_cg_gate_on(dc) && DIR_VAL(dc, banner_inject) == 1;
+}
+
+int mod_cg_gcm_on(const mod_cg_dir_conf *dc)
+{
+    return mod_cg_gate_on(dc) && DIR_VAL(dc, gcm) == 1;
 }
 
 int mod_cg_signals_honoured(const mod_cg_dir_conf *dc)
@@ -1082,5 +1099,16 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_FLAG("ConsentBannerInject", set_flag,
                  (void *)APR_OFFSETOF(mod_cg_dir_conf, banner_inject), DIR_CTX,
                  "On to insert the banner's <script> into HTML pages"),
+    AP_INIT_TAKE2("ConsentCSPWithout", mod_cg_set_csp_without, NULL, DIR_CTX,
+                  "CATEGORY POLICY: a Content-Security-Policy added to HTML "
+                  "responses for visitors who have not granted CATEGORY"),
+    AP_INIT_FLAG("ConsentGoogleConsentMode", set_flag,
+                 (void *)APR_OFFSETOF(mod_cg_dir_conf, gcm), DIR_CTX,
+                 "On to set Google Consent Mode's default for the visitor's "
+                 "state in HTML pages, before any tag runs"),
+    AP_INIT_TAKE_ARGV("ConsentModeMap", mod_cg_set_gcm_map, NULL, DIR_CTX,
+                      "CATEGORY TYPE[,TYPE...]: the Consent Mode types "
+                      "(ad_storage, analytics_storage, ...) a category "
+                      "grants"),
     { NULL }
 };

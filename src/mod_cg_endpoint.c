@@ -70,6 +70,7 @@ static const struct {
     { "pixel.gif", mod_cg_pixel },
     { "status",    mod_cg_status },
     { "banner.js", mod_cg_banner },
+    { "consent-mode.js", mod_cg_gcm_script },
 };
 
 /* ConsentEndpoint is served wherever the gate is on. */

@@ -217,11 +217,13 @@ int mod_cg_fixups(request_rec *r)
 
 ap_filter_rec_t *mod_cg_out_filter_handle;
 
-/* The gate's filter goes wherever the gate is on and on the endpoints'
- * own answers; returns 0 where it does not. */
+/* The gate's filter goes wherever the gate is on, on the endpoints' own
+ * answers and where ConsentCSPWithout applies; returns 0 where it does
+ * not. */
 static int add_gate_filter(request_rec *r)
 {
     if (r->main || !(mod_cg_gate_on(dir_conf(r))
+                     || dir_conf(r)->csp_rules->nelts
                      || (r->handler && !strcmp(r->handler, MOD_CG_HANDLER)))) {
         return 0;
     }
@@ -445,6 +447,20 @@ static void add_vary(request_rec *r, const cg_policy_t *pol)
     }
 }
 
+void mod_cg_add_vary(request_rec *r, const cg_policy_t *pol)
+{
+    add_vary(r, pol);
+}
+
+const cg_visit_t *mod_cg_visit(request_rec *r, const cg_policy_t *pol,
+                               cg_state_e *state)
+{
+    mod_cg_request *st = request_state(r, pol);
+
+    *state = decide(r, pol, st);
+    return &st->visit;
+}
+
 static void gate_response(request_rec *r)
 {
     gate_pass gp;
@@ -462,6 +478,7 @@ static void gate_response(request_rec *r)
     }
     gate_table(&gp, r->headers_out);
     gate_table(&gp, r->err_headers_out);
+    gp.decided |= mod_cg_csp_apply(r, &gp.st->visit, gp.state);
     if (gp.state == CG_STATE_REVOKED && !gp.st->expired) {
         revoke_held(&gp);
     }
@@ -482,6 +499,17 @@ apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     }
     else if (mod_cg_gate_on(dir_conf(f->r))) {
         gate_response(f->r);
+    }
+    else if (dir_conf(f->r)->csp_rules->nelts) {
+        /* ConsentCSPWithout on its own (a scope with the gate off, such
+         * as an admin area): the same decision, no cookie touched */
+        const cg_policy_t *pol = mod_cg_policy(f->r);
+        cg_state_e state;
+        const cg_visit_t *v = mod_cg_visit(f->r, pol, &state);
+
+        if (mod_cg_csp_apply(f->r, v, state)) {
+            add_vary(f->r, pol);
+        }
     }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);

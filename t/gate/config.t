@@ -151,7 +151,8 @@ for my $example ('banner.json', 'banner-notice.json') {
     my ($brc, $bout) = config_test("ConsentBanner $top/conf.d/$example");
     is($brc, 0, "conf.d/$example, an example banner, is accepted") or diag($bout);
 }
-for my $example ('consentgate.conf', 'mautic.conf', 'mattermost.conf') {
+for my $example ('consentgate.conf', 'mautic.conf', 'mattermost.conf',
+                  'google-consent.conf') {
     open my $fh, '<', "$top/conf.d/$example" or die "$example: $!";
     my $text = join '', grep { !/^\s*SSL/ } <$fh>;
     my $mods = join "\n", map { "LoadModule ${_}_module $modules/mod_$_.so" }

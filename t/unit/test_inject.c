@@ -655,6 +655,23 @@ static void if_none_match_translated_back(void **state)
     assert_null(cg_inject_if_none_match(p, NULL));
 }
 
+/* a page whose inserted bytes depend on the visitor: only the variant
+ * made for this visitor's state validates */
+static void etag_of_a_visitor_variant(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(cg_inject_etag_variant(p, "\"abc\"", "0badf00d"),
+                        "\"abc-cg0badf00d\"");
+    assert_string_equal(cg_inject_if_none_match_variant(p,
+                        "W/\"abc-cg0badf00d\"", "0badf00d"), "W/\"abc\"");
+    assert_null(cg_inject_if_none_match_variant(p, "\"abc-cg0badf00d\"",
+                                                "12345678"));
+    assert_null(cg_inject_if_none_match_variant(p, "\"abc-cg\"",
+                                                "0badf00d"));
+    assert_null(cg_inject_if_none_match(p, "\"abc-cg0badf00d\""));
+}
+
 /* ---- the tag ---- */
 
 static void tag_for_endpoint(void **state)
@@ -799,6 +816,7 @@ int main(void)
         CG_TEST(comment_across_pieces),
         CG_TEST(etag_variant),
         CG_TEST(if_none_match_translated_back),
+        CG_TEST(etag_of_a_visitor_variant),
         CG_TEST(tag_for_endpoint),
         CG_TEST(tag_escaped),
         CG_TEST(streaming_expected_output),
