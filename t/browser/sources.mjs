@@ -309,6 +309,32 @@ await scenario('tcf', {}, async (page, context) => {
     await context.clearCookies();
 });
 
+// ---- a TCF CMP on the IAB's @iabtcf/cmpapi: what __tcfapi tells the
+// page's vendors is what the gate reads ----
+async function tcfapi(page) {
+    return page.evaluate(() => new Promise((done) => window.__tcfapi('getTCData', 2, (data, success) => done(success ? data : null))));
+}
+for (const [button, want] of [['#accept', 'granted'], ['#reject', 'denied'], ['#measure', 'denied']]) {
+    await scenario(`tcf cmp ${button}`, {}, async (page, context) => {
+        await page.goto(CMP + '/tcfcmp.html');
+        await page.waitForFunction(() => window.cmpReady === true && typeof window.__tcfapi === 'function', null, { timeout: 5000 });
+        is(await gated(page, '/tcf/'), [], `tcf cmp ${button}: before any choice the tracking cookies are removed`);
+        await page.click(button);
+        const data = await tcfapi(page);
+        ok(data && data.tcString && data.eventStatus === 'useractioncomplete',
+           `tcf cmp ${button}: __tcfapi reports the visitor's action`, data);
+        const e = await told(page, '/tcf/');
+        is(cookieIn(e.cookie, 'euconsent-v2'), data && data.tcString,
+           `tcf cmp ${button}: the gate read the TC string __tcfapi hands to vendors`);
+        const p = data ? data.purpose.consents : {};
+        const mine = [1, 3, 5].every((n) => p[n] === true);
+        is(mine, want === 'granted', `tcf cmp ${button}: purposes 1, 3 and 5 ${mine ? 'all' : 'not all'} consented, per __tcfapi`);
+        is([e.env, e.source], [want, 'tcf'], `tcf cmp ${button}: CONSENTGATE ${want}, read from tcf`);
+        is(await gated(page, '/tcf/'), want === 'granted' ? MAUTIC : [],
+           `tcf cmp ${button}: the tracking cookies ${want === 'granted' ? 'pass' : 'are removed'}`);
+    });
+}
+
 await browser.close();
 console.log(`1..${count}`);
 process.exit(failed ? 1 : 0);
