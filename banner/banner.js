@@ -39,6 +39,70 @@ var later = (e) => setTimeout(() => {
     throw e;
 });
 
+// ---- mirrors: Usercentrics keeps the choice in localStorage, Osano
+// behind its JavaScript API, both out of the server's sight. After the
+// visitor chose there, a first-party cookie consentgate_<source> holds
+// {"time": ms, "consents": {id: bool}} for ConsentSource usercentrics /
+// osano (lib/cg_source_mirror.c). It stores no identifier. With
+// data-consentgate="mirror" on the script tag, banner.js does only this.
+var mirror = (name, consents, time) => {
+    var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
+    if (Object.keys(consents).length && d.cookie.split('; ').indexOf('consentgate_' + name + '=' + v) < 0) {
+        d.cookie = 'consentgate_' + name + '=' + v + '; Path=/; Max-Age=' + (C.maxAge || 15552000) +
+            '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+    }
+};
+var fromUc = () => {
+    var s, out = {}, t = 0;
+    try {
+        if (w.localStorage.getItem('uc_user_interaction') !== 'true') {
+            return;
+        }
+        s = JSON.parse(w.localStorage.getItem('uc_settings'));
+    } catch (e) {
+        return;
+    }
+    (s && Array.isArray(s.services) ? s.services : []).forEach((v) => {
+        if (v && typeof v.id === 'string' && typeof v.status === 'boolean') {
+            out[v.id] = v.status;
+            (Array.isArray(v.history) ? v.history : []).forEach((h) => {
+                t = Math.max(t, (h && +h.timestamp) || 0);
+            });
+        }
+    });
+    if (t > 0) {
+        mirror('usercentrics', out, Math.round(t < 1e11 ? t * 1000 : t));
+    }
+};
+var osano = () => w.Osano && w.Osano.cm;
+var fromOsano = () => {
+    var c, out = {};
+    try {
+        c = osano().getConsent();
+    } catch (e) {
+        return;
+    }
+    Object.keys(c || {}).forEach((k) => {
+        if (c[k] === 'ACCEPT' || c[k] === 'DENY') {
+            out[k] = c[k] === 'ACCEPT';
+        }
+    });
+    mirror('osano', out, Date.now());
+};
+var mirrored = 0;
+var mirrors = () => {
+    fromUc();
+    if (!mirrored && osano() && osano().addEventListener) {
+        mirrored = 1;
+        osano().addEventListener('osano-cm-consent-saved', fromOsano);
+    }
+};
+['ucEvent', 'UC_UI_CMP_EVENT', 'UC_CONSENT', 'storage', 'load'].forEach((e) => w.addEventListener(e, mirrors));
+mirrors();
+if (me && me.getAttribute('data-consentgate') === 'mirror') {
+    return;
+}
+
 // ---- the consent cookie: read only, the server writes it
 var parse = (v) => {
     if (v.length > 1 && v[0] === '"' && v.slice(-1) === '"') {

@@ -864,6 +864,8 @@ static const struct {
     { "mautic", "klaro", "mautic", "tracking" },
     { "mautic", "tcf", "purpose:1+purpose:3+purpose:5", "tracking" },
     { "mautic", "gpp", "purpose:1+purpose:3+purpose:5", "tracking" },
+    /* Usercentrics' ids are per service and per site: no default */
+    { "mautic", "osano", "MARKETING", "tracking" },
     /* Matomo's own consent (tracking, or cookies only) is the matomo
      * preset's tracking */
     { "matomo", "matomo", "consent", "tracking" },

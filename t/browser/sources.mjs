@@ -335,6 +335,84 @@ for (const [button, want] of [['#accept', 'granted'], ['#reject', 'denied'], ['#
     });
 }
 
+// ---- banners that keep the choice in storage: banner.js mirrors it ----
+const mirrorOf = (d) => (d.sent === undefined ? undefined : JSON.parse(decodeURIComponent(d.sent)));
+
+await scenario('usercentrics mirror', {}, async (page, context) => {
+    await page.goto(CMP + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    ok(await page.evaluate(() => !!localStorage.getItem('uc_settings') && !localStorage.getItem('uc_user_interaction')),
+       'usercentrics: the page stored its defaults, no interaction yet');
+    let d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(d.stored, undefined, 'usercentrics: no mirror before the visitor chose (defaults are no choice)');
+    is(d.env, 'none', 'usercentrics: the state is none');
+    is(await page.evaluate(() => document.getElementById('cg-banner') === null && !window.consentgate), true,
+       'usercentrics: data-consentgate="mirror" shows no banner of ours');
+
+    // what localStorage says, reduced as the mirror must reduce it
+    const want = () => page.evaluate(() => {
+        const s = JSON.parse(localStorage.getItem('uc_settings'));
+        const consents = {};
+        let time = 0;
+        for (const v of s.services) {
+            consents[v.id] = v.status;
+            for (const h of v.history) time = Math.max(time, h.timestamp);
+        }
+        return { time, consents };
+    });
+    await page.click('#accept');
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    ok(d.stored && d.sent === d.stored, 'usercentrics accept: the gate read the mirror as stored', d);
+    is(mirrorOf(d), await want(), 'usercentrics accept: the mirror holds what localStorage holds');
+    is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
+       'usercentrics accept: granted through ConsentSourceMap usercentrics svc-mautic tracking');
+    is(await gated(page, '/uc/'), MAUTIC, 'usercentrics accept: the tracking cookies pass');
+
+    await page.reload();
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    await page.click('#matomo');
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(mirrorOf(d), await want(), 'usercentrics custom: the mirror follows the new choice');
+    is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': true }, 'usercentrics custom: Matomo only');
+    is([d.env, d.source], ['denied', 'usercentrics'], 'usercentrics custom: denied');
+    is(await gated(page, '/uc/'), [], 'usercentrics custom without Mautic: the tracking cookies are removed');
+
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    await page.click('#accept');
+    is(await gated(page, '/uc/'), MAUTIC, 'usercentrics accept again: the tracking cookies pass');
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    await page.click('#deny');
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': false }, 'usercentrics deny: every service refused');
+    is(await gated(page, '/uc/'), [], 'usercentrics withdraw: the tracking cookies are removed again');
+    // the mirror is written by the page, for the site only, and carries no identifier
+    const c = (await context.cookies()).find((x) => x.name === 'consentgate_usercentrics');
+    ok(c && c.sameSite === 'Lax' && c.path === '/' && c.expires > Date.now() / 1000 + 86400 * 150,
+       'usercentrics: the mirror is a first-party cookie for ConsentMaxAge, SameSite=Lax', c);
+    is(Object.keys(mirrorOf(d)).sort(), ['consents', 'time'], 'usercentrics: the mirror holds the choice and its time, nothing else');
+});
+
+await scenario('osano mirror', {}, async (page, context) => {
+    await page.goto(CMP + '/osano.html');
+    await page.waitForLoadState('load');
+    let d = await decision(page, context, '/osano/', 'consentgate_osano');
+    is(d.stored, undefined, 'osano: no mirror before the visitor chose');
+    is(d.env, 'none', 'osano: the state is none');
+    await page.click('#accept');
+    d = await decision(page, context, '/osano/', 'consentgate_osano');
+    ok(d.stored && d.sent === d.stored, 'osano accept: the gate read the mirror as stored', d);
+    const own = await page.evaluate(() => window.Osano.cm.getConsent());
+    is(mirrorOf(d).consents, Object.fromEntries(Object.entries(own).map(([k, v]) => [k, v === 'ACCEPT'])),
+       'osano accept: the mirror holds what Osano.cm.getConsent() says');
+    is([d.env, d.source, d.categories], ['granted', 'osano', 'tracking'], 'osano accept: MARKETING grants tracking');
+    is(await gated(page, '/osano/'), MAUTIC, 'osano accept: the tracking cookies pass');
+    await page.click('#analytics');
+    d = await decision(page, context, '/osano/', 'consentgate_osano');
+    is(mirrorOf(d).consents.MARKETING, false, 'osano analytics only: MARKETING refused in the mirror');
+    is([d.env, d.source], ['denied', 'osano'], 'osano analytics only: denied');
+    is(await gated(page, '/osano/'), [], 'osano analytics only: the tracking cookies are removed');
+});
+
 await browser.close();
 console.log(`1..${count}`);
 process.exit(failed ? 1 : 0);
