@@ -26,18 +26,85 @@ var SIGS = C.signals || ['gpc', 'dnt'];
 var gpc = nav.globalPrivacyControl === true;
 var showGpc = gpc && SIGS.indexOf('gpc') >= 0;
 var signal = showGpc || (nav.doNotTrack === '1' && SIGS.indexOf('dnt') >= 0);
+// the note that says the signal is honoured (California's regulations ask
+// a site to show that it processed an opt-out preference signal)
+var sigId = showGpc ? 'cg-gpc' : 'cg-dnt', sig;
 var YES = ['1', 'yes', 'true', 'granted'];
 var NO = ['0', 'no', 'false', 'denied'];
 // the server takes a consent stamped up to 300 s ahead of its clock
 var SKEW = 300;
 var cur = null, isOpen = false, busy = false;
-var B, list, xBtn, setBtn, err, reopen, live, prev;
+var B, list, xBtn, setBtn, err, reopen, live, prev, objBtn;
 var mq = [], mState = 0, boxes = {};
 var chain = Promise.resolve();
 var noop = () => {};
 var later = (e) => setTimeout(() => {
     throw e;
 });
+
+// ---- mirrors: Usercentrics keeps the choice in localStorage, Osano
+// behind its JavaScript API, both out of the server's sight. After the
+// visitor chose there, a first-party cookie consentgate_<source> holds
+// {"time": ms, "consents": {id: bool}} for ConsentSource usercentrics /
+// osano (lib/cg_source_mirror.c). It stores no identifier. With
+// data-consentgate="mirror" on the script tag, banner.js does only this.
+var mirror = (name, consents, time) => {
+    var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
+    if (Object.keys(consents).length && d.cookie.split('; ').indexOf('consentgate_' + name + '=' + v) < 0) {
+        d.cookie = 'consentgate_' + name + '=' + v + '; Path=/; Max-Age=' + (C.maxAge || 15552000) +
+            '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+    }
+};
+var fromUc = () => {
+    var s, out = {}, t = 0;
+    try {
+        if (w.localStorage.getItem('uc_user_interaction') !== 'true') {
+            return;
+        }
+        s = JSON.parse(w.localStorage.getItem('uc_settings'));
+    } catch (e) {
+        return;
+    }
+    (s && Array.isArray(s.services) ? s.services : []).forEach((v) => {
+        if (v && typeof v.id === 'string' && typeof v.status === 'boolean') {
+            out[v.id] = v.status;
+            (Array.isArray(v.history) ? v.history : []).forEach((h) => {
+                t = Math.max(t, (h && +h.timestamp) || 0);
+            });
+        }
+    });
+    if (t > 0) {
+        mirror('usercentrics', out, Math.round(t < 1e11 ? t * 1000 : t));
+    }
+};
+var osano = () => w.Osano && w.Osano.cm;
+var fromOsano = () => {
+    var c, out = {};
+    try {
+        c = osano().getConsent();
+    } catch (e) {
+        return;
+    }
+    Object.keys(c || {}).forEach((k) => {
+        if (c[k] === 'ACCEPT' || c[k] === 'DENY') {
+            out[k] = c[k] === 'ACCEPT';
+        }
+    });
+    mirror('osano', out, Date.now());
+};
+var mirrored = 0;
+var mirrors = () => {
+    fromUc();
+    if (!mirrored && osano() && osano().addEventListener) {
+        mirrored = 1;
+        osano().addEventListener('osano-cm-consent-saved', fromOsano);
+    }
+};
+['ucEvent', 'UC_UI_CMP_EVENT', 'UC_CONSENT', 'storage', 'load'].forEach((e) => w.addEventListener(e, mirrors));
+mirrors();
+if (me && me.getAttribute('data-consentgate') === 'mirror') {
+    return;
+}
 
 // ---- the consent cookie: read only, the server writes it
 var parse = (v) => {
@@ -72,12 +139,15 @@ var read = () => {
 };
 
 var granted = () => !!cur && (cur.all || cur.cats.length > 0);
+// the objection to the anonymous count: a cookie the object endpoint sets
+var objecting = () => d.cookie.split(/; */).indexOf('consentgate_object=1') >= 0;
 var blocked = () => signal && !(C.precedence === 'consent' && granted());
 var allowed = (id) => id === 'necessary' || (!!cur && !blocked() && (cur.all || cur.cats.indexOf(id) >= 0));
 var status = () => ({
     choice: cur ? (granted() ? 'granted' : 'denied') : 'none',
     categories: cur ? cur.cats.slice() : [],
     gpc: gpc,
+    honoured: blocked() ? (showGpc ? 'gpc' : 'dnt') : null,
     revision: cur ? cur.rev : REV
 });
 
@@ -117,7 +187,9 @@ var css = () => {
         Y + 'h2{font-size:18px;font-weight:700;line-height:1.3;margin:0 0 8px;padding-inline-end:48px}' +
         Y + 'p{margin:0 0 10px}' +
         Y + 'a{text-decoration:underline;font-weight:600;cursor:pointer}' +
-        Y + '#cg-gpc{border-inline-start:4px solid ' + pr + ';padding-inline-start:10px}' +
+        Y + '.cg-signal{border-inline-start:4px solid ' + pr + ';padding-inline-start:10px}' +
+        '#cg-reopen span:not([hidden]){display:block;font-weight:400;font-size:13px}' +
+        Y + '#cg-object[aria-pressed=true]{background:' + pr + ';color:' + pt + ';border-color:' + pr + '}' +
         Y + '#cg-err{margin:12px 0 0;font-weight:700;border-inline-start:4px solid ' + fg + ';padding-inline-start:10px}' +
         Y + '.cg-btns{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 0}' +
         Y + '.cg-btn{flex:1 1 0;min-width:max-content;max-width:16em;min-height:44px;margin:0;padding:10px 20px;border:2px solid ' + pr +
@@ -145,8 +217,14 @@ var css = () => {
 
 // ---- the banner
 var upd = () => {
+    var h = blocked();
+    if (sig) {
+        sig.hidden = !h;
+    }
     if (reopen) {
         reopen.hidden = isOpen;
+        reopen.querySelector('span').hidden = !h;
+        reopen.setAttribute('aria-label', T.reopen + (h ? ': ' + T.signal : ''));
     }
 };
 
@@ -168,7 +246,7 @@ var build = () => {
         role: 'dialog',
         'aria-modal': 'false',
         'aria-labelledby': 'cg-title',
-        'aria-describedby': 'cg-body' + (showGpc ? ' cg-gpc' : ''),
+        'aria-describedby': 'cg-body' + (signal ? ' ' + sigId : ''),
         lang: LANG,
         dir: /^(ar|fa|he|ur)\b/i.test(LANG) ? 'rtl' : 'ltr',
         tabindex: '-1'
@@ -177,8 +255,9 @@ var build = () => {
     xBtn = el('button', {type: 'button', id: 'cg-close', 'aria-label': T.close || 'Close'}, '\u00d7');
     xBtn.onclick = () => close();
     B.append(xBtn, el('h2', {id: 'cg-title'}, T.title), el('p', {id: 'cg-body'}, T.body));
-    if (showGpc) {
-        B.append(el('p', {id: 'cg-gpc'}, T.gpc));
+    if (signal) {
+        sig = el('p', {id: sigId, 'class': 'cg-signal'}, showGpc ? T.gpc : T.dnt);
+        B.append(sig);
     }
     if (C.policyUrl) {
         var p = el('p');
@@ -217,6 +296,15 @@ var build = () => {
         var save = el('div', {'class': 'cg-btns'});
         btn('save', T.save, () => ui(IDS.filter((id) => boxes[id].checked)), 0, save);
         list.append(save);
+        if (C.pixel) {
+            var ob = el('div', {'class': 'cg-btns'});
+            objBtn = btn('object', T.object, () => {
+                if (!busy) {
+                    api.object(!objecting()).catch(noop);
+                }
+            }, 1, ob);
+            list.append(ob);
+        }
         B.append(list);
         toggle(false);
     }
@@ -257,6 +345,9 @@ var open = (full, auto) => {
         toggle(full);
     }
     xBtn.hidden = !cur;
+    if (objBtn) {
+        objBtn.setAttribute('aria-pressed', objecting());
+    }
     B.hidden = false;
     B.scrollTop = 0;
     isOpen = true;
@@ -369,6 +460,7 @@ var apply = () => {
 
 var changed = () => {
     d.dispatchEvent(new CustomEvent('consentgate:change', {detail: status()}));
+    upd();
     apply();
 };
 
@@ -430,6 +522,13 @@ var api = w.consentgate = {
     },
     reject: () => record([]),
     show: () => open(1),
+    object: (on) => run('/object', {object: on !== false}, () => {
+        if (objBtn) {
+            objBtn.setAttribute('aria-pressed', objecting());
+        }
+        say(objecting() ? T.objected : T.saved);
+        return objecting();
+    }),
     status: status,
     allowed: allowed,
     forget: () => run('/forget', {}, () => {
@@ -470,8 +569,10 @@ var start = () => {
     (d.head || d.body).append(st);
     live = el('div', {id: 'cg-live', role: 'status', 'aria-live': 'polite', lang: LANG});
     d.body.append(live);
-    if (C.reopenButton) {
+    // while a signal is honoured the button stays, saying so on every page
+    if (C.reopenButton || signal) {
         reopen = el('button', {type: 'button', id: 'cg-reopen', 'aria-label': T.reopen, lang: LANG}, T.reopen);
+        reopen.append(el('span', {id: 'cg-signal'}, T.signal));
         reopen.onclick = api.show;
         d.body.append(reopen);
     }
@@ -499,7 +600,7 @@ var start = () => {
     }
     upd();
     apply();
-    if (C.pixel && !(C.mautic ? allowed(mcat) : IDS.some(allowed))) {
+    if (C.pixel && !objecting() && !(C.mautic ? allowed(mcat) : IDS.some(allowed))) {
         new Image().src = C.endpoint + '/pixel.gif?u=' + encodeURIComponent(location.href);
     }
 };

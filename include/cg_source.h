@@ -1,6 +1,7 @@
 /* cg_source.h: readers for the consent other banners store in cookies
  * (Cookiebot, OneTrust, Complianz, WP Consent API, Borlabs, CookieYes,
- * iubenda, Didomi, cookieconsent v3, Klaro, Matomo, IAB TCF, IAB GPP), so
+ * iubenda, Didomi, cookieconsent v3, Klaro, Matomo, IAB TCF, IAB GPP, and
+ * banner.js's mirrors of Usercentrics and Osano), so
  * the gate can follow the choice a site already collects. No httpd here.
  *
  * The caller picks the cookies a source reads out of the Cookie header
@@ -155,5 +156,8 @@ cg_source_read_fn cg_source_read_klaro;
 cg_source_read_fn cg_source_read_matomo;
 cg_source_read_fn cg_source_read_tcf;
 cg_source_read_fn cg_source_read_gpp;
+/* lib/cg_source_mirror.c: the cookies banner.js mirrors from storage */
+cg_source_read_fn cg_source_read_usercentrics;
+cg_source_read_fn cg_source_read_osano;
 
 #endif /* CG_SOURCE_H */

@@ -25,7 +25,12 @@ static const char *const positions[] = {
 };
 const char *const cg_banner_text_keys[] = {
     "title", "body", "accept", "reject", "notice", "settings", "save", "ok",
-    "policy", "gpc", "reopen", "saved", "close", "error", NULL
+    "policy", "gpc", "reopen", "saved", "close", "error",
+    /* an honoured DNT; what the reopen button adds while a signal is
+     * honoured */
+    "dnt", "signal",
+    /* the objection to the anonymous count, in the second layer */
+    "object", "objected", NULL
 };
 #define REQUIRED_TEXTS 4
 /* WCAG 2.1 AA for normal text */
@@ -55,6 +60,11 @@ const char cg_banner_builtin_json[] =
     "  \"gpc\": \"Your browser sends a Global Privacy Control signal. We"
     " honour it: tracking stays off.\","
     "  \"reopen\": \"Cookie settings\","
+    "  \"dnt\": \"Your browser sends a Do Not Track signal. We honour it:"
+    " tracking stays off.\","
+    "  \"signal\": \"Opt-out signal honoured\","
+    "  \"object\": \"Do not count my visits (anonymous statistics)\","
+    "  \"objected\": \"Your visits are no longer counted.\","
     "  \"saved\": \"Your cookie choice is saved.\","
     "  \"close\": \"Close\","
     "  \"error\": \"Your choice could not be saved. Please try again.\","

@@ -9,6 +9,7 @@
 #endif
 
 #include "cg_cookie.h"
+#include "cg_object.h"
 #include "cg_policy.h"
 #include "cg_source.h"
 
@@ -229,6 +230,25 @@ static int memo_add(cg_policy_t *pol, apr_uint32_t h, const char *name,
     return added;
 }
 
+/* The module's other cookies: the objection to the count and the mirrors
+ * banner.js writes of other banners' choices. Each holds a choice (a
+ * mirror also its time), never an identifier. */
+static int is_own_cookie(const char *name)
+{
+    static const char *const own[] = {
+        CG_OBJECT_COOKIE, "consentgate_usercentrics", "consentgate_osano",
+        NULL
+    };
+    int i;
+
+    for (i = 0; own[i]; ++i) {
+        if (!strcmp(name, own[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static const cg_class_t *classify_uncached(const cg_policy_t *pol,
                                            const char *name, cg_matcher_t *m,
                                            int *undecidable)
@@ -237,6 +257,9 @@ static const cg_class_t *classify_uncached(const cg_policy_t *pol,
 
     if (!strcmp(name, pol->cookie_name)) {
         /* the consent cookie carries the choice itself */
+        return &cg_class_necessary;
+    }
+    if (is_own_cookie(name)) {
         return &cg_class_necessary;
     }
     cls = cg_rules_match(pol->rules, name, m);
@@ -881,6 +904,8 @@ static const struct {
     { "mautic", "klaro", "mautic", "tracking" },
     { "mautic", "tcf", "purpose:1+purpose:3+purpose:5", "tracking" },
     { "mautic", "gpp", "purpose:1+purpose:3+purpose:5", "tracking" },
+    /* Usercentrics' ids are per service and per site: no default */
+    { "mautic", "osano", "MARKETING", "tracking" },
     /* Matomo's own consent (tracking, or cookies only) is the matomo
      * preset's tracking */
     { "matomo", "matomo", "consent", "tracking" },

@@ -38,6 +38,11 @@ static const cg_source_cookie_t cookies_tcf[] = {
     {"euconsent-v2", 0}, {NULL, 0}};
 static const cg_source_cookie_t cookies_gpp[] = {
     {"__gpp", 0}, {"__gpp_sid", 0}, {NULL, 0}};
+/* the mirrors banner.js writes of what these banners keep in storage */
+static const cg_source_cookie_t cookies_usercentrics[] = {
+    {"consentgate_usercentrics", 0}, {NULL, 0}};
+static const cg_source_cookie_t cookies_osano[] = {
+    {"consentgate_osano", 0}, {NULL, 0}};
 
 const cg_source_t cg_sources[] = {
     {"cookiebot", cookies_cookiebot, cg_source_read_cookiebot},
@@ -53,6 +58,8 @@ const cg_source_t cg_sources[] = {
     {"matomo", cookies_matomo, cg_source_read_matomo},
     {"tcf", cookies_tcf, cg_source_read_tcf},
     {"gpp", cookies_gpp, cg_source_read_gpp},
+    {"usercentrics", cookies_usercentrics, cg_source_read_usercentrics},
+    {"osano", cookies_osano, cg_source_read_osano},
     {NULL, NULL, NULL}
 };
 

@@ -161,6 +161,11 @@ int mod_cg_handle_consent(request_rec *r);
 int mod_cg_handle_forget(request_rec *r);
 int mod_cg_handle_gpc_json(request_rec *r);
 
+/* mod_cg_object.c: the objection to the anonymous count */
+int mod_cg_handle_object(request_rec *r);
+/* whether the request carries the visitor's objection */
+int mod_cg_objects(request_rec *r);
+
 /* mod_cg_pixel.c */
 const char *mod_cg_set_unique_cache(cmd_parms *cmd, void *dconf,
                                     const char *arg);

@@ -71,6 +71,7 @@ static const struct {
     { "status",    mod_cg_status },
     { "banner.js", mod_cg_banner },
     { "consent-mode.js", mod_cg_gcm_script },
+    { "object",    mod_cg_handle_object },
 };
 
 /* ConsentEndpoint is served wherever the gate is on. */

@@ -330,7 +330,9 @@ int mod_cg_pixel(request_rec *r)
         && !cg_is_prefetch(apr_table_get(r->headers_in, "Sec-Purpose"),
                            apr_table_get(r->headers_in, "Purpose"),
                            apr_table_get(r->headers_in, "X-Moz"))
-        && !cg_is_bot(apr_table_get(r->headers_in, "User-Agent"))) {
+        && !cg_is_bot(apr_table_get(r->headers_in, "User-Agent"))
+        /* an objector's browser may still load an <img> of it */
+        && !mod_cg_objects(r)) {
         count_view(r);
     }
     else {

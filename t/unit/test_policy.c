@@ -103,6 +103,25 @@ static void classify_consent_cookie_is_necessary(void **state)
                                            NULL)->category, "tracking");
 }
 
+/* the objection to the count and the storage mirrors hold choices: no
+ * class takes them, ConsentUnknownCookies strip included */
+static void classify_module_cookies_are_necessary(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char *const classes[] = { "tracking", "consentgate_.*", NULL };
+    cg_policy_t *pol = policy(p, classes, NULL, 0);
+    cg_matcher_t *m = cg_matcher_make(p);
+
+    assert_ptr_equal(cg_policy_classify(pol, "consentgate_object", m, NULL),
+                     &cg_class_necessary);
+    assert_ptr_equal(cg_policy_classify(pol, "consentgate_usercentrics", m,
+                                        NULL), &cg_class_necessary);
+    assert_ptr_equal(cg_policy_classify(pol, "consentgate_osano", m, NULL),
+                     &cg_class_necessary);
+    assert_string_equal(cg_policy_classify(pol, "consentgate_other", m,
+                                           NULL)->category, "tracking");
+}
+
 static void classify_own_classes_before_presets(void **state)
 {
     apr_pool_t *p = *state;
@@ -692,6 +711,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         CG_TEST(classify_consent_cookie_is_necessary),
+        CG_TEST(classify_module_cookies_are_necessary),
         CG_TEST(classify_own_classes_before_presets),
         CG_TEST(classify_memo_agrees_with_rules),
         CG_TEST(classify_pathological_pattern_is_cut_off),

@@ -87,6 +87,9 @@ static void test_table(void **state)
     assert_true(cg_source_wants(cg_source_find("iubenda"), "_iub_cs-123"));
     assert_true(cg_source_wants(cg_source_find("gpp"), "__gpp_sid"));
     assert_true(cg_source_wants(cg_source_find("tcf"), "euconsent-v2"));
+    assert_true(cg_source_wants(cg_source_find("usercentrics"),
+                                "consentgate_usercentrics"));
+    assert_true(cg_source_wants(cg_source_find("osano"), "consentgate_osano"));
     for (s = cg_sources; s->name; ++s) {
         assert_non_null(s->read);
         assert_non_null(s->cookies[0].name);
@@ -540,6 +543,61 @@ static void test_klaro(void **state)
     assert_no_consent(&r, "duplicate key");
 }
 
+/* The mirrors banner.js writes of Usercentrics' localStorage and Osano's
+ * JavaScript API: {"time":ms,"consents":{id:bool}}, dated, booleans only. */
+static void test_mirrors(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_source_result_t r;
+
+    /* what banner.js writes: encodeURIComponent(JSON.stringify(...)) */
+    READ(p, "usercentrics", &r, "consentgate_usercentrics",
+         "%7B%22time%22%3A1780000000000%2C%22consents%22%3A%7B%22HkocEodjb7"
+         "%22%3Atrue%2C%22ry3w9Vo_oZ%22%3Afalse%7D%7D");
+    assert_categories(&r, CATS("HkocEodjb7"), CATS("ry3w9Vo_oZ"));
+    assert_true(r.when == APR_TIME_C(1780000000000) * 1000);
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":1780000000000,\"consents\":{\"ESSENTIAL\":true,"
+         "\"MARKETING\":false,\"ANALYTICS\":true}}");
+    assert_categories(&r, CATS("ESSENTIAL", "ANALYTICS"), CATS("MARKETING"));
+    /* each source reads its own cookie only */
+    READ(p, "osano", &r, "consentgate_usercentrics",
+         "{\"time\":1780000000000,\"consents\":{\"MARKETING\":true}}");
+    assert_no_consent(&r, "the other banner's mirror");
+    assert_null(r.error);
+
+    read_at(p, "osano", &r, NOW, 86400 * 30, "consentgate_osano",
+            "{\"time\":1770000000000,\"consents\":{\"MARKETING\":true}}",
+            NULL);
+    assert_no_consent(&r, "older than max_age");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":1790000000000,\"consents\":{\"MARKETING\":true}}");
+    assert_no_consent(&r, "from the future");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"consents\":{\"MARKETING\":true}}");
+    assert_no_consent(&r, "no time");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":\"1780000000000\",\"consents\":{\"MARKETING\":true}}");
+    assert_no_consent(&r, "time as a string");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":1780000000000,\"consents\":{}}");
+    assert_no_consent(&r, "no consents");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":1780000000000,\"consents\":{\"MARKETING\":\"ACCEPT\"}}");
+    assert_no_consent(&r, "not boolean");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":1780000000000,\"consents\":{\"MARKETING\":true,"
+         "\"MARKETING\":false}}");
+    assert_no_consent(&r, "duplicate key");
+    READ(p, "osano", &r, "consentgate_osano",
+         "{\"time\":1780000000000,\"consents\":{\"MARKETING\":true}}",
+         "consentgate_osano",
+         "{\"time\":1780000000000,\"consents\":{\"MARKETING\":false}}");
+    assert_no_consent(&r, "two cookies that disagree");
+    READ(p, "usercentrics", &r, "consentgate_usercentrics", "%7B%ZZ");
+    assert_no_consent(&r, "bad escape");
+}
+
 /* Matomo: millisecond timestamps; a withdrawal wins. */
 static void test_matomo(void **state)
 {
@@ -612,6 +670,7 @@ int main(void)
         CG_TEST(test_cc_cookie),
         CG_TEST(test_klaro),
         CG_TEST(test_matomo),
+        CG_TEST(test_mirrors),
         CG_TEST(test_no_cookies),
     };
 

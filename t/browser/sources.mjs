@@ -1,0 +1,418 @@
+// Other banners' consent, with the banners themselves as oracles, in
+// Debian's chromium driven by playwright-core. Prints TAP. Called by
+// t/browser/sources.t with:
+//   CG_CMP      the vhost "cmp": pages running the real banners from
+//               node_modules; /cc/, /klaro/, /tcf/, /tcfvendor/ reach the
+//               Mautic-like backend under ConsentSource cc_cookie, klaro,
+//               tcf, and tcf with ConsentSourceMap purpose:1+vendor:755
+//
+// Each banner is clicked as a visitor clicks it; then the page itself asks
+// the backend for Mautic's tracking pixel (so the browser sends the
+// banner's cookie exactly as it stored it) and the test reads what the
+// gate let through: the Set-Cookie lines of the response, and what the
+// backend was told (CONSENTGATE, CONSENTGATE_SOURCE, the Cookie header).
+import { chromium } from 'playwright-core';
+import * as tcf from '@iabtcf/core';
+
+const CMP = process.env.CG_CMP;
+const TRACKING = /^(mtc_id|mtc_sid|mautic_device_id|mautic_referer_id|mautic_page_\d+)$/;
+
+let count = 0;
+let failed = 0;
+function ok(cond, name, diag) {
+    count += 1;
+    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
+    if (!cond) {
+        failed += 1;
+        if (diag !== undefined) {
+            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
+        }
+    }
+}
+function is(got, want, name) {
+    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+const browser = await chromium.launch({
+    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+async function scenario(name, options, body) {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+        await body(page, context);
+    } catch (e) {
+        ok(false, `${name}: ran to the end`, e.stack || String(e));
+    }
+    ok(errors.length === 0, `${name}: no JavaScript errors`, errors.join('\n'));
+    await context.close();
+}
+
+// The tracking cookies the backend's pixel response brought through the
+// gate, fetched by the page with the cookies the browser holds.
+async function gated(page, prefix) {
+    const path = prefix + 'mtracking.gif';
+    // the backend sets its ids only when the browser has none yet
+    await page.context().clearCookies({ name: TRACKING });
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === path);
+    await page.evaluate((p) => fetch(p, { credentials: 'same-origin' }).then((r) => r.arrayBuffer()), path);
+    const res = await answer;
+    const lines = (await res.headersArray())
+        .filter((h) => h.name.toLowerCase() === 'set-cookie')
+        .flatMap((h) => h.value.split('\n'));
+    return lines.map((l) => l.split('=')[0].trim()).filter((n) => TRACKING.test(n)).sort();
+}
+
+// What the backend was told, as its /echo route prints it.
+async function told(page, prefix) {
+    const text = await page.evaluate((p) => fetch(p, { credentials: 'same-origin' }).then((r) => r.text()), prefix + 'echo');
+    const out = {};
+    for (const line of text.split('\n')) {
+        const m = /^([\w-]+): ?(.*)$/.exec(line);
+        if (m && !(m[1] in out)) {
+            out[m[1]] = m[2];
+        }
+    }
+    return out;
+}
+
+// one cookie's value in a Cookie header
+function cookieIn(header, name) {
+    for (const part of (header || '').split(';')) {
+        const i = part.indexOf('=');
+        if (i > 0 && part.slice(0, i).trim() === name) {
+            return part.slice(i + 1).trim();
+        }
+    }
+    return undefined;
+}
+
+async function jarValue(context, name) {
+    const c = (await context.cookies()).find((x) => x.name === name);
+    return c ? c.value : undefined;
+}
+
+// The banner's cookie as stored, as sent, and what the gate decided from it.
+async function decision(page, context, prefix, cookie) {
+    const stored = await jarValue(context, cookie);
+    const e = await told(page, prefix);
+    return { stored, sent: cookieIn(e.cookie, cookie), env: e.env, source: e.source,
+             categories: e['consent-categories'], device: e.mautic_device_id };
+}
+
+const MAUTIC = ['mautic_device_id', 'mautic_referer_id', 'mtc_id'];
+
+// ---- orestbida's cookieconsent v3 (vanilla-cookieconsent), cc_cookie ----
+const CC = '#cc-main';
+async function ccOpen(page) {
+    await page.goto(CMP + '/cookieconsent.html');
+    await page.waitForSelector(`${CC} .cm [data-role="necessary"]`, { state: 'visible', timeout: 5000 });
+}
+async function ccPreferences(page, want) {
+    await page.evaluate(() => window.CookieConsent.showPreferences());
+    await page.waitForSelector(`${CC} .pm [data-role="save"]`, { state: 'visible', timeout: 5000 });
+    for (const cat of ['analytics', 'marketing']) {
+        const box = `${CC} .pm input[value="${cat}"]`;
+        await (want.includes(cat) ? page.check(box, { force: true }) : page.uncheck(box, { force: true }));
+    }
+    await page.click(`${CC} .pm [data-role="save"]`);
+    await page.waitForSelector(`${CC} .pm`, { state: 'hidden', timeout: 5000 });
+}
+// what cookieconsent itself says it stored
+const ccOwn = (page) => page.evaluate(() => window.CookieConsent.getCookie('categories'));
+const ccSent = (d) => JSON.parse(decodeURIComponent(d.sent)).categories;
+
+await scenario('cookieconsent reject', {}, async (page, context) => {
+    await ccOpen(page);
+    is(await gated(page, '/cc/'), [], 'cookieconsent: before any choice the gate removes the tracking cookies');
+    is((await told(page, '/cc/')).env, 'none', 'cookieconsent: before any choice the state is none');
+    await page.click(`${CC} .cm [data-role="necessary"]`);
+    await page.waitForSelector(`${CC} .cm`, { state: 'hidden', timeout: 5000 });
+    const d = await decision(page, context, '/cc/', 'cc_cookie');
+    ok(d.stored && d.sent === d.stored, 'cookieconsent reject: the gate read cc_cookie as the banner stored it', d);
+    is(ccSent(d), await ccOwn(page), 'cookieconsent reject: the categories sent are the banner\'s own');
+    is(ccSent(d), ['necessary'], 'cookieconsent reject: only necessary');
+    is([d.env, d.source], ['denied', 'cc_cookie'], 'cookieconsent reject: denied, read from cc_cookie');
+    is(await gated(page, '/cc/'), [], 'cookieconsent reject: the tracking Set-Cookie lines are removed');
+});
+
+await scenario('cookieconsent accept, then withdraw', {}, async (page, context) => {
+    await ccOpen(page);
+    await page.click(`${CC} .cm [data-role="all"]`);
+    await page.waitForSelector(`${CC} .cm`, { state: 'hidden', timeout: 5000 });
+    let d = await decision(page, context, '/cc/', 'cc_cookie');
+    ok(d.stored && d.sent === d.stored, 'cookieconsent accept: the gate read cc_cookie as the banner stored it', d);
+    is(ccSent(d), await ccOwn(page), 'cookieconsent accept: the categories sent are the banner\'s own');
+    is([d.env, d.source, d.categories], ['granted', 'cc_cookie', 'tracking'],
+       'cookieconsent accept: granted, tracking, read from cc_cookie');
+    is(await gated(page, '/cc/'), MAUTIC, 'cookieconsent accept: Mautic\'s tracking cookies pass the gate');
+    is((await told(page, '/cc/')).mautic_device_id !== '', true, 'cookieconsent accept: the backend gets the device id back');
+
+    // the visitor reopens the banner and keeps only statistics
+    await ccPreferences(page, ['analytics']);
+    d = await decision(page, context, '/cc/', 'cc_cookie');
+    ok(d.stored && d.sent === d.stored, 'cookieconsent withdraw: the gate read the new cc_cookie', d);
+    is(ccSent(d), ['necessary', 'analytics'], 'cookieconsent withdraw: the banner stored necessary and analytics');
+    is([d.env, d.source], ['denied', 'cc_cookie'], 'cookieconsent withdraw: denied');
+    is(await gated(page, '/cc/'), [], 'cookieconsent withdraw: the tracking Set-Cookie lines are removed again');
+    is(d.device, '', 'cookieconsent withdraw: the device id the browser still holds is kept from the backend');
+});
+
+await scenario('cookieconsent custom', {}, async (page, context) => {
+    await ccOpen(page);
+    await page.click(`${CC} .cm [data-role="show"]`);
+    await ccPreferences(page, ['analytics']);
+    let d = await decision(page, context, '/cc/', 'cc_cookie');
+    is(ccSent(d), await ccOwn(page), 'cookieconsent custom: the categories sent are the banner\'s own');
+    is(ccSent(d), ['necessary', 'analytics'], 'cookieconsent custom: statistics only');
+    is(await gated(page, '/cc/'), [], 'cookieconsent custom without marketing: the tracking cookies are removed');
+    await ccPreferences(page, ['marketing']);
+    d = await decision(page, context, '/cc/', 'cc_cookie');
+    is(ccSent(d), ['necessary', 'marketing'], 'cookieconsent custom: marketing only');
+    is(d.env, 'granted', 'cookieconsent custom with marketing: granted');
+    is(await gated(page, '/cc/'), MAUTIC, 'cookieconsent custom with marketing: the tracking cookies pass');
+});
+
+// ---- Klaro: the cookie "klaro", per service ----
+async function klaroOpen(page) {
+    await page.goto(CMP + '/klaro.html');
+    await page.waitForSelector('.klaro .cookie-notice .cn-decline', { state: 'visible', timeout: 5000 });
+}
+// Klaro's own view of the choice it stored
+const klaroOwn = (page) => page.evaluate(() => window.klaro.getManager().consents);
+const klaroSent = (d) => JSON.parse(decodeURIComponent(d.sent));
+async function klaroChoose(page, services) {
+    await page.evaluate(() => window.klaro.show(undefined, true));
+    await page.waitForSelector('.klaro .cm-modal .cm-btn-accept', { state: 'visible', timeout: 5000 });
+    // the second layer groups the services by purpose: one each here
+    for (const [s, purpose] of [['mautic', 'marketing'], ['matomo', 'analytics']]) {
+        const box = `#purpose-item-${purpose}`;
+        await (services.includes(s) ? page.check(box, { force: true }) : page.uncheck(box, { force: true }));
+    }
+    await page.click('.klaro .cm-modal .cm-btn-accept');
+    await page.waitForSelector('.klaro .cm-modal', { state: 'detached', timeout: 5000 });
+}
+
+await scenario('klaro decline', {}, async (page, context) => {
+    await klaroOpen(page);
+    is(await gated(page, '/klaro/'), [], 'klaro: before any choice the tracking cookies are removed');
+    await page.click('.klaro .cookie-notice .cn-decline');
+    await page.waitForSelector('.klaro .cookie-notice', { state: 'detached', timeout: 5000 });
+    const d = await decision(page, context, '/klaro/', 'klaro');
+    ok(d.stored && d.sent === d.stored, 'klaro decline: the gate read the cookie as Klaro stored it', d);
+    is(klaroSent(d), await klaroOwn(page), 'klaro decline: what was sent is Klaro\'s own state');
+    is(klaroSent(d), { mautic: false, matomo: false }, 'klaro decline: every service refused');
+    is([d.env, d.source], ['denied', 'klaro'], 'klaro decline: denied, read from klaro');
+    is(await gated(page, '/klaro/'), [], 'klaro decline: the tracking Set-Cookie lines are removed');
+});
+
+await scenario('klaro accept, custom, withdraw', {}, async (page, context) => {
+    await klaroOpen(page);
+    await page.click('.klaro .cookie-notice .cm-btn-success');
+    await page.waitForSelector('.klaro .cookie-notice', { state: 'detached', timeout: 5000 });
+    let d = await decision(page, context, '/klaro/', 'klaro');
+    ok(d.stored && d.sent === d.stored, 'klaro accept: the gate read the cookie as Klaro stored it', d);
+    is(klaroSent(d), await klaroOwn(page), 'klaro accept: what was sent is Klaro\'s own state');
+    is([d.env, d.source, d.categories], ['granted', 'klaro', 'tracking'], 'klaro accept: granted, read from klaro');
+    is(await gated(page, '/klaro/'), MAUTIC, 'klaro accept: Mautic\'s tracking cookies pass');
+
+    // the second layer: Matomo only
+    await klaroChoose(page, ['matomo']);
+    d = await decision(page, context, '/klaro/', 'klaro');
+    ok(d.stored && d.sent === d.stored, 'klaro custom: the gate read the new cookie', d);
+    is(klaroSent(d), { mautic: false, matomo: true }, 'klaro custom: Matomo only');
+    is(d.env, 'denied', 'klaro custom without the mautic service: denied');
+    is(await gated(page, '/klaro/'), [], 'klaro custom without the mautic service: the tracking cookies are removed');
+
+    await klaroChoose(page, ['mautic']);
+    d = await decision(page, context, '/klaro/', 'klaro');
+    is(klaroSent(d), { mautic: true, matomo: false }, 'klaro custom: Mautic only');
+    is(await gated(page, '/klaro/'), MAUTIC, 'klaro custom with the mautic service: the tracking cookies pass');
+
+    await klaroChoose(page, []);
+    is(await gated(page, '/klaro/'), [], 'klaro withdraw: the tracking cookies are removed again');
+});
+
+// ---- IAB TCF: TC strings encoded by @iabtcf/core, stored as a CMP does ----
+// A vendor list of our own: the encoder needs one and keeps only what its
+// vendors declared.
+function vendorList() {
+    const purposes = {};
+    for (let i = 1; i <= 11; ++i) {
+        purposes[i] = { id: i, name: `Purpose ${i}`, description: '', descriptionLegal: '' };
+    }
+    const vendors = {};
+    for (const id of [2, 755]) {
+        vendors[id] = { id, name: `Vendor ${id}`, purposes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], legIntPurposes: [],
+                        flexiblePurposes: [2, 3, 4, 5, 6, 7, 8, 9, 10], specialPurposes: [1, 2], features: [],
+                        specialFeatures: [], policyUrl: 'https://vendor.example/privacy' };
+    }
+    return { gvlSpecificationVersion: 3, vendorListVersion: 100, tcfPolicyVersion: 5,
+             lastUpdated: '2026-01-01T00:00:00Z', purposes,
+             specialPurposes: { 1: { id: 1, name: 'SP1' }, 2: { id: 2, name: 'SP2' } },
+             features: {}, specialFeatures: {}, stacks: {}, dataCategories: {}, vendors };
+}
+function tcString({ purposes, vendors, ageDays = 0, disclosed = true }) {
+    const tc = new tcf.TCModel(new tcf.GVL(vendorList()));
+    tc.cmpId = 7;
+    tc.cmpVersion = 1;
+    tc.publisherCountryCode = 'DE';
+    tc.isServiceSpecific = true;
+    tc.purposeConsents.set(purposes);
+    tc.vendorConsents.set(vendors);
+    const when = new Date(Date.now() - ageDays * 86400 * 1000 - 60 * 1000);
+    tc.created = when;
+    tc.lastUpdated = when;
+    const segments = disclosed ? [tcf.Segment.CORE, tcf.Segment.VENDORS_DISCLOSED] : [tcf.Segment.CORE];
+    return tcf.TCString.encode(tc, { segments });
+}
+const listOf = (vec) => { const a = []; vec.forEach((on, id) => { if (on) a.push(id); }); return a; };
+
+const tcCases = [
+    // name, choices, the decision under /tcf/ [CONSENTGATE, CONSENTGATE_SOURCE],
+    // whether /tcfvendor/ grants
+    ['purposes 1, 3, 5, vendor 755', { purposes: [1, 3, 5], vendors: [755] }, ['granted', 'tcf'], true],
+    ['purposes 1, 3, 5, vendor 2 only', { purposes: [1, 3, 5], vendors: [2] }, ['granted', 'tcf'], false],
+    ['purposes 1 and 3 (no 5), vendor 755', { purposes: [1, 3], vendors: [755] }, ['denied', 'tcf'], true],
+    ['every purpose but 1, vendor 755', { purposes: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], vendors: [755] }, ['denied', 'tcf'], false],
+    ['reject all', { purposes: [], vendors: [] }, ['denied', 'tcf'], false],
+    // no explicit choice at all: stale, or not a valid TCF 2.3 string
+    ['accept all, older than ConsentMaxAge', { purposes: [1, 3, 5], vendors: [755], ageDays: 200 }, ['none', ''], false],
+    ['accept all without the DisclosedVendors segment TCF 2.3 requires', { purposes: [1, 3, 5], vendors: [755], disclosed: false }, ['none', ''], false],
+];
+
+await scenario('tcf', {}, async (page, context) => {
+    await page.goto(CMP + '/tcf.html');
+    for (const [name, choice, want, vendor] of tcCases) {
+        const plain = want[0] === 'granted';
+        const str = tcString(choice);
+        // a CMP writes the TC string to a first-party cookie from the page
+        await page.evaluate((s) => { document.cookie = `euconsent-v2=${s}; path=/; max-age=3600; samesite=lax`; }, str);
+        const e = await told(page, '/tcf/');
+        const sent = cookieIn(e.cookie, 'euconsent-v2');
+        is(sent, str, `tcf ${name}: the gate read the TC string as stored`);
+        const back = tcf.TCString.decode(sent);
+        is([listOf(back.purposeConsents), listOf(back.vendorConsents)], [choice.purposes, choice.vendors],
+           `tcf ${name}: @iabtcf/core reads back the purposes and vendors chosen`);
+        is([e.env, e.source], want, `tcf ${name}: CONSENTGATE ${want[0]}, source ${want[1] || 'none'}`);
+        is(await gated(page, '/tcf/'), plain ? MAUTIC : [],
+           `tcf ${name}: purposes 1+3+5 (the preset's map): tracking cookies ${plain ? 'pass' : 'removed'}`);
+        is(await gated(page, '/tcfvendor/'), vendor ? MAUTIC : [],
+           `tcf ${name}: ConsentSourceMap purpose:1+vendor:755: tracking cookies ${vendor ? 'pass' : 'removed'}`);
+    }
+    await context.clearCookies();
+});
+
+// ---- a TCF CMP on the IAB's @iabtcf/cmpapi: what __tcfapi tells the
+// page's vendors is what the gate reads ----
+async function tcfapi(page) {
+    return page.evaluate(() => new Promise((done) => window.__tcfapi('getTCData', 2, (data, success) => done(success ? data : null))));
+}
+for (const [button, want] of [['#accept', 'granted'], ['#reject', 'denied'], ['#measure', 'denied']]) {
+    await scenario(`tcf cmp ${button}`, {}, async (page, context) => {
+        await page.goto(CMP + '/tcfcmp.html');
+        await page.waitForFunction(() => window.cmpReady === true && typeof window.__tcfapi === 'function', null, { timeout: 5000 });
+        is(await gated(page, '/tcf/'), [], `tcf cmp ${button}: before any choice the tracking cookies are removed`);
+        await page.click(button);
+        const data = await tcfapi(page);
+        ok(data && data.tcString && data.eventStatus === 'useractioncomplete',
+           `tcf cmp ${button}: __tcfapi reports the visitor's action`, data);
+        const e = await told(page, '/tcf/');
+        is(cookieIn(e.cookie, 'euconsent-v2'), data && data.tcString,
+           `tcf cmp ${button}: the gate read the TC string __tcfapi hands to vendors`);
+        const p = data ? data.purpose.consents : {};
+        const mine = [1, 3, 5].every((n) => p[n] === true);
+        is(mine, want === 'granted', `tcf cmp ${button}: purposes 1, 3 and 5 ${mine ? 'all' : 'not all'} consented, per __tcfapi`);
+        is([e.env, e.source], [want, 'tcf'], `tcf cmp ${button}: CONSENTGATE ${want}, read from tcf`);
+        is(await gated(page, '/tcf/'), want === 'granted' ? MAUTIC : [],
+           `tcf cmp ${button}: the tracking cookies ${want === 'granted' ? 'pass' : 'are removed'}`);
+    });
+}
+
+// ---- banners that keep the choice in storage: banner.js mirrors it ----
+const mirrorOf = (d) => (d.sent === undefined ? undefined : JSON.parse(decodeURIComponent(d.sent)));
+
+await scenario('usercentrics mirror', {}, async (page, context) => {
+    await page.goto(CMP + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    ok(await page.evaluate(() => !!localStorage.getItem('uc_settings') && !localStorage.getItem('uc_user_interaction')),
+       'usercentrics: the page stored its defaults, no interaction yet');
+    let d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(d.stored, undefined, 'usercentrics: no mirror before the visitor chose (defaults are no choice)');
+    is(d.env, 'none', 'usercentrics: the state is none');
+    is(await page.evaluate(() => document.getElementById('cg-banner') === null && !window.consentgate), true,
+       'usercentrics: data-consentgate="mirror" shows no banner of ours');
+
+    // what localStorage says, reduced as the mirror must reduce it
+    const want = () => page.evaluate(() => {
+        const s = JSON.parse(localStorage.getItem('uc_settings'));
+        const consents = {};
+        let time = 0;
+        for (const v of s.services) {
+            consents[v.id] = v.status;
+            for (const h of v.history) time = Math.max(time, h.timestamp);
+        }
+        return { time, consents };
+    });
+    await page.click('#accept');
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    ok(d.stored && d.sent === d.stored, 'usercentrics accept: the gate read the mirror as stored', d);
+    is(mirrorOf(d), await want(), 'usercentrics accept: the mirror holds what localStorage holds');
+    is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
+       'usercentrics accept: granted through ConsentSourceMap usercentrics svc-mautic tracking');
+    is(await gated(page, '/uc/'), MAUTIC, 'usercentrics accept: the tracking cookies pass');
+
+    await page.reload();
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    await page.click('#matomo');
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(mirrorOf(d), await want(), 'usercentrics custom: the mirror follows the new choice');
+    is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': true }, 'usercentrics custom: Matomo only');
+    is([d.env, d.source], ['denied', 'usercentrics'], 'usercentrics custom: denied');
+    is(await gated(page, '/uc/'), [], 'usercentrics custom without Mautic: the tracking cookies are removed');
+
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    await page.click('#accept');
+    is(await gated(page, '/uc/'), MAUTIC, 'usercentrics accept again: the tracking cookies pass');
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    await page.click('#deny');
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': false }, 'usercentrics deny: every service refused');
+    is(await gated(page, '/uc/'), [], 'usercentrics withdraw: the tracking cookies are removed again');
+    // the mirror is written by the page, for the site only, and carries no identifier
+    const c = (await context.cookies()).find((x) => x.name === 'consentgate_usercentrics');
+    ok(c && c.sameSite === 'Lax' && c.path === '/' && c.expires > Date.now() / 1000 + 86400 * 150,
+       'usercentrics: the mirror is a first-party cookie for ConsentMaxAge, SameSite=Lax', c);
+    is(Object.keys(mirrorOf(d)).sort(), ['consents', 'time'], 'usercentrics: the mirror holds the choice and its time, nothing else');
+});
+
+await scenario('osano mirror', {}, async (page, context) => {
+    await page.goto(CMP + '/osano.html');
+    await page.waitForLoadState('load');
+    let d = await decision(page, context, '/osano/', 'consentgate_osano');
+    is(d.stored, undefined, 'osano: no mirror before the visitor chose');
+    is(d.env, 'none', 'osano: the state is none');
+    await page.click('#accept');
+    d = await decision(page, context, '/osano/', 'consentgate_osano');
+    ok(d.stored && d.sent === d.stored, 'osano accept: the gate read the mirror as stored', d);
+    const own = await page.evaluate(() => window.Osano.cm.getConsent());
+    is(mirrorOf(d).consents, Object.fromEntries(Object.entries(own).map(([k, v]) => [k, v === 'ACCEPT'])),
+       'osano accept: the mirror holds what Osano.cm.getConsent() says');
+    is([d.env, d.source, d.categories], ['granted', 'osano', 'tracking'], 'osano accept: MARKETING grants tracking');
+    is(await gated(page, '/osano/'), MAUTIC, 'osano accept: the tracking cookies pass');
+    await page.click('#analytics');
+    d = await decision(page, context, '/osano/', 'consentgate_osano');
+    is(mirrorOf(d).consents.MARKETING, false, 'osano analytics only: MARKETING refused in the mirror');
+    is([d.env, d.source], ['denied', 'osano'], 'osano analytics only: denied');
+    is(await gated(page, '/osano/'), [], 'osano analytics only: the tracking cookies are removed');
+});
+
+await browser.close();
+console.log(`1..${count}`);
+process.exit(failed ? 1 : 0);
