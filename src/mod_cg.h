@@ -89,6 +89,7 @@ typedef struct mod_cg_dir_conf {
     int forward_gpc;
     apr_array_header_t *forward_gpc_skip;   /* cg_regex_t *: ConsentForwardGPCSkip */
     int banner_inject;                  /* ConsentBannerInject */
+    const struct cg_mask_t *mask;       /* ConsentMaskAddress; NULL: off */
     /* not directives: */
     int transient;                      /* a merge made for one request */
     mod_cg_policy_entry *policies;      /* built on first use, kept */
@@ -200,6 +201,16 @@ apr_status_t mod_cg_params_filter(ap_filter_t *f, apr_bucket_brigade *bb,
                                   apr_read_type_e block, apr_off_t readbytes);
 apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc);
 
+/* mod_cg_mask.c: ConsentMaskAddress */
+const char *mod_cg_set_mask(cmd_parms *cmd, void *dconf, int argc,
+                            char *const argv[]);
+/* the scope's line, NULL when off (the default) */
+const struct cg_mask_t *mod_cg_mask(const mod_cg_dir_conf *dc);
+int mod_cg_mask_create_request(request_rec *r);
+int mod_cg_mask_fixups(request_rec *r);
+int mod_cg_mask_log_swap(request_rec *r);
+int mod_cg_mask_log_restore(request_rec *r);
+
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;
 int mod_cg_fixups(request_rec *r);
@@ -220,5 +231,8 @@ int mod_cg_expire_held(request_rec *r, cg_state_e state);
 /* What the visitor sent: the consent cookie read, the signals (CG_SIGNAL_*) */
 const cg_consent_t *mod_cg_consent(request_rec *r);
 int mod_cg_signals(request_rec *r);
+/* True when the request's decision grants `category` (ConsentMaskAddress
+ * unless=CATEGORY), wherever the gate is on or off. */
+int mod_cg_granted(request_rec *r, const char *category);
 
 #endif /* MOD_CG_H */

@@ -104,7 +104,7 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
         && dc->unknown_allowed == -1
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && !dc->forward_gpc_skip->nelts
-        && dc->banner_inject == -1;
+        && dc->banner_inject == -1 && !dc->mask;
 }
 
 /* Merges run per request for every <Directory> and <Location> that
@@ -207,6 +207,8 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->forward_gpc_skip = concat(p, add->forward_gpc_skip,
                                   base->forward_gpc_skip);
     dc->banner_inject = MERGE_INT(banner_inject);
+    /* a scope's line is whole: its widths and condition go with it */
+    dc->mask = MERGE_PTR(mask);
 }
 
 void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
@@ -295,6 +297,11 @@ apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc)
 int mod_cg_blocked_tracking(const mod_cg_dir_conf *dc)
 {
     return DIR_VAL(dc, blocked_tracking) == 1;
+}
+
+const struct cg_mask_t *mod_cg_mask(const mod_cg_dir_conf *dc)
+{
+    return dc->mask;                /* NULL: ConsentMaskAddress off */
 }
 
 int mod_cg_upstream_keep(const mod_cg_dir_conf *dc)
@@ -1082,5 +1089,10 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_FLAG("ConsentBannerInject", set_flag,
                  (void *)APR_OFFSETOF(mod_cg_dir_conf, banner_inject), DIR_CTX,
                  "On to insert the banner's <script> into HTML pages"),
+    AP_INIT_TAKE_ARGV("ConsentMaskAddress", mod_cg_set_mask, NULL, DIR_CTX,
+                      "off|logs|backend|both [ipv4=/16] [ipv6=/48] "
+                      "[unless=CATEGORY]: the client address the access log "
+                      "and the backend see, masked to the prefix given "
+                      "(default off)"),
     { NULL }
 };
