@@ -136,6 +136,49 @@ for my $m (@modes) {
     is($env->{REMOTE_ADDR}, $masked, '... and its backend sees it masked');
 }
 
+# The error log has one address per request, the one httpd holds when it
+# writes: real before the fixups (a refusal), masked while the handler
+# runs under both/backend (mod_proxy's failure to connect); the real one
+# is in the note consentgate-address, for ErrorLogFormat.
+sub error_lines {
+    my ($pattern) = @_;
+    open my $fh, '<', "$logs/mask_error_log" or return ();
+    return grep { /$pattern/ } <$fh>;
+}
+# the first line matching $pattern after the $before already there
+sub error_logged {
+    my ($pattern, $before) = @_;
+    for (1 .. 100) {
+        my @lines = error_lines($pattern);
+        return $lines[$before] if @lines > $before;
+        Time::HiRes::sleep(0.05);
+    }
+    return '';
+}
+{
+    my $before = () = error_lines(qr/AH01114/);
+    my $res = get_from('mask', '/both/down/');
+    is($res->code, 503, 'both: a backend that is down gives 503');
+    my $line = error_logged(qr/AH01114/, $before);
+    like($line, qr/\[client \Q$masked\E:\d+\]/,
+         "both: mod_proxy's error line shows the masked address as %a");
+    like($line, qr/\[real \Q$real\E\]/,
+         '... and the real one in %{consentgate-address}n');
+
+    $res = get_from('mask', '/logs/down/');
+    $line = error_logged(qr/AH01114/, $before + 1);
+    like($line, qr/\[client \Q$real\E:\d+\]/,
+         "logs: mod_proxy's error line shows the real address");
+    unlike($line, qr/\[real /, '... and no note: nothing was masked yet');
+
+    $before = () = error_lines(qr/AH01630/);
+    get_from('mask', '/both/cgi/refused');
+    $line = error_logged(qr/AH01630/, $before);
+    like($line, qr/\[client \Q$real\E:\d+\]/,
+         'both: a refusal (before the fixups) logs the real address');
+    unlike($line, qr/\[real /, '... and no note');
+}
+
 # unless=analytics: a visitor who granted analytics keeps the address
 for my $where ('unless', 'unless-ungated') {
     my @cases = (
