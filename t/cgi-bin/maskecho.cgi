@@ -5,3 +5,4 @@ printf 'Content-Type: text/plain\r\n\r\n'
 printf 'REMOTE_ADDR=%s\n' "$REMOTE_ADDR"
 printf 'REMOTE_HOST=%s\n' "$REMOTE_HOST"
 printf 'X_FORWARDED_FOR=%s\n' "$HTTP_X_FORWARDED_FOR"
+printf 'X_REAL_IP=%s\n' "$HTTP_X_REAL_IP"

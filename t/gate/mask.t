@@ -61,6 +61,8 @@ for my $m (@modes) {
     is($res->code, 200, "$mode: the CGI answers");
     is($env->{REMOTE_ADDR}, $backend, "$mode: CGI's REMOTE_ADDR is $backend");
     is($env->{REMOTE_HOST}, '', "$mode: no REMOTE_HOST");
+    is($env->{X_REAL_IP}, $backend,
+       "$mode: RequestHeader's %{REMOTE_ADDR} is $backend");
     my ($ip, $h, $status) = logged('mask_log', $mk);
     is($ip, $log, "$mode: the access log's %a is $log (CGI)");
     is($h, $log, "$mode: the access log's %h is $log (CGI)");
