@@ -25,6 +25,24 @@ static void register_hooks(apr_pool_t *p)
     static const char *const before_proxy[] = { "mod_proxy.c", NULL };
 
     ap_hook_fixups(mod_cg_fixups, NULL, before_proxy, APR_HOOK_FIRST);
+    /* ConsentMaskAddress: masked for the backend once access control and
+     * mod_dir's index lookup are done, before mod_headers copies the
+     * address into a request header; for the access log around
+     * mod_log_config; real again for a redirect's or subrequest's own
+     * access control */
+    {
+        static const char *const dir[] = { "mod_dir.c", NULL };
+        static const char *const headers[] = { "mod_headers.c", NULL };
+        static const char *const log_config[] = { "mod_log_config.c", NULL };
+
+        ap_hook_create_request(mod_cg_mask_create_request, NULL, NULL,
+                               APR_HOOK_MIDDLE);
+        ap_hook_fixups(mod_cg_mask_fixups, dir, headers, APR_HOOK_LAST);
+        ap_hook_log_transaction(mod_cg_mask_log_swap, NULL, log_config,
+                                APR_HOOK_REALLY_FIRST);
+        ap_hook_log_transaction(mod_cg_mask_log_restore, log_config, NULL,
+                                APR_HOOK_REALLY_LAST);
+    }
     /* the shared table of merged configurations and their policies */
     ap_hook_pre_config(mod_cg_config_pre_config, NULL, NULL,
                        APR_HOOK_MIDDLE);

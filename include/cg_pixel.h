@@ -8,6 +8,8 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+#include "cg_mask.h"     /* cg_mask_ip(), what the hash is given */
+
 /* A transparent 1x1 GIF. */
 #define CG_PIXEL_GIF_LEN 43
 extern const unsigned char cg_pixel_gif[CG_PIXEL_GIF_LEN];
@@ -20,12 +22,6 @@ int cg_is_bot(const char *user_agent);
 /* True when Sec-Purpose, Purpose or X-Moz says prefetch or prerender. */
 int cg_is_prefetch(const char *sec_purpose, const char *purpose,
                    const char *x_moz);
-
-/* The address with its host part zeroed: the last `v4_bytes` bytes of an
- * IPv4 address, the last `v6_bits` bits of an IPv6 one (IPv4-mapped IPv6
- * is treated as IPv4). NULL when `ip` is no address. */
-const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
-                       int v6_bits);
 
 #define CG_VISITOR_HASH_LEN 32
 

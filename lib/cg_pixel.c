@@ -4,7 +4,6 @@
  * never be linked to today's and nothing stored identifies anyone. */
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include <apr_strings.h>
 #include <apr_lib.h>
@@ -122,69 +121,6 @@ int cg_is_prefetch(const char *sec_purpose, const char *purpose,
         }
     }
     return 0;
-}
-
-static void zero_tail(unsigned char *addr, int len, int bits)
-{
-    int i;
-
-    if (bits > len * 8) {
-        bits = len * 8;
-    }
-    for (i = len - 1; bits > 0 && i >= 0; --i, bits -= 8) {
-        addr[i] &= (unsigned char)(bits >= 8 ? 0 : (0xff << bits));
-    }
-}
-
-/* Dotted quad of a masked IPv4 address: what inet_ntop writes, without
- * its cost on every counted view. */
-static const char *ipv4_text(apr_pool_t *p, const unsigned char a[4])
-{
-    char buf[16], *w = buf;
-    int i;
-
-    for (i = 0; i < 4; ++i) {
-        unsigned int v = a[i];
-
-        if (i) {
-            *w++ = '.';
-        }
-        if (v >= 100) {
-            *w++ = (char)('0' + v / 100);
-        }
-        if (v >= 10) {
-            *w++ = (char)('0' + v / 10 % 10);
-        }
-        *w++ = (char)('0' + v % 10);
-    }
-    return apr_pstrmemdup(p, buf, (apr_size_t)(w - buf));
-}
-
-const char *cg_mask_ip(apr_pool_t *p, const char *ip, int v4_bytes,
-                       int v6_bits)
-{
-    unsigned char a[16];
-    char out[INET6_ADDRSTRLEN];
-
-    if (!ip) {
-        return NULL;
-    }
-    if (inet_pton(AF_INET, ip, a) == 1) {
-        zero_tail(a, 4, v4_bytes * 8);
-        return ipv4_text(p, a);
-    }
-    if (inet_pton(AF_INET6, ip, a) == 1) {
-        static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                                  0, 0xff, 0xff };
-        if (!memcmp(a, mapped, sizeof(mapped))) {
-            zero_tail(a + 12, 4, v4_bytes * 8);
-            return ipv4_text(p, a + 12);
-        }
-        zero_tail(a, 16, v6_bits);
-        return inet_ntop(AF_INET6, a, out, sizeof(out))
-            ? apr_pstrdup(p, out) : NULL;
-    }
-    return NULL;
 }
 
 /* The hashed message: each field with a 4-byte big-endian length before

@@ -92,6 +92,7 @@ typedef struct mod_cg_dir_conf {
     apr_array_header_t *csp_rules;      /* cg_csp_rule_t: ConsentCSPWithout */
     int gcm;                            /* ConsentGoogleConsentMode */
     apr_array_header_t *gcm_map;        /* cg_gcm_map_t: ConsentModeMap */
+    const struct cg_mask_t *mask;       /* ConsentMaskAddress; NULL: off */
     /* not directives: */
     int transient;                      /* a merge made for one request */
     mod_cg_policy_entry *policies;      /* built on first use, kept */
@@ -227,6 +228,15 @@ int mod_cg_gcm_script(request_rec *r);
 /* warns of categories that no class of the server's scope names */
 int mod_cg_csp_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                            apr_pool_t *ptemp, server_rec *s);
+/* mod_cg_mask.c: ConsentMaskAddress */
+const char *mod_cg_set_mask(cmd_parms *cmd, void *dconf, int argc,
+                            char *const argv[]);
+/* the scope's line, NULL when off (the default) */
+const struct cg_mask_t *mod_cg_mask(const mod_cg_dir_conf *dc);
+int mod_cg_mask_create_request(request_rec *r);
+int mod_cg_mask_fixups(request_rec *r);
+int mod_cg_mask_log_swap(request_rec *r);
+int mod_cg_mask_log_restore(request_rec *r);
 
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;
@@ -253,5 +263,8 @@ const cg_visit_t *mod_cg_visit(request_rec *r, const cg_policy_t *pol,
                                cg_state_e *state);
 /* Vary on every input of the decision (Cookie and the honoured signals). */
 void mod_cg_add_vary(request_rec *r, const cg_policy_t *pol);
+/* True when the request's decision grants `category` (ConsentMaskAddress
+ * unless=CATEGORY), wherever the gate is on or off. */
+int mod_cg_granted(request_rec *r, const char *category);
 
 #endif /* MOD_CG_H */

@@ -110,7 +110,7 @@ static int dir_conf_is_empty(const mod_cg_dir_conf *dc)
         && dc->signals == -1 && dc->precedence == -1 && dc->scrub == -1
         && dc->forward_gpc == -1 && !dc->forward_gpc_skip->nelts
         && dc->banner_inject == -1 && !dc->csp_rules->nelts
-        && dc->gcm == -1 && !dc->gcm_map->nelts;
+        && dc->gcm == -1 && !dc->gcm_map->nelts && !dc->mask;
 }
 
 /* Merges run per request for every <Directory> and <Location> that
@@ -218,6 +218,8 @@ static void merge_dir_into(apr_pool_t *p, mod_cg_dir_conf *dc,
     dc->gcm = MERGE_INT(gcm);
     /* a scope that maps categories replaces the outer map */
     dc->gcm_map = add->gcm_map->nelts ? add->gcm_map : base->gcm_map;
+    /* a scope's line is whole: its widths and condition go with it */
+    dc->mask = MERGE_PTR(mask);
 }
 
 void *mod_cg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
@@ -307,6 +309,11 @@ apr_off_t mod_cg_scrub_body_limit(const mod_cg_dir_conf *dc)
 int mod_cg_blocked_tracking(const mod_cg_dir_conf *dc)
 {
     return DIR_VAL(dc, blocked_tracking) == 1;
+}
+
+const struct cg_mask_t *mod_cg_mask(const mod_cg_dir_conf *dc)
+{
+    return dc->mask;                /* NULL: ConsentMaskAddress off */
 }
 
 int mod_cg_upstream_keep(const mod_cg_dir_conf *dc)
@@ -1110,5 +1117,10 @@ const command_rec mod_cg_cmds[] = {
                       "CATEGORY TYPE[,TYPE...]: the Consent Mode types "
                       "(ad_storage, analytics_storage, ...) a category "
                       "grants"),
+    AP_INIT_TAKE_ARGV("ConsentMaskAddress", mod_cg_set_mask, NULL, DIR_CTX,
+                      "off|logs|backend|both [ipv4=/16] [ipv6=/48] "
+                      "[unless=CATEGORY]: the client address the access log "
+                      "and the backend see, masked to the prefix given "
+                      "(default off)"),
     { NULL }
 };

@@ -139,6 +139,15 @@ static cg_state_e decide(request_rec *r, const cg_policy_t *pol,
     return st->state;
 }
 
+int mod_cg_granted(request_rec *r, const char *category)
+{
+    const cg_policy_t *pol = mod_cg_policy(r);
+    mod_cg_request *st = request_state(r, pol);
+
+    return decide(r, pol, st) == CG_STATE_GRANTED
+        && cg_consent_allows(&st->visit.consent, category);
+}
+
 int mod_cg_fixups(request_rec *r)
 {
     mod_cg_dir_conf *dc;

@@ -54,9 +54,11 @@ ConsentReceipts file:receipts.jsonl
 ConsentClearSiteData storage
 ConsentGPCLastUpdate 2026-11-01
 ConsentBannerInject On
+ConsentMaskAddress both ipv4=/24 ipv6=/64 unless=analytics
 <Location /x>
     ConsentGate Off
     ConsentSignals none
+    ConsentMaskAddress logs
 </Location>
 OK
 is($rc, 0, 'every directive accepted') or diag($out);
@@ -135,6 +137,16 @@ push @bad,
     [ "ConsentBanner $nolabel", qr/ConsentBanner: \Q$nolabel\E: texts.de.categories.tracking: is missing/ ],
     [ "ConsentBanner $dir/missing.json", qr/ConsentBanner: \Q$dir\E\/missing.json: No such file/ ],
     [ 'ConsentBannerInject Sometimes', qr/ConsentBannerInject must be On or Off/ ];
+# ConsentMaskAddress: the place, the prefixes kept, the condition
+push @bad,
+    [ 'ConsentMaskAddress', qr/ConsentMaskAddress: name off, logs, backend or both/ ],
+    [ 'ConsentMaskAddress on', qr/ConsentMaskAddress: 'on' is not one of: off, logs, backend, both/ ],
+    [ 'ConsentMaskAddress off ipv4=/24', qr/ConsentMaskAddress: 'off' takes no options, not 'ipv4=\/24'/ ],
+    [ 'ConsentMaskAddress both ipv4=/33', qr/ConsentMaskAddress: 'ipv4=\/33': the IPv4 prefix kept is \/0 to \/32/ ],
+    [ 'ConsentMaskAddress logs ipv6=/200', qr/ConsentMaskAddress: 'ipv6=\/200': the IPv6 prefix kept is \/0 to \/128/ ],
+    [ 'ConsentMaskAddress both unless=Analytics', qr/ConsentMaskAddress: 'unless=Analytics': not a category name/ ],
+    [ 'ConsentMaskAddress both ipv4=/16 ipv4=/24', qr/ConsentMaskAddress: 'ipv4=\/24': given twice/ ],
+    [ 'ConsentMaskAddress both bits=16', qr/ConsentMaskAddress: 'bits=16' is not one of: ipv4=\/N, ipv6=\/N, unless=CATEGORY/ ];
 
 for my $case (@bad) {
     my ($line, $expect, $lineno) = @$case;
