@@ -102,6 +102,12 @@ int cg_counters_salt(cg_counters_t *c, apr_time_t now,
 void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
                      int unique);
 
+/* The same, except that `page` gets a new slot only when `may_add` (a
+ * plausible page), and a NULL `page` (one that may not be recorded)
+ * counts among the other pages. */
+void cg_counters_count(cg_counters_t *c, apr_time_t now, const char *page,
+                       int may_add, int unique);
+
 /* The counts as JSON: {"today": {"date", "views", "uniques"},
  * "days": [{"date", "views", "uniques"}... the last 30 days, oldest
  * first], "pages": [{"path", "views"}... today's, most viewed first],

@@ -472,20 +472,29 @@ static cg_day_count_t *day_slot(cg_counters_t *c, apr_uint32_t day)
 void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
                      int unique)
 {
+    cg_counters_count(c, now, page, 1, unique);
+}
+
+void cg_counters_count(cg_counters_t *c, apr_time_t now, const char *page,
+                       int may_add, int unique)
+{
     apr_uint32_t today = cg_day_of(now);
     cg_day_count_t *d = day_slot(c, today);
     cg_page_count_t *free_slot = NULL;
     char key[CG_PAGE_MAX + 1];
     int i;
 
-    /* compare as stored: a longer page would never find its slot */
-    apr_cpystrn(key, page, sizeof(key));
-    page = key;
-
     d->views++;
     if (unique) {
         d->uniques++;
     }
+    if (!page) {
+        goto other;
+    }
+    /* compare as stored: a longer page would never find its slot */
+    apr_cpystrn(key, page, sizeof(key));
+    page = key;
+
     for (i = 0; i < CG_COUNTER_PAGES; ++i) {
         cg_page_count_t *pc = &c->pages[i];
         if (pc->day == today && !strcmp(pc->path, page)) {
@@ -496,12 +505,13 @@ void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
             free_slot = pc;
         }
     }
-    if (free_slot) {
+    if (free_slot && may_add) {
         free_slot->day = today;
         free_slot->views = 1;
         apr_cpystrn(free_slot->path, page, sizeof(free_slot->path));
         return;
     }
+other:
     if (c->other_pages_day != today) {
         c->other_pages_day = today;
         c->other_pages_views = 0;

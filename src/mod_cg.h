@@ -58,6 +58,7 @@ typedef struct mod_cg_server_conf {
     apr_hash_t *banner_bodies;          /* language -> rendered banner.js */
     const struct cg_inject_t *inject_scanner;
     const char *inject_tag;             /* the <script> inserted */
+    struct mod_cg_status_conf *status;  /* the status page's (mod_cg_pixel.c) */
 } mod_cg_server_conf;
 
 /* The policies made from one dir config, one per server config. */
@@ -168,6 +169,25 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 void mod_cg_pixel_child_init(apr_pool_t *p, server_rec *s);
 int mod_cg_pixel(request_rec *r);
 int mod_cg_status(request_rec *r);
+/* the status page's part of the server config, and its directives */
+struct mod_cg_status_conf *mod_cg_status_conf_create(apr_pool_t *p);
+struct mod_cg_status_conf *mod_cg_status_conf_merge(
+    apr_pool_t *p, const struct mod_cg_status_conf *base,
+    const struct mod_cg_status_conf *add);
+const char *mod_cg_set_status(cmd_parms *cmd, void *dconf, int on);
+const char *mod_cg_set_status_list(cmd_parms *cmd, void *dconf,
+                                   const char *arg);
+const char *mod_cg_set_status_number(cmd_parms *cmd, void *dconf,
+                                     const char *arg);
+/* ConsentPreset NAME: the preset's status exclusions, for cmd's server */
+void mod_cg_status_preset(cmd_parms *cmd, const char *preset);
+/* What a visitor chose or sent, counted anonymously for the status page
+ * (no identifier); MOD_CG_CHOICE_* */
+#define MOD_CG_CHOICE_ACCEPT_ALL 0
+#define MOD_CG_CHOICE_REJECT_ALL 1
+#define MOD_CG_CHOICE_CUSTOM     2
+#define MOD_CG_CHOICE_WITHDRAW   3
+void mod_cg_status_count_choice(request_rec *r, int choice);
 
 /* mod_cg_banner.c */
 const char *mod_cg_set_banner(cmd_parms *cmd, void *dconf, const char *arg);

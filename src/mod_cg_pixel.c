@@ -1,9 +1,12 @@
 /* mod_cg_pixel.c: the no-cookie pixel and the status page. Views and daily
- * unique visitors are counted in shared memory that outlives graceful
- * restarts; uniques are deduplicated through mod_socache (shmcb by
- * default, redis or memcache when several servers must agree), and the
- * day's salt is shared through the same cache. Nothing that identifies a
- * visitor is stored: only the salted hash, until the day ends. */
+ * unique visitors are counted per virtual host in shared memory that
+ * outlives graceful restarts; uniques are deduplicated through mod_socache
+ * (shmcb by default, redis or memcache when several servers must agree),
+ * and the day's salt is shared through the same cache. Nothing that
+ * identifies a visitor is stored: only the salted hash, until the day
+ * ends. The server-wide mutex guards the counters only; a network cache is
+ * called outside it, and one that fails or is slow is left alone for a
+ * while (views still count, uniques do not). */
 #include <httpd.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -18,9 +21,11 @@
 #include <apr_shm.h>
 #include <apr_global_mutex.h>
 #include <apr_thread_proc.h>
+#include <apr_atomic.h>
 
 #include "mod_cg.h"
 #include "cg_pixel.h"
+#include "cg_status.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -34,8 +39,130 @@ static const char *cache_name;
 static const char *cache_args;
 static const ap_socache_provider_t *socache_provider;
 static ap_socache_instance_t *socache;
-static apr_global_mutex_t *mutex;
-static cg_counters_t *counters;
+static apr_global_mutex_t *mutex;           /* the counters only */
+static apr_global_mutex_t *cache_mutex;     /* a not multi-process-safe cache */
+static apr_int64_t cache_timeout_ms = -1;   /* ConsentUniqueCacheTimeout */
+
+#define DEFAULT_PIXEL_LIMIT 60
+#define DEFAULT_CACHE_TIMEOUT_MS 500
+/* how long a failed cache is left alone before one request tries again */
+#define CACHE_RETRY_SEC 30
+
+/* The shared segment: the counters of every site, the rate table, and
+ * the unique-visitor cache's health, read and written atomically. */
+typedef struct shared_t {
+    cg_sites_t sites;
+    volatile apr_uint32_t cache_down_until;    /* epoch seconds, 0: up */
+    volatile apr_uint32_t cache_probing;       /* one request retries */
+} shared_t;
+
+static shared_t *shared;
+
+/* The status page's server config. */
+typedef struct mod_cg_status_conf {
+    int status;                     /* ConsentStatus, -1 unset */
+    apr_array_header_t *exclude;    /* const char *: ConsentStatusExclude
+                                       and the presets' */
+    apr_array_header_t *pages;      /* const char *: ConsentStatusPages */
+    apr_int64_t limit;              /* ConsentPixelLimit, -1 unset */
+    const char *site_key;           /* set in post_config */
+    int site;                       /* index in shared->sites, -1: none */
+} mod_cg_status_conf;
+
+mod_cg_status_conf *mod_cg_status_conf_create(apr_pool_t *p)
+{
+    mod_cg_status_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    c->status = -1;
+    c->exclude = apr_array_make(p, 2, sizeof(const char *));
+    c->pages = apr_array_make(p, 2, sizeof(const char *));
+    c->limit = -1;
+    c->site = -1;
+    return c;
+}
+
+mod_cg_status_conf *mod_cg_status_conf_merge(apr_pool_t *p,
+                                             const mod_cg_status_conf *base,
+                                             const mod_cg_status_conf *add)
+{
+    mod_cg_status_conf *c = mod_cg_status_conf_create(p);
+
+    c->status = add->status != -1 ? add->status : base->status;
+    /* exclusions only ever add up: a vhost cannot un-exclude a secret */
+    c->exclude = apr_array_append(p, base->exclude, add->exclude);
+    c->pages = add->pages->nelts ? add->pages : base->pages;
+    c->limit = add->limit != -1 ? add->limit : base->limit;
+    return c;
+}
+
+static mod_cg_status_conf *status_conf(server_rec *s)
+{
+    mod_cg_server_conf *sc = ap_get_module_config(s->module_config,
+                                                  &consentgate_module);
+    return sc->status;
+}
+
+const char *mod_cg_set_status(cmd_parms *cmd, void *dconf, int on)
+{
+    (void)dconf;
+    status_conf(cmd->server)->status = on;
+    return NULL;
+}
+
+const char *mod_cg_set_status_list(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    mod_cg_status_conf *c = status_conf(cmd->server);
+    int exclude = !strcmp(cmd->info, "exclude");
+
+    (void)dconf;
+    if (!(*arg == '/' || (exclude && arg[0] == '*' && arg[1] == '/'))) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is no path prefix (it "
+                            "starts with /%s)", cmd->cmd->name, arg,
+                            exclude ? " or */" : "");
+    }
+    APR_ARRAY_PUSH(exclude ? c->exclude : c->pages, const char *) = arg;
+    return NULL;
+}
+
+const char *mod_cg_set_status_number(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    char *end;
+    apr_int64_t n;
+
+    (void)dconf;
+    n = apr_strtoi64(arg, &end, 10);
+    if (end == arg || *end || n < 0 || n > 1000000) {
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number from 0 "
+                            "to 1000000", cmd->cmd->name, arg);
+    }
+    if (!strcmp(cmd->info, "timeout")) {
+        const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+        if (err) {
+            return err;
+        }
+        if (n == 0) {
+            return apr_psprintf(cmd->pool, "%s: a timeout of 0 ms leaves "
+                                "no time for the cache", cmd->cmd->name);
+        }
+        cache_timeout_ms = n;
+    }
+    else {
+        status_conf(cmd->server)->limit = n;
+    }
+    return NULL;
+}
+
+void mod_cg_status_preset(cmd_parms *cmd, const char *preset)
+{
+    const char *const *e = cg_status_preset_excludes(preset);
+    mod_cg_status_conf *c = status_conf(cmd->server);
+
+    for (; e && *e; ++e) {
+        APR_ARRAY_PUSH(c->exclude, const char *) = *e;
+    }
+}
 
 /* What outlives a graceful restart: the counters' segment, and today's
  * visitor hashes copied out of a cache that lives in this server (shmcb),
@@ -77,6 +204,8 @@ int mod_cg_pixel_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     socache_provider = NULL;
     socache = NULL;
     mutex = NULL;
+    cache_mutex = NULL;
+    cache_timeout_ms = -1;
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
@@ -120,6 +249,7 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     retained_t *kept;
     apr_status_t rv;
     const char *err;
+    server_rec *vs;
     int i;
 
     (void)plog;
@@ -130,7 +260,7 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (!kept) {
         kept = ap_retained_data_create(RETAINED_KEY, sizeof(*kept));
         memset(kept, 0, sizeof(*kept));
-        rv = apr_shm_create(&kept->shm, sizeof(cg_counters_t), NULL,
+        rv = apr_shm_create(&kept->shm, sizeof(shared_t), NULL,
                             s->process->pool);
         if (rv == APR_SUCCESS) {
             rv = apr_pool_create(&kept->pool, s->process->pool);
@@ -140,10 +270,31 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                          "cannot create shared memory for the pixel counters");
             return HTTP_INTERNAL_SERVER_ERROR;
         }
-        memset(apr_shm_baseaddr_get(kept->shm), 0, sizeof(cg_counters_t));
+        memset(apr_shm_baseaddr_get(kept->shm), 0, sizeof(shared_t));
     }
-    counters = apr_shm_baseaddr_get(kept->shm);
-    cg_counters_init(counters);
+    shared = apr_shm_baseaddr_get(kept->shm);
+    cg_sites_init(&shared->sites);
+    apr_atomic_set32(&shared->cache_down_until, 0);
+    apr_atomic_set32(&shared->cache_probing, 0);
+    /* a counter set per virtual host, by name and port: a site keeps its
+     * counts over restarts, and never sees another's */
+    for (vs = s; vs; vs = vs->next) {
+        mod_cg_status_conf *c = status_conf(vs);
+        cg_counters_t *mine;
+
+        c->site_key = apr_psprintf(pconf, "%s:%u",
+                                   vs->server_hostname ? vs->server_hostname
+                                                       : "",
+                                   vs->addrs ? (unsigned)vs->addrs->host_port
+                                             : (unsigned)vs->port);
+        mine = cg_sites_counters(&shared->sites, c->site_key);
+        c->site = mine ? (int)(mine - shared->sites.counters) : -1;
+        if (!mine) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, vs, CGLOGNO(035)
+                         "more than %d sites: the pixel does not count for "
+                         "%s", CG_STATUS_SITES, c->site_key);
+        }
+    }
     /* OpenSSL builds its table of algorithms on the first fetch: done here,
      * before the children fork, it does not fall on a visitor's view */
     cg_visitor_hasher_create(ptemp);
@@ -152,6 +303,9 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (rv != APR_SUCCESS) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (cache_timeout_ms < 0) {
+        cache_timeout_ms = DEFAULT_CACHE_TIMEOUT_MS;
+    }
     socache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                           AP_SOCACHE_PROVIDER_VERSION);
     if (!socache_provider) {
@@ -159,6 +313,15 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "no socache provider '%s': the pixel counts views but "
                      "not unique visitors (load mod_socache_%s)", name, name);
         return OK;
+    }
+    /* only a cache that is not safe across processes (shmcb, dbm) needs a
+     * lock of its own; redis and memcache are called without one */
+    if (socache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&cache_mutex, NULL, MUTEX_TYPE, "cache",
+                                    s, pconf, 0);
+        if (rv != APR_SUCCESS) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
     err = socache_provider->create(&socache, args, ptemp, pconf);
     if (err) {
@@ -192,12 +355,19 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 
 void mod_cg_pixel_child_init(apr_pool_t *p, server_rec *s)
 {
-    if (mutex) {
-        apr_status_t rv = apr_global_mutex_child_init(&mutex,
-                              apr_global_mutex_lockfile(mutex), p);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, CGLOGNO(033)
-                         "cannot reopen the pixel mutex");
+    apr_global_mutex_t **m[2];
+    int i;
+
+    m[0] = &mutex;
+    m[1] = &cache_mutex;
+    for (i = 0; i < 2; ++i) {
+        if (*m[i]) {
+            apr_status_t rv = apr_global_mutex_child_init(m[i],
+                                  apr_global_mutex_lockfile(*m[i]), p);
+            if (rv != APR_SUCCESS) {
+                ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, CGLOGNO(033)
+                             "cannot reopen the pixel mutex");
+            }
         }
     }
 }
@@ -208,34 +378,129 @@ static apr_time_t end_of_day(apr_time_t now)
     return apr_time_from_sec(((apr_time_t)cg_day_of(now) + 1) * 86400);
 }
 
+/* The request's site: its counters, or NULL (under the mutex). */
+static cg_counters_t *site_counters(request_rec *r)
+{
+    const mod_cg_status_conf *c = status_conf(r->server);
+
+    return shared && c->site >= 0 ? &shared->sites.counters[c->site] : NULL;
+}
+
+/* One call to the unique-visitor cache. A cache that is not safe across
+ * processes is locked around the call itself; a network cache is not
+ * locked at all, so a slow one holds up only the requests that wait on
+ * it. A call that fails or takes longer than ConsentUniqueCacheTimeout
+ * marks the cache down for CACHE_RETRY_SEC. Returns APR_SUCCESS (found or
+ * stored), APR_NOTFOUND (a miss), or APR_EGENERAL (failed). */
+static apr_status_t cache_call(request_rec *r, int store,
+                               const unsigned char *key, unsigned int keylen,
+                               apr_time_t expiry, unsigned char *data,
+                               unsigned int *datalen)
+{
+    apr_time_t start;
+    apr_status_t rv;
+
+    if (cache_mutex && apr_global_mutex_lock(cache_mutex) != APR_SUCCESS) {
+        return APR_EGENERAL;
+    }
+    start = apr_time_now();
+    rv = store ? socache_provider->store(socache, r->server, key, keylen,
+                                         expiry, data, *datalen, r->pool)
+               : socache_provider->retrieve(socache, r->server, key, keylen,
+                                            data, datalen, r->pool);
+    if (cache_mutex) {
+        apr_global_mutex_unlock(cache_mutex);
+    }
+    if ((rv != APR_SUCCESS && (store || rv != APR_NOTFOUND))
+        || apr_time_now() - start > cache_timeout_ms * 1000) {
+        /* providers report a failed read as a miss: a slow answer is the
+         * sign that the cache is not there */
+        apr_atomic_set32(&shared->cache_down_until,
+                         (apr_uint32_t)apr_time_sec(apr_time_now())
+                         + CACHE_RETRY_SEC);
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, CGLOGNO(036)
+                      "ConsentUniqueCache: %s failed or took longer than "
+                      "%" APR_INT64_T_FMT " ms; unique visitors are not "
+                      "counted for %d s", store ? "store" : "retrieve",
+                      cache_timeout_ms, CACHE_RETRY_SEC);
+        return APR_EGENERAL;
+    }
+    return rv;
+}
+
+/* May this request use the cache? Not while it is marked down; once the
+ * time is up, one request at a time tries it again (*probe is set, and
+ * cache_done() clears it). */
+static int cache_usable(int *probe)
+{
+    apr_uint32_t until = apr_atomic_read32(&shared->cache_down_until);
+
+    *probe = 0;
+    if (!until) {
+        return 1;
+    }
+    if ((apr_uint32_t)apr_time_sec(apr_time_now()) < until
+        || apr_atomic_cas32(&shared->cache_probing, 1, 0) != 0) {
+        return 0;
+    }
+    *probe = 1;
+    return 1;
+}
+
+static void cache_done(int probe, int ok)
+{
+    if (probe) {
+        if (ok) {
+            apr_atomic_set32(&shared->cache_down_until, 0);
+        }
+        apr_atomic_set32(&shared->cache_probing, 0);
+    }
+}
+
 /* Today's salt, shared through the cache so that several servers hash a
- * visitor alike; the first server of the day to need one supplies it. */
+ * visitor alike; the first server of the day to need one supplies it.
+ * 0 when the cache failed (then no unique is counted). */
 static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
 {
     char key[64];
     unsigned int len = CG_SALT_LEN;
     unsigned char local[CG_SALT_LEN];
+    cg_counters_t *c;
+    apr_status_t rv;
+    int ok;
 
     apr_snprintf(key, sizeof(key), SALT_KEY_PREFIX "%u",
                  cg_day_of(r->request_time));
-    if (socache_provider->retrieve(socache, r->server, (unsigned char *)key,
-                                   strlen(key), salt, &len, r->pool)
-        == APR_SUCCESS && len == CG_SALT_LEN) {
+    rv = cache_call(r, 0, (unsigned char *)key, strlen(key), 0, salt, &len);
+    if (rv == APR_SUCCESS && len == CG_SALT_LEN) {
         return 1;
     }
-    if (!cg_counters_salt(counters, r->request_time, local)) {
+    if (rv == APR_EGENERAL) {
         return 0;
     }
-    socache_provider->store(socache, r->server, (unsigned char *)key,
-                            strlen(key), end_of_day(r->request_time)
-                            + apr_time_from_sec(3600), local, CG_SALT_LEN,
-                            r->pool);
+    if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
+        return 0;
+    }
+    c = site_counters(r);
+    ok = c && cg_counters_salt(c, r->request_time, local);
+    apr_global_mutex_unlock(mutex);
+    if (!ok) {
+        return 0;
+    }
+    len = CG_SALT_LEN;
+    if (cache_call(r, 1, (unsigned char *)key, strlen(key),
+                   end_of_day(r->request_time) + apr_time_from_sec(3600),
+                   local, &len) != APR_SUCCESS) {
+        return 0;
+    }
     len = CG_SALT_LEN;
     /* another server may have stored first: use what the cache holds */
-    if (socache_provider->retrieve(socache, r->server, (unsigned char *)key,
-                                   strlen(key), salt, &len, r->pool)
-        == APR_SUCCESS && len == CG_SALT_LEN) {
+    rv = cache_call(r, 0, (unsigned char *)key, strlen(key), 0, salt, &len);
+    if (rv == APR_SUCCESS && len == CG_SALT_LEN) {
         return 1;
+    }
+    if (rv == APR_EGENERAL) {
+        return 0;
     }
     memcpy(salt, local, CG_SALT_LEN);
     return 1;
@@ -264,37 +529,77 @@ static cg_visitor_hasher_t *thread_hasher(request_rec *r)
     return h;
 }
 
-/* Is this the visitor's first view today? Under the mutex. */
-static int first_today(request_rec *r)
+/* Is this the visitor's first view today? Outside the counters' mutex; a
+ * cache that fails makes it no. */
+static int first_today(request_rec *r, const char *masked)
 {
     unsigned char salt[CG_SALT_LEN], hash[CG_VISITOR_HASH_LEN], one = 1;
     unsigned char seen[8];
     unsigned int len = sizeof(seen);
-    const char *masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
     cg_visitor_hasher_t *hasher;
+    apr_status_t rv;
+    int probe, unique = 0, ok = 0;
 
-    if (!socache_provider || !masked || !(hasher = thread_hasher(r))
-        || !shared_salt(r, salt)
-        || !cg_visitor_hasher_hash(hasher, salt, sizeof(salt), masked,
-                                   apr_table_get(r->headers_in, "User-Agent"),
-                                   apr_table_get(r->headers_in,
-                                                 "Accept-Language"),
-                                   ap_get_server_name(r), hash)) {
+    if (!socache_provider || !masked || !cache_usable(&probe)) {
         return 0;
     }
-    if (socache_provider->retrieve(socache, r->server, hash, sizeof(hash),
-                                   seen, &len, r->pool) == APR_SUCCESS) {
-        return 0;
+    if ((hasher = thread_hasher(r)) && shared_salt(r, salt)
+        && cg_visitor_hasher_hash(hasher, salt, sizeof(salt), masked,
+                                  apr_table_get(r->headers_in, "User-Agent"),
+                                  apr_table_get(r->headers_in,
+                                                "Accept-Language"),
+                                  ap_get_server_name(r), hash)) {
+        rv = cache_call(r, 0, hash, sizeof(hash), 0, seen, &len);
+        if (rv == APR_SUCCESS) {
+            ok = 1;
+        }
+        else if (rv == APR_NOTFOUND) {
+            len = 1;
+            ok = unique = cache_call(r, 1, hash, sizeof(hash),
+                                     end_of_day(r->request_time), &one,
+                                     &len) == APR_SUCCESS;
+        }
     }
-    socache_provider->store(socache, r->server, hash, sizeof(hash),
-                            end_of_day(r->request_time), &one, 1, r->pool);
-    return 1;
+    cache_done(probe, ok);
+    return unique;
+}
+
+/* The page as the status page may record it, or NULL: never a revocation
+ * or confirmation path, nothing under an exclusion, tokens replaced. */
+static const char *recordable_page(request_rec *r, const char *page,
+                                   const mod_cg_status_conf *c)
+{
+    const cg_policy_t *pol;
+    char *decoded;
+
+    if (*page != '/') {
+        return page;
+    }
+    decoded = apr_pstrdup(r->pool, page);
+    if (ap_unescape_url(decoded) != OK) {
+        return NULL;
+    }
+    pol = mod_cg_policy(r);
+    if (pol && (cg_policy_revocation(pol, decoded, 0,
+                                     cg_matcher_make(r->pool))
+                != CG_REVOKE_NONE
+                || cg_policy_revocation(pol, page, 0,
+                                        cg_matcher_make(r->pool))
+                   != CG_REVOKE_NONE)) {
+        return NULL;
+    }
+    if (!cg_status_path(r->pool, decoded, c->exclude)) {
+        return NULL;
+    }
+    return cg_status_path(r->pool, page, c->exclude);
 }
 
 static void count_view(request_rec *r)
 {
-    const char *page, *u = NULL;
-    int unique;
+    const mod_cg_status_conf *c = status_conf(r->server);
+    const char *page, *u = NULL, *masked;
+    cg_counters_t *counters;
+    int unique, allowed, may_add;
 
     if (r->args) {
         char *args = apr_pstrdup(r->pool, r->args), *pair, *state;
@@ -305,12 +610,36 @@ static void count_view(request_rec *r)
             }
         }
     }
-    page = cg_page_of(r->pool, u, apr_table_get(r->headers_in, "Referer"));
+    page = recordable_page(r, cg_page_of(r->pool, u,
+                                         apr_table_get(r->headers_in,
+                                                       "Referer")), c);
+    may_add = page && cg_status_plausible(apr_table_get(r->headers_in,
+                                                        "Referer"),
+                                          r->hostname, page, c->pages);
+    masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
+
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return;
     }
-    unique = first_today(r);
-    cg_counters_hit(counters, r->request_time, page, unique);
+    allowed = cg_rate_take(&shared->sites.rate, masked ? masked : "",
+                           r->request_time,
+                           (apr_uint32_t)(c->limit >= 0 ? c->limit
+                                                        : DEFAULT_PIXEL_LIMIT));
+    apr_global_mutex_unlock(mutex);
+    if (!allowed) {
+        apr_table_setn(r->subprocess_env, "CONSENTGATE_PIXEL", "limited");
+        return;
+    }
+
+    unique = first_today(r, masked);
+
+    if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
+        return;
+    }
+    counters = site_counters(r);
+    if (counters) {
+        cg_counters_count(counters, r->request_time, page, may_add, unique);
+    }
     apr_global_mutex_unlock(mutex);
     apr_table_setn(r->subprocess_env, "CONSENTGATE_PIXEL",
                    unique ? "unique" : "view");
@@ -326,7 +655,7 @@ int mod_cg_pixel(request_rec *r)
     }
     /* no cookie, whatever else the configuration adds: see the filter */
     mod_cg_forbid_cookies(r);
-    if (!r->header_only && counters && mutex
+    if (!r->header_only && shared && mutex
         && !cg_is_prefetch(apr_table_get(r->headers_in, "Sec-Purpose"),
                            apr_table_get(r->headers_in, "Purpose"),
                            apr_table_get(r->headers_in, "X-Moz"))
@@ -360,21 +689,33 @@ static int wants_json(request_rec *r)
 
 int mod_cg_status(request_rec *r)
 {
-    cg_counters_t snapshot;
+    cg_counters_t *snapshot;
+    cg_counters_t *counters;
     int json;
 
+    /* private unless enabled: the same answer as an unknown endpoint */
+    if (status_conf(r->server)->status != 1) {
+        return HTTP_NOT_FOUND;
+    }
     if (r->method_number != M_GET) {
         ap_allow_methods(r, REPLACE_ALLOW, "GET", NULL);
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    if (!counters || !mutex
+    if (!shared || !mutex
         || apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    memcpy(&snapshot, counters, sizeof(snapshot));
+    snapshot = apr_palloc(r->pool, sizeof(*snapshot));
+    counters = site_counters(r);
+    if (counters) {
+        memcpy(snapshot, counters, sizeof(*snapshot));
+    }
     apr_global_mutex_unlock(mutex);
+    if (!counters) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
     /* the salt never leaves the shared memory */
-    memset(snapshot.salt, 0, sizeof(snapshot.salt));
+    memset(snapshot->salt, 0, sizeof(snapshot->salt));
 
     json = wants_json(r);
     ap_set_content_type(r, json ? "application/json"
@@ -382,8 +723,8 @@ int mod_cg_status(request_rec *r)
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     apr_table_mergen(r->headers_out, "Vary", "Accept");
     if (!r->header_only) {
-        ap_rputs(json ? cg_counters_json(r->pool, &snapshot, r->request_time)
-                      : cg_counters_html(r->pool, &snapshot, r->request_time),
+        ap_rputs(json ? cg_counters_json(r->pool, snapshot, r->request_time)
+                      : cg_counters_html(r->pool, snapshot, r->request_time),
                  r);
     }
     return OK;
