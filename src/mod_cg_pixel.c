@@ -22,6 +22,9 @@
 #include <apr_global_mutex.h>
 #include <apr_thread_proc.h>
 #include <apr_atomic.h>
+#include <apr_ring.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_cond.h>
 
 #include "mod_cg.h"
 #include "cg_pixel.h"
@@ -57,6 +60,10 @@ typedef struct shared_t {
 } shared_t;
 
 static shared_t *shared;
+
+#if APR_HAS_THREADS
+static void helpers_start(apr_pool_t *p, server_rec *s);
+#endif
 
 /* The status page's server config. */
 typedef struct mod_cg_status_conf {
@@ -358,6 +365,9 @@ void mod_cg_pixel_child_init(apr_pool_t *p, server_rec *s)
     apr_global_mutex_t **m[2];
     int i;
 
+#if APR_HAS_THREADS
+    helpers_start(p, s);
+#endif
     m[0] = &mutex;
     m[1] = &cache_mutex;
     for (i = 0; i < 2; ++i) {
@@ -378,21 +388,41 @@ static apr_time_t end_of_day(apr_time_t now)
     return apr_time_from_sec(((apr_time_t)cg_day_of(now) + 1) * 86400);
 }
 
-/* The request's site: its counters, or NULL (under the mutex). */
-static cg_counters_t *site_counters(request_rec *r)
+/* A server's counters, or NULL (under the mutex). */
+static cg_counters_t *server_counters(server_rec *s)
 {
-    const mod_cg_status_conf *c = status_conf(r->server);
+    const mod_cg_status_conf *c = status_conf(s);
 
     return shared && c->site >= 0 ? &shared->sites.counters[c->site] : NULL;
 }
 
+static cg_counters_t *site_counters(request_rec *r)
+{
+    return server_counters(r->server);
+}
+
+static void cache_mark_down(server_rec *s, const char *what)
+{
+    apr_uint32_t now = (apr_uint32_t)apr_time_sec(apr_time_now());
+    apr_uint32_t was = apr_atomic_xchg32(&shared->cache_down_until,
+                                         now + CACHE_RETRY_SEC);
+
+    /* once per outage, not once per waiting request */
+    if (was <= now) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, CGLOGNO(036)
+                     "ConsentUniqueCache: %s within %" APR_INT64_T_FMT
+                     " ms; unique visitors are not counted for %d s", what,
+                     cache_timeout_ms, CACHE_RETRY_SEC);
+    }
+}
+
 /* One call to the unique-visitor cache. A cache that is not safe across
  * processes is locked around the call itself; a network cache is not
- * locked at all, so a slow one holds up only the requests that wait on
- * it. A call that fails or takes longer than ConsentUniqueCacheTimeout
- * marks the cache down for CACHE_RETRY_SEC. Returns APR_SUCCESS (found or
- * stored), APR_NOTFOUND (a miss), or APR_EGENERAL (failed). */
-static apr_status_t cache_call(request_rec *r, int store,
+ * locked at all. A call that fails or takes longer than
+ * ConsentUniqueCacheTimeout marks the cache down for CACHE_RETRY_SEC.
+ * Returns APR_SUCCESS (found or stored), APR_NOTFOUND (a miss), or
+ * APR_EGENERAL (failed). */
+static apr_status_t cache_call(apr_pool_t *p, server_rec *s, int store,
                                const unsigned char *key, unsigned int keylen,
                                apr_time_t expiry, unsigned char *data,
                                unsigned int *datalen)
@@ -404,10 +434,10 @@ static apr_status_t cache_call(request_rec *r, int store,
         return APR_EGENERAL;
     }
     start = apr_time_now();
-    rv = store ? socache_provider->store(socache, r->server, key, keylen,
-                                         expiry, data, *datalen, r->pool)
-               : socache_provider->retrieve(socache, r->server, key, keylen,
-                                            data, datalen, r->pool);
+    rv = store ? socache_provider->store(socache, s, key, keylen, expiry,
+                                         data, *datalen, p)
+               : socache_provider->retrieve(socache, s, key, keylen, data,
+                                            datalen, p);
     if (cache_mutex) {
         apr_global_mutex_unlock(cache_mutex);
     }
@@ -415,14 +445,8 @@ static apr_status_t cache_call(request_rec *r, int store,
         || apr_time_now() - start > cache_timeout_ms * 1000) {
         /* providers report a failed read as a miss: a slow answer is the
          * sign that the cache is not there */
-        apr_atomic_set32(&shared->cache_down_until,
-                         (apr_uint32_t)apr_time_sec(apr_time_now())
-                         + CACHE_RETRY_SEC);
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, CGLOGNO(036)
-                      "ConsentUniqueCache: %s failed or took longer than "
-                      "%" APR_INT64_T_FMT " ms; unique visitors are not "
-                      "counted for %d s", store ? "store" : "retrieve",
-                      cache_timeout_ms, CACHE_RETRY_SEC);
+        cache_mark_down(s, store ? "a store failed or did not finish"
+                                 : "a retrieve failed or did not finish");
         return APR_EGENERAL;
     }
     return rv;
@@ -460,7 +484,8 @@ static void cache_done(int probe, int ok)
 /* Today's salt, shared through the cache so that several servers hash a
  * visitor alike; the first server of the day to need one supplies it.
  * 0 when the cache failed (then no unique is counted). */
-static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
+static int shared_salt(apr_pool_t *p, server_rec *s, apr_time_t when,
+                       unsigned char salt[CG_SALT_LEN])
 {
     char key[64];
     unsigned int len = CG_SALT_LEN;
@@ -469,9 +494,9 @@ static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
     apr_status_t rv;
     int ok;
 
-    apr_snprintf(key, sizeof(key), SALT_KEY_PREFIX "%u",
-                 cg_day_of(r->request_time));
-    rv = cache_call(r, 0, (unsigned char *)key, strlen(key), 0, salt, &len);
+    apr_snprintf(key, sizeof(key), SALT_KEY_PREFIX "%u", cg_day_of(when));
+    rv = cache_call(p, s, 0, (unsigned char *)key, strlen(key), 0, salt,
+                    &len);
     if (rv == APR_SUCCESS && len == CG_SALT_LEN) {
         return 1;
     }
@@ -481,21 +506,22 @@ static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return 0;
     }
-    c = site_counters(r);
-    ok = c && cg_counters_salt(c, r->request_time, local);
+    c = server_counters(s);
+    ok = c && cg_counters_salt(c, when, local);
     apr_global_mutex_unlock(mutex);
     if (!ok) {
         return 0;
     }
     len = CG_SALT_LEN;
-    if (cache_call(r, 1, (unsigned char *)key, strlen(key),
-                   end_of_day(r->request_time) + apr_time_from_sec(3600),
-                   local, &len) != APR_SUCCESS) {
+    if (cache_call(p, s, 1, (unsigned char *)key, strlen(key),
+                   end_of_day(when) + apr_time_from_sec(3600), local, &len)
+        != APR_SUCCESS) {
         return 0;
     }
     len = CG_SALT_LEN;
     /* another server may have stored first: use what the cache holds */
-    rv = cache_call(r, 0, (unsigned char *)key, strlen(key), 0, salt, &len);
+    rv = cache_call(p, s, 0, (unsigned char *)key, strlen(key), 0, salt,
+                    &len);
     if (rv == APR_SUCCESS && len == CG_SALT_LEN) {
         return 1;
     }
@@ -511,13 +537,12 @@ static int shared_salt(request_rec *r, unsigned char salt[CG_SALT_LEN])
  * and a thread serves one request at a time. Without a thread to attach it
  * to, one for this request. */
 #define HASHER_KEY "consentgate-visitor-hasher"
-static cg_visitor_hasher_t *thread_hasher(request_rec *r)
+static cg_visitor_hasher_t *thread_hasher(apr_thread_t *thd, apr_pool_t *p)
 {
-    apr_thread_t *thd = r->connection->current_thread;
     void *h = NULL;
 
     if (!thd) {
-        return cg_visitor_hasher_create(r->pool);
+        return cg_visitor_hasher_create(p);
     }
     if (apr_thread_data_get(&h, HASHER_KEY, thd) == APR_SUCCESS && h) {
         return h;
@@ -529,39 +554,207 @@ static cg_visitor_hasher_t *thread_hasher(request_rec *r)
     return h;
 }
 
+/* What deciding a visitor's uniqueness needs, copied out of the request
+ * so that a helper thread can finish the work after the request gave up
+ * on it. */
+typedef struct cache_job_t {
+    APR_RING_ENTRY(cache_job_t) link;
+    apr_pool_t *pool;           /* the job's own, freed by whoever is last */
+    server_rec *s;
+    apr_time_t when;
+    const char *masked, *ua, *al, *site;
+    int done, abandoned, ok, unique;
+} cache_job_t;
+
 /* Is this the visitor's first view today? Outside the counters' mutex; a
- * cache that fails makes it no. */
-static int first_today(request_rec *r, const char *masked)
+ * cache that fails makes it no. Sets job->ok when the cache answered. */
+static void decide_unique(cache_job_t *job, cg_visitor_hasher_t *hasher)
 {
     unsigned char salt[CG_SALT_LEN], hash[CG_VISITOR_HASH_LEN], one = 1;
     unsigned char seen[8];
     unsigned int len = sizeof(seen);
-    cg_visitor_hasher_t *hasher;
     apr_status_t rv;
+
+    job->ok = job->unique = 0;
+    if (!hasher || !shared_salt(job->pool, job->s, job->when, salt)
+        || !cg_visitor_hasher_hash(hasher, salt, sizeof(salt), job->masked,
+                                   job->ua, job->al, job->site, hash)) {
+        return;
+    }
+    rv = cache_call(job->pool, job->s, 0, hash, sizeof(hash), 0, seen, &len);
+    if (rv == APR_SUCCESS) {
+        job->ok = 1;
+    }
+    else if (rv == APR_NOTFOUND) {
+        len = 1;
+        job->ok = job->unique
+            = cache_call(job->pool, job->s, 1, hash, sizeof(hash),
+                         end_of_day(job->when), &one, &len) == APR_SUCCESS;
+    }
+}
+
+/* A network cache (redis, memcache) is asked by a few helper threads per
+ * child, so that the request waits ConsentUniqueCacheTimeout at most,
+ * whatever the provider does: a cache that accepts and never answers holds
+ * up a helper, never a visitor. */
+#if APR_HAS_THREADS
+#define HELPERS 4
+#define HELPER_QUEUE_MAX 64
+APR_RING_HEAD(job_ring, cache_job_t);
+static struct {
+    apr_thread_mutex_t *lock;
+    apr_thread_cond_t *queued;      /* a job is waiting */
+    apr_thread_cond_t *finished;    /* a job is done */
+    struct job_ring queue;
+    int length;
+} helpers;
+static int helpers_on;
+
+static void *APR_THREAD_FUNC helper_main(apr_thread_t *thd, void *data)
+{
+    cg_visitor_hasher_t *hasher = cg_visitor_hasher_create(
+        apr_thread_pool_get(thd));
+
+    (void)data;
+    for (;;) {
+        cache_job_t *job;
+        int drop;
+
+        apr_thread_mutex_lock(helpers.lock);
+        while (APR_RING_EMPTY(&helpers.queue, cache_job_t, link)) {
+            apr_thread_cond_wait(helpers.queued, helpers.lock);
+        }
+        job = APR_RING_FIRST(&helpers.queue);
+        APR_RING_REMOVE(job, link);
+        helpers.length--;
+        drop = job->abandoned;
+        apr_thread_mutex_unlock(helpers.lock);
+        if (!drop) {
+            decide_unique(job, hasher);
+            apr_thread_mutex_lock(helpers.lock);
+            job->done = 1;
+            drop = job->abandoned;
+            apr_thread_cond_broadcast(helpers.finished);
+            apr_thread_mutex_unlock(helpers.lock);
+        }
+        if (drop) {
+            apr_pool_destroy(job->pool);
+        }
+    }
+    return NULL;
+}
+
+/* In the child: the helpers, detached (a helper stuck on a dead cache must
+ * not hold up the child's exit). */
+static void helpers_start(apr_pool_t *p, server_rec *s)
+{
+    apr_threadattr_t *attr;
+    int i;
+
+    helpers_on = 0;
+    if (!socache_provider || cache_mutex
+        || apr_thread_mutex_create(&helpers.lock, APR_THREAD_MUTEX_DEFAULT, p)
+        || apr_thread_cond_create(&helpers.queued, p)
+        || apr_thread_cond_create(&helpers.finished, p)
+        || apr_threadattr_create(&attr, p)
+        || apr_threadattr_detach_set(attr, 1)) {
+        return;
+    }
+    APR_RING_INIT(&helpers.queue, cache_job_t, link);
+    helpers.length = 0;
+    for (i = 0; i < HELPERS; ++i) {
+        apr_thread_t *thd;
+        apr_status_t rv = apr_thread_create(&thd, attr, helper_main, NULL, p);
+
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, CGLOGNO(037)
+                         "cannot start the unique-visitor cache's helper "
+                         "threads: the pixel calls the cache itself");
+            return;
+        }
+        helpers_on = 1;
+    }
+}
+
+/* Hands the job to a helper and waits ConsentUniqueCacheTimeout at most.
+ * Returns 1 when the job was done (the caller frees its pool), 0 when it
+ * was given up (the helper frees it). */
+static int run_by_helper(cache_job_t *job)
+{
+    apr_time_t deadline = apr_time_now() + cache_timeout_ms * 1000;
+
+    apr_thread_mutex_lock(helpers.lock);
+    if (helpers.length >= HELPER_QUEUE_MAX) {
+        apr_thread_mutex_unlock(helpers.lock);
+        return 1;       /* not done: job->ok stays 0 */
+    }
+    APR_RING_INSERT_TAIL(&helpers.queue, job, cache_job_t, link);
+    helpers.length++;
+    apr_thread_cond_signal(helpers.queued);
+    while (!job->done) {
+        apr_time_t left = deadline - apr_time_now();
+
+        if (left <= 0) {
+            break;
+        }
+        apr_thread_cond_timedwait(helpers.finished, helpers.lock, left);
+    }
+    if (!job->done) {
+        job->abandoned = 1;
+    }
+    apr_thread_mutex_unlock(helpers.lock);
+    return job->done;
+}
+#endif
+
+static int first_today(request_rec *r, const char *masked)
+{
+    cache_job_t *job;
+    apr_pool_t *jp;
     int probe, unique = 0, ok = 0;
 
     if (!socache_provider || !masked || !cache_usable(&probe)) {
         return 0;
     }
-    if ((hasher = thread_hasher(r)) && shared_salt(r, salt)
-        && cg_visitor_hasher_hash(hasher, salt, sizeof(salt), masked,
-                                  apr_table_get(r->headers_in, "User-Agent"),
-                                  apr_table_get(r->headers_in,
-                                                "Accept-Language"),
-                                  ap_get_server_name(r), hash)) {
-        rv = cache_call(r, 0, hash, sizeof(hash), 0, seen, &len);
-        if (rv == APR_SUCCESS) {
-            ok = 1;
+#if APR_HAS_THREADS
+    if (helpers_on) {
+        if (apr_pool_create(&jp, NULL) != APR_SUCCESS) {
+            cache_done(probe, 0);
+            return 0;
         }
-        else if (rv == APR_NOTFOUND) {
-            len = 1;
-            ok = unique = cache_call(r, 1, hash, sizeof(hash),
-                                     end_of_day(r->request_time), &one,
-                                     &len) == APR_SUCCESS;
+        job = apr_pcalloc(jp, sizeof(*job));
+        job->pool = jp;
+        job->s = r->server;
+        job->when = r->request_time;
+        job->masked = apr_pstrdup(jp, masked);
+        job->ua = apr_pstrdup(jp, apr_table_get(r->headers_in, "User-Agent"));
+        job->al = apr_pstrdup(jp, apr_table_get(r->headers_in,
+                                                "Accept-Language"));
+        job->site = apr_pstrdup(jp, ap_get_server_name(r));
+        if (run_by_helper(job)) {
+            ok = job->ok;
+            unique = job->unique;
+            apr_pool_destroy(jp);
         }
+        else {
+            cache_mark_down(r->server, "no answer");
+        }
+        cache_done(probe, ok);
+        return unique;
     }
-    cache_done(probe, ok);
-    return unique;
+#endif
+    job = apr_pcalloc(r->pool, sizeof(*job));
+    job->pool = r->pool;
+    job->s = r->server;
+    job->when = r->request_time;
+    job->masked = masked;
+    job->ua = apr_table_get(r->headers_in, "User-Agent");
+    job->al = apr_table_get(r->headers_in, "Accept-Language");
+    job->site = ap_get_server_name(r);
+    decide_unique(job, thread_hasher(r->connection->current_thread, r->pool));
+    cache_done(probe, job->ok);
+    (void)jp;
+    return job->unique;
 }
 
 /* The page as the status page may record it, or NULL: never a revocation
