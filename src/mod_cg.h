@@ -181,13 +181,12 @@ const char *mod_cg_set_status_number(cmd_parms *cmd, void *dconf,
                                      const char *arg);
 /* ConsentPreset NAME: the preset's status exclusions, for cmd's server */
 void mod_cg_status_preset(cmd_parms *cmd, const char *preset);
-/* What a visitor chose or sent, counted anonymously for the status page
- * (no identifier); MOD_CG_CHOICE_* */
-#define MOD_CG_CHOICE_ACCEPT_ALL 0
-#define MOD_CG_CHOICE_REJECT_ALL 1
-#define MOD_CG_CHOICE_CUSTOM     2
-#define MOD_CG_CHOICE_WITHDRAW   3
-void mod_cg_status_count_choice(request_rec *r, int choice);
+/* A choice made at the consent endpoint (`categories`: what was granted,
+ * empty for a refusal) or a withdrawal (NULL), counted anonymously for
+ * the status page: accept all, reject all or custom against the scope's
+ * categories. Within ConsentPixelLimit per address. */
+void mod_cg_status_count_choice(request_rec *r,
+                                const apr_array_header_t *categories);
 
 /* mod_cg_banner.c */
 const char *mod_cg_set_banner(cmd_parms *cmd, void *dconf, const char *arg);

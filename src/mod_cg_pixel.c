@@ -506,7 +506,12 @@ static int shared_salt(apr_pool_t *p, server_rec *s, apr_time_t when,
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return 0;
     }
-    c = server_counters(s);
+    /* one salt for the whole server, kept in the first site's counters
+     * (the main server's): the cache key is the same for every site, and
+     * after a restart empties a local cache, each site must find the salt
+     * it hashed with before */
+    (void)s;
+    c = shared ? &shared->sites.counters[0] : NULL;
     ok = c && cg_counters_salt(c, when, local);
     apr_global_mutex_unlock(mutex);
     if (!ok) {
@@ -792,7 +797,7 @@ static void count_view(request_rec *r)
     const mod_cg_status_conf *c = status_conf(r->server);
     const char *page, *u = NULL, *masked;
     cg_counters_t *counters;
-    int unique, allowed, may_add;
+    int unique, allowed, may_add, signals, revision;
 
     if (r->args) {
         char *args = apr_pstrdup(r->pool, r->args), *pair, *state;
@@ -825,6 +830,11 @@ static void count_view(request_rec *r)
     }
 
     unique = first_today(r, masked);
+    /* what the visitor sends, read before the lock */
+    signals = mod_cg_signals(r);
+    (void)mod_cg_consent(r);
+    revision = mod_cg_policy_revision(ap_get_module_config(
+        r->server->module_config, &consentgate_module));
 
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return;
@@ -832,10 +842,67 @@ static void count_view(request_rec *r)
     counters = site_counters(r);
     if (counters) {
         cg_counters_count(counters, r->request_time, page, may_add, unique);
+        if (unique) {
+            cg_counters_visitor(counters, r->request_time,
+                                mod_cg_consent(r)->state == CG_CONSENT_NONE,
+                                (signals & CG_SIGNAL_GPC ? 1 : 0)
+                                | (signals & CG_SIGNAL_DNT ? 2 : 0),
+                                revision);
+        }
     }
     apr_global_mutex_unlock(mutex);
     apr_table_setn(r->subprocess_env, "CONSENTGATE_PIXEL",
                    unique ? "unique" : "view");
+}
+
+void mod_cg_status_count_choice(request_rec *r,
+                                const apr_array_header_t *categories)
+{
+    const mod_cg_status_conf *c = status_conf(r->server);
+    const apr_array_header_t *offered;
+    const char *masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
+    cg_choice_e choice = CG_CHOICE_WITHDRAW;
+    cg_counters_t *counters;
+    int revision, i, j, all = 1;
+
+    if (!shared || !mutex) {
+        return;
+    }
+    if (categories && !categories->nelts) {
+        choice = CG_CHOICE_REJECT_ALL;
+    }
+    else if (categories) {
+        /* all: every category the scope offers was granted */
+        offered = cg_policy_categories(mod_cg_policy(r));
+        for (i = 0; offered && i < offered->nelts && all; ++i) {
+            const char *want = APR_ARRAY_IDX(offered, i, const char *);
+
+            all = 0;
+            for (j = 0; j < categories->nelts; ++j) {
+                if (!strcmp(want, APR_ARRAY_IDX(categories, j,
+                                                const char *))) {
+                    all = 1;
+                    break;
+                }
+            }
+        }
+        choice = all ? CG_CHOICE_ACCEPT_ALL : CG_CHOICE_CUSTOM;
+    }
+    revision = mod_cg_policy_revision(ap_get_module_config(
+        r->server->module_config, &consentgate_module));
+    if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
+        return;
+    }
+    counters = site_counters(r);
+    /* one client cannot inflate the choices any more than the views */
+    if (counters
+        && cg_rate_take(&shared->sites.rate, masked ? masked : "",
+                        r->request_time,
+                        (apr_uint32_t)(c->limit >= 0 ? c->limit
+                                                     : DEFAULT_PIXEL_LIMIT))) {
+        cg_counters_choice(counters, r->request_time, choice, revision);
+    }
+    apr_global_mutex_unlock(mutex);
 }
 
 int mod_cg_pixel(request_rec *r)

@@ -191,4 +191,44 @@ sub uri_escape {
          'the flood is answered (a GIF) but logged as pixel=limited');
 }
 
+# ---- choices and signals, counted anonymously ----
+{
+    my @same = ('Sec-Fetch-Site' => 'same-origin');
+    my $choose = sub {
+        my ($body) = @_;
+        return post_from('status_b', '/consentgate/consent', @same,
+                         content => $body,
+                         'Content-Type' => 'application/x-www-form-urlencoded');
+    };
+    my $t0 = status_of('status_b')->{today};
+    is($choose->('categories=tracking,analytics')->code, 204, 'accept all');
+    $choose->('categories=tracking&categories=analytics');
+    $choose->('categories=');
+    $choose->('categories=analytics');
+    post_from('status_b', '/consentgate/forget', @same);
+    get_from('status_b', '/consentgate/forget', 'Sec-Fetch-Site' => 'cross-site');
+    post_from('status_b', '/consentgate/forget', 'Sec-Fetch-Site' => 'cross-site');
+    my $t1 = status_of('status_b')->{today};
+    my %d = map { $_ => $t1->{$_} - $t0->{$_} }
+        qw(accept_all reject_all custom withdraw);
+    is_deeply(\%d, { accept_all => 2, reject_all => 1, custom => 1, withdraw => 1 },
+              'each choice counted once; a cross-site forget counts nothing')
+        or diag explain \%d;
+    is(status_of('status_a')->{today}{accept_all}, 0, "not on another site's page");
+
+    # a new visitor without a choice, with GPC; one with a choice and DNT
+    my $c0 = status_of('status_b')->{today};
+    get_from('status_b', $pixel, 'User-Agent' => 'Mozilla/5.0 (X11) NoChoice ' . rand(),
+             'Sec-GPC' => '1');
+    get_from('status_b', $pixel, 'User-Agent' => 'Mozilla/5.0 (X11) Chose ' . rand(),
+             DNT => '1', Cookie => 'mautic_consent=1');
+    my $c1 = status_of('status_b')->{today};
+    is($c1->{no_choice} - $c0->{no_choice}, 1, 'a visitor without a choice yet');
+    is($c1->{gpc} - $c0->{gpc}, 1, 'a visitor sending GPC');
+    is($c1->{dnt} - $c0->{dnt}, 1, 'a visitor sending DNT');
+    my $html = get_from('status_b', '/consentgate/status')->content;
+    like($html, qr{<tr><th scope="row">$c1->{date}</th><td>$c1->{views}</td><td>$c1->{uniques}</td><td>$c1->{accept_all}</td><td>$c1->{reject_all}</td><td>$c1->{custom}</td><td>$c1->{withdraw}</td><td>$c1->{no_choice}</td><td>$c1->{gpc}</td><td>$c1->{dnt}</td>},
+         "the HTML table has today's numbers");
+}
+
 done_testing();
