@@ -91,4 +91,19 @@ void cg_sites_init(cg_sites_t *s);
  * caller. */
 cg_counters_t *cg_sites_counters(cg_sites_t *s, const char *key);
 
+/* The daily counts of every site as JSON, for ConsentStatusStore:
+ * {"format": "consentgate-status-1", "sites": [{"site": KEY, "days":
+ * [{"date": "YYYY-MM-DD", "views", "uniques", "accept_all", "reject_all",
+ * "custom", "withdraw", "no_choice", "gpc", "dnt", "revision"}...]}]}.
+ * Days with no count are left out; no salt, no page path. */
+const char *cg_sites_store_json(apr_pool_t *p, const cg_sites_t *s);
+
+/* Reads what cg_sites_store_json() wrote into `s` (set up): each site's
+ * days go to that site's counters, a day only where its slot holds no
+ * newer day; days older than CG_COUNTER_DAYS before `now` are skipped.
+ * NULL on success, else what is wrong (nothing is read then). */
+const char *cg_sites_load_json(apr_pool_t *p, cg_sites_t *s,
+                               const char *text, apr_size_t len,
+                               apr_time_t now);
+
 #endif /* CG_STATUS_H */

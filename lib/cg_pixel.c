@@ -778,11 +778,11 @@ static const char *html_escape(apr_pool_t *p, const char *s)
 
 /* The chart's geometry, in SVG user units (the SVG scales to the page). */
 #define CH_W 640
-#define CH_H 260
-#define CH_LEFT 52
-#define CH_RIGHT 8
+#define CH_H 270
+#define CH_LEFT 64
+#define CH_RIGHT 24
 #define CH_TOP 12
-#define CH_BOTTOM 46
+#define CH_BOTTOM 56
 #define CH_PLOT_W (CH_W - CH_LEFT - CH_RIGHT)
 #define CH_PLOT_H (CH_H - CH_TOP - CH_BOTTOM)
 
@@ -833,7 +833,7 @@ static const char *axes(apr_pool_t *p, apr_uint32_t today, apr_uint32_t step,
                                "<tspan class=\"md\">%s</tspan></text>",
                                out, x, x, CH_TOP + CH_PLOT_H,
                                CH_TOP + CH_PLOT_H + 5, x,
-                               CH_TOP + CH_PLOT_H + 20, date + 5);
+                               CH_TOP + CH_PLOT_H + 24, date + 5);
         }
     }
     return apr_psprintf(p, "%s<line class=\"axis\" x1=\"%d\" x2=\"%d\" "
@@ -985,7 +985,7 @@ const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
         "<meta name=\"viewport\" content=\"width=device-width, "
         "initial-scale=1\"><title>Consent and visits</title><style>"
         "body{font:16px/1.4 system-ui,sans-serif;color:#1a1a1a;"
-        "background:#fff;margin:0 auto;padding:1em;max-width:60em}"
+        "background:#fff;margin:0 auto;padding:1em;max-width:75em}"
         "figure{margin:0 0 1.5em}svg[role=img]{width:100%;height:auto;"
         "max-width:640px;display:block}"
         ".v{fill:#9bb8d3}.u{fill:#1f4e79}.c0{fill:#1b7837}.c1{fill:#b2182b}"
@@ -1000,6 +1000,8 @@ const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
         "th,td{padding:.2em .6em;text-align:right;border-bottom:1px solid "
         "#ddd;white-space:nowrap}th[scope=col]{vertical-align:bottom}"
         "td:first-child,th[scope=row]{text-align:left}"
+        /* the chart shrinks with the screen: its text must not */
+        "@media (max-width:40em){svg[role=img] text{font-size:21px}}"
         "</style></head><body><main><h1>Consent and visits</h1>",
         apr_psprintf(p, "<p>Today (%s, UTC): <strong id=\"views\">%u"
                      "</strong> views, <strong id=\"uniques\">%u</strong> "
@@ -1021,11 +1023,12 @@ const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
                            swatch(p, "c3", choice_labels[3]), NULL)),
         "<h2 id=\"h-rev\">Before and after the last policy revision</h2>",
         cmp,
-        "<h2 id=\"h-days\">Every day</h2><div class=\"scroll\" tabindex=\"0\" "
-        "role=\"region\" aria-labelledby=\"h-days\"><table id=\"days\">"
-        "<caption>Per day (UTC), newest first. Unique visitors, no choice "
-        "yet, GPC and DNT count each visitor once a day; choices count each "
-        "choice made.</caption><thead><tr><th scope=\"col\">Date</th>"
+        "<h2 id=\"h-days\">Every day</h2><p id=\"days-note\">Per day "
+        "(UTC), newest first. Unique visitors, no choice yet, GPC and DNT "
+        "count each visitor once a day; choices count each choice made.</p>"
+        "<div class=\"scroll\" tabindex=\"0\" "
+        "role=\"region\" aria-labelledby=\"h-days\"><table id=\"days\" "
+        "aria-describedby=\"days-note\"><thead><tr><th scope=\"col\">Date</th>"
         "<th scope=\"col\">Views</th><th scope=\"col\">Unique visitors</th>"
         "<th scope=\"col\">Accept all</th><th scope=\"col\">Reject all</th>"
         "<th scope=\"col\">Custom</th><th scope=\"col\">Withdrawn</th>"

@@ -8,7 +8,10 @@
 #include <apr_lib.h>
 #include <apr_general.h>
 
+#include <jansson.h>
+
 #include "cg_status.h"
+#include "cg_json.h"
 
 static const char *const mautic_excludes[] = {
     /* email web views, unsubscribes and do-not-contact links carry the
@@ -293,4 +296,179 @@ cg_counters_t *cg_sites_counters(cg_sites_t *s, const char *key)
     }
     apr_cpystrn(s->keys[s->n], key, CG_SITE_KEY_MAX);
     return &s->counters[s->n++];
+}
+
+static const char *const store_fields[] = {
+    "views", "uniques", "accept_all", "reject_all", "custom", "withdraw",
+    "no_choice", "gpc", "dnt", "revision", NULL
+};
+
+/* The fields of a day in store_fields' order. */
+static apr_uint32_t *day_field(cg_day_count_t *d, int i)
+{
+    apr_uint32_t *f[10];
+
+    f[0] = &d->views;
+    f[1] = &d->uniques;
+    f[2] = &d->choices[CG_CHOICE_ACCEPT_ALL];
+    f[3] = &d->choices[CG_CHOICE_REJECT_ALL];
+    f[4] = &d->choices[CG_CHOICE_CUSTOM];
+    f[5] = &d->choices[CG_CHOICE_WITHDRAW];
+    f[6] = &d->no_choice;
+    f[7] = &d->gpc;
+    f[8] = &d->dnt;
+    f[9] = &d->revision;
+    return f[i];
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+    long era;
+    unsigned yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long)doe - 719468;
+}
+
+const char *cg_sites_store_json(apr_pool_t *p, const cg_sites_t *s)
+{
+    json_t *doc = json_object(), *sites = json_array();
+    const char *text;
+    apr_uint32_t i;
+    int k, f;
+
+    for (i = 0; i < s->n && i < CG_STATUS_SITES; ++i) {
+        json_t *days = json_array();
+
+        for (k = 0; k < CG_COUNTER_DAYS; ++k) {
+            cg_day_count_t d = s->counters[i].days[k];
+            apr_time_exp_t tm;
+            char date[16];
+            apr_size_t n;
+            json_t *o;
+            int any = 0;
+
+            for (f = 0; store_fields[f]; ++f) {
+                any |= f != 9 && *day_field(&d, f) != 0;
+            }
+            if (!any) {
+                continue;
+            }
+            apr_time_exp_gmt(&tm, apr_time_from_sec((apr_time_t)d.day
+                                                    * 86400));
+            apr_strftime(date, &n, sizeof(date), "%Y-%m-%d", &tm);
+            o = json_pack("{s:s}", "date", date);
+            for (f = 0; store_fields[f]; ++f) {
+                json_object_set_new(o, store_fields[f],
+                                    json_integer(*day_field(&d, f)));
+            }
+            json_array_append_new(days, o);
+        }
+        json_array_append_new(sites, json_pack("{s:s, s:o}", "site",
+                                               s->keys[i], "days", days));
+    }
+    json_object_set_new(doc, "format", json_string("consentgate-status-1"));
+    json_object_set_new(doc, "sites", sites);
+    text = cg_json_dump(p, doc, JSON_INDENT(1), "\n");
+    json_decref(doc);
+    return text;
+}
+
+const char *cg_sites_load_json(apr_pool_t *p, cg_sites_t *s,
+                               const char *text, apr_size_t len,
+                               apr_time_t now)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(text, len, 0, &jerr), *sites, *site;
+    apr_uint32_t today = cg_day_of(now);
+    const char *err = NULL;
+    size_t i, j;
+    int pass;
+
+    if (!doc) {
+        return apr_psprintf(p, "line %d: %s", jerr.line, jerr.text);
+    }
+    if (!json_is_object(doc)
+        || !json_is_string(json_object_get(doc, "format"))
+        || strcmp(json_string_value(json_object_get(doc, "format")),
+                  "consentgate-status-1")
+        || !json_is_array(sites = json_object_get(doc, "sites"))) {
+        json_decref(doc);
+        return "not a consentgate-status-1 document";
+    }
+    /* the first pass checks everything, the second reads */
+    for (pass = 0; pass < 2 && !err; ++pass) {
+        json_array_foreach(sites, i, site) {
+            json_t *key = json_object_get(site, "site");
+            json_t *days = json_object_get(site, "days"), *day;
+            cg_counters_t *c = NULL;
+
+            if (!json_is_string(key) || !json_is_array(days)
+                || strlen(json_string_value(key)) >= CG_SITE_KEY_MAX) {
+                err = apr_psprintf(p, "site %d: needs \"site\" and \"days\"",
+                                   (int)i);
+                break;
+            }
+            if (pass && !(c = cg_sites_counters(s, json_string_value(key)))) {
+                continue;       /* no slot left: that site starts empty */
+            }
+            json_array_foreach(days, j, day) {
+                const char *date = json_string_value(json_object_get(day,
+                                                                     "date"));
+                unsigned y, m, d;
+                char tail;
+                long n;
+                cg_day_count_t *slot;
+                int f;
+
+                if (!date || sscanf(date, "%4u-%2u-%2u%c", &y, &m, &d, &tail)
+                             != 3 || m < 1 || m > 12 || d < 1 || d > 31) {
+                    err = apr_psprintf(p, "site %d, day %d: no date "
+                                       "YYYY-MM-DD", (int)i, (int)j);
+                    break;
+                }
+                for (f = 0; store_fields[f]; ++f) {
+                    json_t *v = json_object_get(day, store_fields[f]);
+
+                    if (v && (!json_is_integer(v) || json_integer_value(v) < 0
+                              || json_integer_value(v) > APR_UINT32_MAX)) {
+                        err = apr_psprintf(p, "site %d, day %d: %s is not a "
+                                           "count", (int)i, (int)j,
+                                           store_fields[f]);
+                        break;
+                    }
+                }
+                if (err) {
+                    break;
+                }
+                n = days_from_civil((long)y, m, d);
+                if (!pass || n < 0 || (apr_uint32_t)n > today
+                    || (apr_uint32_t)n + CG_COUNTER_DAYS <= today) {
+                    continue;
+                }
+                slot = &c->days[(apr_uint32_t)n % CG_COUNTER_DAYS];
+                if (slot->day > (apr_uint32_t)n) {
+                    continue;
+                }
+                memset(slot, 0, sizeof(*slot));
+                slot->day = (apr_uint32_t)n;
+                for (f = 0; store_fields[f]; ++f) {
+                    json_t *v = json_object_get(day, store_fields[f]);
+
+                    *day_field(slot, f) = v ? (apr_uint32_t)
+                                              json_integer_value(v) : 0;
+                }
+            }
+            if (err) {
+                break;
+            }
+        }
+    }
+    json_decref(doc);
+    return err;
 }

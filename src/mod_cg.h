@@ -179,6 +179,8 @@ const char *mod_cg_set_status_list(cmd_parms *cmd, void *dconf,
                                    const char *arg);
 const char *mod_cg_set_status_number(cmd_parms *cmd, void *dconf,
                                      const char *arg);
+const char *mod_cg_set_status_store(cmd_parms *cmd, void *dconf,
+                                    const char *arg);
 /* ConsentPreset NAME: the preset's status exclusions, for cmd's server */
 void mod_cg_status_preset(cmd_parms *cmd, const char *preset);
 /* A choice made at the consent endpoint (`categories`: what was granted,

@@ -1104,5 +1104,8 @@ const command_rec mod_cg_cmds[] = {
                   (void *)"timeout", RSRC_CONF,
                   "milliseconds after which a unique-visitor cache call "
                   "counts as failed (default 500)"),
+    AP_INIT_TAKE1("ConsentStatusStore", mod_cg_set_status_store, NULL,
+                  RSRC_CONF, "FILE: the status page's daily counts, read "
+                  "when httpd starts and written when it stops or restarts"),
     { NULL }
 };

@@ -25,6 +25,7 @@
 #include <apr_ring.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_cond.h>
+#include <unistd.h>
 
 #include "mod_cg.h"
 #include "cg_pixel.h"
@@ -45,6 +46,8 @@ static ap_socache_instance_t *socache;
 static apr_global_mutex_t *mutex;           /* the counters only */
 static apr_global_mutex_t *cache_mutex;     /* a not multi-process-safe cache */
 static apr_int64_t cache_timeout_ms = -1;   /* ConsentUniqueCacheTimeout */
+static const char *store_path;              /* ConsentStatusStore */
+static pid_t store_pid;                     /* the parent, which writes it */
 
 #define DEFAULT_PIXEL_LIMIT 60
 #define DEFAULT_CACHE_TIMEOUT_MS 500
@@ -161,6 +164,100 @@ const char *mod_cg_set_status_number(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+const char *mod_cg_set_status_store(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dconf;
+    if (err) {
+        return err;
+    }
+    store_path = ap_server_root_relative(cmd->pool, arg);
+    if (!store_path) {
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
+                            cmd->cmd->name, arg);
+    }
+    return NULL;
+}
+
+/* The counts of every site from ConsentStatusStore, when httpd starts
+ * (a graceful restart keeps them in shared memory anyway). */
+static void store_load(apr_pool_t *ptemp, server_rec *s)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t len;
+    char *text;
+    const char *err;
+    apr_status_t rv;
+
+    rv = apr_file_open(&f, store_path, APR_FOPEN_READ, 0, ptemp);
+    if (APR_STATUS_IS_ENOENT(rv)) {
+        return;
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    }
+    if (rv == APR_SUCCESS) {
+        len = (apr_size_t)fi.size;
+        text = apr_palloc(ptemp, len + 1);
+        rv = apr_file_read_full(f, text, len, &len);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, CGLOGNO(038)
+                     "ConsentStatusStore %s: cannot read it; the status page "
+                     "starts empty", store_path);
+        return;
+    }
+    err = cg_sites_load_json(ptemp, &shared->sites, text, len,
+                             apr_time_now());
+    if (err) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, CGLOGNO(038)
+                     "ConsentStatusStore %s: %s; the status page starts "
+                     "empty", store_path, err);
+    }
+}
+
+/* ... and to it, by the parent, when httpd stops or restarts: written
+ * aside and renamed, so a crash leaves the previous file whole. */
+static apr_status_t store_save(void *data)
+{
+    server_rec *s = data;
+    apr_pool_t *p;
+    apr_file_t *f;
+    const char *text, *tmp;
+    apr_size_t len;
+    apr_status_t rv;
+
+    if (!store_path || !shared || getpid() != store_pid
+        || apr_pool_create(&p, NULL) != APR_SUCCESS) {
+        return APR_SUCCESS;
+    }
+    text = cg_sites_store_json(p, &shared->sites);
+    tmp = apr_pstrcat(p, store_path, ".new", NULL);
+    len = text ? strlen(text) : 0;
+    rv = text ? apr_file_open(&f, tmp, APR_FOPEN_WRITE | APR_FOPEN_CREATE
+                              | APR_FOPEN_TRUNCATE, APR_FPROT_UREAD
+                              | APR_FPROT_UWRITE, p) : APR_EGENERAL;
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_write_full(f, text, len, NULL);
+        if (rv == APR_SUCCESS) {
+            rv = apr_file_sync(f);
+        }
+        apr_file_close(f);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_rename(tmp, store_path, p);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, CGLOGNO(039)
+                     "ConsentStatusStore %s: cannot write it", store_path);
+    }
+    apr_pool_destroy(p);
+    return APR_SUCCESS;
+}
+
 void mod_cg_status_preset(cmd_parms *cmd, const char *preset)
 {
     const char *const *e = cg_status_preset_excludes(preset);
@@ -213,6 +310,7 @@ int mod_cg_pixel_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     mutex = NULL;
     cache_mutex = NULL;
     cache_timeout_ms = -1;
+    store_path = NULL;
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
 
@@ -257,7 +355,7 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     apr_status_t rv;
     const char *err;
     server_rec *vs;
-    int i;
+    int i, fresh = 0;
 
     (void)plog;
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
@@ -278,9 +376,17 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             return HTTP_INTERNAL_SERVER_ERROR;
         }
         memset(apr_shm_baseaddr_get(kept->shm), 0, sizeof(shared_t));
+        fresh = 1;
     }
     shared = apr_shm_baseaddr_get(kept->shm);
     cg_sites_init(&shared->sites);
+    if (store_path) {
+        if (fresh) {
+            store_load(ptemp, s);
+        }
+        store_pid = getpid();
+        apr_pool_cleanup_register(pconf, s, store_save, apr_pool_cleanup_null);
+    }
     apr_atomic_set32(&shared->cache_down_until, 0);
     apr_atomic_set32(&shared->cache_probing, 0);
     /* a counter set per virtual host, by name and port: a site keeps its

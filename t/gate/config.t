@@ -48,6 +48,7 @@ ConsentStatusExclude /account/ */hook/
 ConsentStatusPages /landing/
 ConsentPixelLimit 30
 ConsentUniqueCacheTimeout 200
+ConsentStatusStore logs/status.json
 ConsentPolicyRevision 4
 ConsentSignals gpc dnt
 ConsentSignalPrecedence consent
@@ -116,6 +117,8 @@ my @bad = (
     [ 'ConsentUniqueCacheTimeout 0', qr/ConsentUniqueCacheTimeout: a timeout of 0 ms/ ],
     [ "<VirtualHost *:80>\nConsentUniqueCacheTimeout 100\n</VirtualHost>",
       qr/ConsentUniqueCacheTimeout cannot occur within <VirtualHost> section/, 11 ],
+    [ "<VirtualHost *:80>\nConsentStatusStore logs/status.json\n</VirtualHost>",
+      qr/ConsentStatusStore cannot occur within <VirtualHost> section/, 11 ],
     [ "<Location /x>\nConsentCookieName other\n</Location>",
       qr/ConsentCookieName not allowed in <Location> context/, 11 ],
 );

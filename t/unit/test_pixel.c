@@ -1728,7 +1728,7 @@ static void html_axes_legend_and_table(void **state)
     assert_non_null(strstr(html, ">11-22</tspan>"));
     assert_non_null(strstr(html, "Date (2025-10-24 to 2025-11-22, UTC)"));
     /* a y axis up to a round number at or above the most views (40) */
-    assert_non_null(strstr(html, "class=\"ytick\" x=\"46\""));
+    assert_non_null(strstr(html, "class=\"ytick\" x=\"58\""));
     assert_non_null(strstr(html, ">40</text>"));
     /* legends */
     assert_non_null(strstr(html, "</svg>Views</li>"));

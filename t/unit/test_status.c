@@ -212,6 +212,83 @@ static void sites_are_separate(void **state)
     assert_null(cg_sites_counters(s, "one.too.many"));
 }
 
+static void store_round_trip(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_sites_t *a = apr_pcalloc(p, sizeof(*a)), *b = apr_pcalloc(p, sizeof(*b));
+    cg_counters_t *ca, *cb;
+    const char *text;
+    apr_uint32_t today = cg_day_of(NOW);
+    int i;
+
+    cg_sites_init(a);
+    cg_sites_init(b);
+    ca = cg_sites_counters(a, "one.example:80");
+    cg_sites_counters(a, "two.example:443");
+    for (i = 39; i >= 0; --i) {     /* oldest first, as time goes */
+        apr_time_t t = NOW - apr_time_from_sec((apr_time_t)i * 86400);
+
+        cg_counters_hit(ca, t, "/secret-path", i % 2);
+        cg_counters_choice(ca, t, CG_CHOICE_CUSTOM, 4);
+        cg_counters_visitor(ca, t, 1, 3, 4);
+    }
+    cg_counters_salt(ca, NOW, (unsigned char[CG_SALT_LEN]){ 0 });
+    text = cg_sites_store_json(p, a);
+    assert_non_null(text);
+    assert_null(strstr(text, "secret-path"));
+    assert_null(strstr(text, "salt"));
+    /* b already knows the second site: the keys map, not the order */
+    cg_sites_counters(b, "two.example:443");
+    assert_null(cg_sites_load_json(p, b, text, strlen(text), NOW));
+    cb = cg_sites_counters(b, "one.example:80");
+    assert_ptr_equal(cb, &b->counters[1]);
+    for (i = 0; i < CG_COUNTER_DAYS; ++i) {
+        cg_day_count_t *da = &ca->days[(today - i) % CG_COUNTER_DAYS];
+        cg_day_count_t *db = &cb->days[(today - i) % CG_COUNTER_DAYS];
+
+        assert_int_equal(db->day, today - i);
+        assert_int_equal(db->views, da->views);
+        assert_int_equal(db->uniques, da->uniques);
+        assert_int_equal(db->choices[CG_CHOICE_CUSTOM], 1);
+        assert_int_equal(db->no_choice, 1);
+        assert_int_equal(db->gpc, 1);
+        assert_int_equal(db->dnt, 1);
+        assert_int_equal(db->revision, 4);
+    }
+    /* no page and no salt come back */
+    assert_int_equal(cb->pages[0].views, 0);
+    assert_int_equal(cb->salt_day, APR_UINT32_MAX);
+}
+
+static void store_refuses_bad_input(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_sites_t *s = apr_pcalloc(p, sizeof(*s));
+    static const char *const bad[] = {
+        "not json",
+        "{\"format\": \"other\", \"sites\": []}",
+        "{\"format\": \"consentgate-status-1\"}",
+        "{\"format\": \"consentgate-status-1\", \"sites\": [{\"days\": []}]}",
+        "{\"format\": \"consentgate-status-1\", \"sites\": [{\"site\": \"a\", "
+        "\"days\": [{\"date\": \"2025-13-01\"}]}]}",
+        "{\"format\": \"consentgate-status-1\", \"sites\": [{\"site\": \"a\", "
+        "\"days\": [{\"date\": \"2025-11-01\", \"views\": -1}]}]}",
+        "{\"format\": \"consentgate-status-1\", \"sites\": [{\"site\": \"a\", "
+        "\"days\": [{\"date\": \"2025-11-01\", \"views\": \"7\"}]}]}",
+        NULL
+    };
+    int i;
+
+    cg_sites_init(s);
+    for (i = 0; bad[i]; ++i) {
+        if (!cg_sites_load_json(p, s, bad[i], strlen(bad[i]), NOW)) {
+            fail_tap("accepted: %s", bad[i]);
+        }
+    }
+    /* nothing was read from the bad ones */
+    assert_int_equal(s->n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +302,8 @@ int main(void)
         CG_TEST(rate_limits_one_address),
         CG_TEST(rate_many_addresses),
         CG_TEST(sites_are_separate),
+        CG_TEST(store_round_trip),
+        CG_TEST(store_refuses_bad_input),
     };
     CG_RUN_GROUP("status", tests);
 }
