@@ -793,6 +793,7 @@ static void helpers_start(apr_pool_t *p, server_rec *s)
 static int run_by_helper(cache_job_t *job)
 {
     apr_time_t deadline = apr_time_now() + cache_timeout_ms * 1000;
+    int done;
 
     apr_thread_mutex_lock(helpers.lock);
     if (helpers.length >= HELPER_QUEUE_MAX) {
@@ -810,25 +811,29 @@ static int run_by_helper(cache_job_t *job)
         }
         apr_thread_cond_timedwait(helpers.finished, helpers.lock, left);
     }
-    if (!job->done) {
+    /* once the lock is let go, an abandoned job belongs to the helper */
+    done = job->done;
+    if (!done) {
         job->abandoned = 1;
     }
     apr_thread_mutex_unlock(helpers.lock);
-    return job->done;
+    return done;
 }
 #endif
 
 static int first_today(request_rec *r, const char *masked)
 {
     cache_job_t *job;
-    apr_pool_t *jp;
-    int probe, unique = 0, ok = 0;
+    int probe;
 
     if (!socache_provider || !masked || !cache_usable(&probe)) {
         return 0;
     }
 #if APR_HAS_THREADS
     if (helpers_on) {
+        apr_pool_t *jp;
+        int unique = 0, ok = 0;
+
         if (apr_pool_create(&jp, NULL) != APR_SUCCESS) {
             cache_done(probe, 0);
             return 0;
@@ -864,7 +869,6 @@ static int first_today(request_rec *r, const char *masked)
     job->site = ap_get_server_name(r);
     decide_unique(job, thread_hasher(r->connection->current_thread, r->pool));
     cache_done(probe, job->ok);
-    (void)jp;
     return job->unique;
 }
 
