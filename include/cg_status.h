@@ -18,12 +18,12 @@
 
 /* The page path as the status page may record it, or NULL when it must
  * not be recorded at all. `path` is what cg_page_of() returned. Repeated
- * slashes and "." segments are merged first. NULL when the path lies
- * under one of `exclude` (const char *): "/prefix/" matches at the start;
- * with a leading '*', the rest ("/email/") matches after any segment
- * boundary, so a site in a subfolder is covered too. A segment holding a run of at least
- * 12 hex digits with a digit among them, or of at least 20 base64url
- * characters with a digit among them, becomes CG_STATUS_TOKEN: capability
+ * slashes, "." and ".." segments are resolved first. NULL when the path
+ * lies under one of `exclude` (const char *): "/prefix/" matches at the
+ * start; with a leading '*', the rest ("/email/") matches after any
+ * segment boundary, so a site in a subfolder is covered too. A segment
+ * holding a run of at least 12 hex digits, or of at least 20 base64url
+ * characters, with a digit among them becomes CG_STATUS_TOKEN: capability
  * URLs carry their secret that way. The last segment of a path that
  * reached CG_PAGE_MAX (cut) becomes CG_STATUS_CUT. "(unknown)" is
  * returned as is. */
@@ -60,7 +60,8 @@ typedef struct cg_rate_t {
     cg_rate_slot_t slots[CG_RATE_SLOTS];
 } cg_rate_t;
 
-/* Counts one hit for `masked` (a masked address) at `now`; 1 when it is
+/* Counts one hit for `masked` (a masked address, with the site it is
+ * counted for) at `now`; 1 when it is
  * within `limit` hits this minute, 0 when over it. A limit of 0 allows
  * everything. When the table has no room for the address (every probed
  * slot busy this minute), the hit is allowed: a crowd of distinct

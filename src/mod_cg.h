@@ -30,6 +30,10 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
 #define MOD_CG_DEFAULT_ENDPOINT "/consentgate"
 #define MOD_CG_HANDLER          "consentgate"
+#define MOD_CG_DEFAULT_PIXEL_LIMIT 60        /* counted views per masked
+                                               address and minute */
+#define MOD_CG_DEFAULT_CACHE_TIMEOUT_MS 500 /* a pixel's wait for a network
+                                               unique-visitor cache */
 
 /* ConsentClearSiteData */
 #define MOD_CG_CSD_OFF      0

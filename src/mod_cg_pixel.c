@@ -49,8 +49,6 @@ static apr_int64_t cache_timeout_ms = -1;   /* ConsentUniqueCacheTimeout */
 static const char *store_path;              /* ConsentStatusStore */
 static pid_t store_pid;                     /* the parent, which writes it */
 
-#define DEFAULT_PIXEL_LIMIT 60
-#define DEFAULT_CACHE_TIMEOUT_MS 500
 /* how long a failed cache is left alone before one request tries again */
 #define CACHE_RETRY_SEC 30
 
@@ -417,7 +415,7 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (cache_timeout_ms < 0) {
-        cache_timeout_ms = DEFAULT_CACHE_TIMEOUT_MS;
+        cache_timeout_ms = MOD_CG_DEFAULT_CACHE_TIMEOUT_MS;
     }
     socache_provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                           AP_SOCACHE_PROVIDER_VERSION);
@@ -902,12 +900,21 @@ static const char *recordable_page(request_rec *r, const char *page,
     return cg_status_path(r->pool, page, c->exclude);
 }
 
+/* The rate limit's key: the masked address on this site, so each site's
+ * ConsentPixelLimit applies to its own counting. */
+static const char *rate_key(request_rec *r, const mod_cg_status_conf *c,
+                            const char *masked)
+{
+    return apr_psprintf(r->pool, "%d %s", c->site, masked ? masked : "");
+}
+
 static void count_view(request_rec *r)
 {
     const mod_cg_status_conf *c = status_conf(r->server);
     const char *page, *u = NULL, *masked;
     cg_counters_t *counters;
-    int unique, allowed, may_add, signals, revision;
+    apr_uint32_t limit;
+    int unique, allowed, may_add, signals, revision, no_choice;
 
     if (r->args) {
         char *args = apr_pstrdup(r->pool, r->args), *pair, *state;
@@ -925,14 +932,14 @@ static void count_view(request_rec *r)
                                                         "Referer"),
                                           r->hostname, page, c->pages);
     masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
+    limit = (apr_uint32_t)(c->limit >= 0 ? c->limit
+                                         : MOD_CG_DEFAULT_PIXEL_LIMIT);
 
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return;
     }
-    allowed = cg_rate_take(&shared->sites.rate, masked ? masked : "",
-                           r->request_time,
-                           (apr_uint32_t)(c->limit >= 0 ? c->limit
-                                                        : DEFAULT_PIXEL_LIMIT));
+    allowed = cg_rate_take(&shared->sites.rate, rate_key(r, c, masked),
+                           r->request_time, limit);
     apr_global_mutex_unlock(mutex);
     if (!allowed) {
         apr_table_setn(r->subprocess_env, "CONSENTGATE_PIXEL", "limited");
@@ -942,7 +949,7 @@ static void count_view(request_rec *r)
     unique = first_today(r, masked);
     /* what the visitor sends, read before the lock */
     signals = mod_cg_signals(r);
-    (void)mod_cg_consent(r);
+    no_choice = mod_cg_consent(r)->state == CG_CONSENT_NONE;
     revision = mod_cg_policy_revision(ap_get_module_config(
         r->server->module_config, &consentgate_module));
 
@@ -953,8 +960,7 @@ static void count_view(request_rec *r)
     if (counters) {
         cg_counters_count(counters, r->request_time, page, may_add, unique);
         if (unique) {
-            cg_counters_visitor(counters, r->request_time,
-                                mod_cg_consent(r)->state == CG_CONSENT_NONE,
+            cg_counters_visitor(counters, r->request_time, no_choice,
                                 (signals & CG_SIGNAL_GPC ? 1 : 0)
                                 | (signals & CG_SIGNAL_DNT ? 2 : 0),
                                 revision);
@@ -1006,10 +1012,11 @@ void mod_cg_status_count_choice(request_rec *r,
     counters = site_counters(r);
     /* one client cannot inflate the choices any more than the views */
     if (counters
-        && cg_rate_take(&shared->sites.rate, masked ? masked : "",
+        && cg_rate_take(&shared->sites.rate, rate_key(r, c, masked),
                         r->request_time,
-                        (apr_uint32_t)(c->limit >= 0 ? c->limit
-                                                     : DEFAULT_PIXEL_LIMIT))) {
+                        (apr_uint32_t)(c->limit >= 0
+                                       ? c->limit
+                                       : MOD_CG_DEFAULT_PIXEL_LIMIT))) {
         cg_counters_choice(counters, r->request_time, choice, revision);
     }
     apr_global_mutex_unlock(mutex);

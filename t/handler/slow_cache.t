@@ -22,7 +22,7 @@ my $httpd   = Apache::Test::vars('httpd');
 my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
 my $module  = Apache::Test::vars('top_dir') . '/.libs/mod_consentgate.so';
 my $ua      = LWP::UserAgent->new(timeout => 15);
-my $timeout = 0.3;      # ConsentUniqueCacheTimeout, seconds
+my $timeout = 1;        # ConsentUniqueCacheTimeout, seconds
 
 # the fake redis: accepts and keeps every connection, reads, never writes
 my $listener = IO::Socket::INET->new(Listen => 128, LocalAddr => '127.0.0.1',
@@ -67,7 +67,7 @@ MaxRequestWorkers 32
 <Directory $dir/htdocs>
     Require all granted
 </Directory>
-RedisTimeout 1
+RedisTimeout 5
 ConsentUniqueCache redis:127.0.0.1:$fake_port
 ConsentUniqueCacheTimeout @{[ $timeout * 1000 ]}
 ConsentGate On
@@ -130,7 +130,7 @@ for my $path ('/index.html', '/consentgate/status?format=json',
     my $res = $ua->get(url($path));
     my $secs = time - $t0;
     is($res->code, 200, "$path answers while the pixel waits on the cache");
-    ok($secs < 0.5, sprintf("... at once (%.2f s)", $secs));
+    ok($secs < $timeout * 0.8, sprintf("... at once (%.2f s)", $secs));
 }
 
 my $slowest = 0;
@@ -141,7 +141,7 @@ for my $job (@jobs) {
 }
 # the timeout each at most (under one mutex, they would queue one behind
 # another, each for as long as the provider waits)
-ok($slowest < $timeout + 0.7,
+ok($slowest < $timeout + 1.2,
    sprintf('none waits much longer than the timeout of %.1f s (slowest %.2f s)',
            $timeout, $slowest));
 
@@ -156,13 +156,14 @@ is($after->{uniques} - $before->{uniques}, 0, 'the uniques do not');
                        'User-Agent' => 'Mozilla/5.0 (X11) SlowCache later');
     my $secs = time - $t0;
     is($res->code, 200, 'a later pixel request');
-    ok($secs < 0.5, sprintf('answers at once while the cache is down (%.2f s)', $secs));
+    ok($secs < $timeout / 2,
+       sprintf('answers at once, not asking the cache while it is down (%.2f s)', $secs));
     is(today()->{views} - $after->{views}, 1, 'and counts its view');
 }
 
 open my $log, '<', "$dir/error_log" or die $!;
 my $errors = do { local $/; <$log> };
-my @logged = $errors =~ /CG036: ConsentUniqueCache: no answer within 300 ms; unique visitors are not counted for 30 s/g;
+my @logged = $errors =~ /CG036: ConsentUniqueCache: no answer within 1000 ms; unique visitors are not counted for 30 s/g;
 is(scalar(@logged), 1, 'the outage is logged, once');
 
 system($httpd, '-f', "$dir/httpd.conf", '-k', 'stop');
