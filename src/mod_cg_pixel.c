@@ -34,7 +34,9 @@
 APLOG_USE_MODULE(consentgate);
 
 #define MUTEX_TYPE "consentgate-pixel"
-#define RETAINED_KEY "mod_consentgate-counters"
+/* named after the shared segment's layout: a graceful restart into a build
+ * whose layout differs starts a new segment instead of misreading the old */
+#define RETAINED_KEY "mod_consentgate-counters-2"
 #define SALT_KEY_PREFIX "consentgate-salt-"
 
 /* ConsentUniqueCache as configured, and what post_config made of it: one
