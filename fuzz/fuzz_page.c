@@ -21,12 +21,17 @@
  *     IPv4 nor an IPv6 address (inet_pton); otherwise an address that
  *     inet_pton reads back, whose host part (last v4_bytes bytes of IPv4,
  *     incl. IPv4-mapped IPv6, last v6_bits bits of IPv6) is zero, and
- *     which masking again leaves unchanged. */
+ *     which masking again leaves unchanged.
+ *  5. cg_status_path() of the page (under the mautic preset's
+ *     exclusions) is NULL, "(unknown)" or a path at most 4 bytes longer,
+ *     with no run of 12 hex digits or 20 base64url characters that holds
+ *     a digit, and never "/email/", "/s/" or "/r/". */
 #include "fuzz_common.h"
 
 #include <arpa/inet.h>
 
 #include "cg_pixel.h"
+#include "cg_status.h"
 
 static void cg_fuzz_setup(apr_pool_t *root)
 {
@@ -173,6 +178,72 @@ static void check_mask(apr_pool_t *p, const char *ip, int v4, int v6)
                   cg_fuzz_show(m), cg_fuzz_show(m2));
 }
 
+static int is_b64url(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+}
+
+static int is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+        || (c >= 'A' && c <= 'F');
+}
+
+static void check_status_path(apr_pool_t *p, const char *page)
+{
+    static apr_array_header_t *ex;
+    const char *const *e;
+    const char *out, *c;
+    size_t hex = 0, b64 = 0;
+    int hex_digit = 0, b64_digit = 0;
+
+    if (!ex) {
+        ex = apr_array_make(cg_fuzz_root, 4, sizeof(const char *));
+        for (e = cg_status_preset_excludes("mautic"); *e; ++e) {
+            APR_ARRAY_PUSH(ex, const char *) = *e;
+        }
+    }
+    out = cg_status_path(p, page, ex);
+    if (!out || !strcmp(out, "(unknown)")) {
+        return;
+    }
+    CG_FUZZ_CHECK(*out == '/' && strlen(out) <= strlen(page) + 4,
+                  "status path '%s' of '%s'", cg_fuzz_show(out),
+                  cg_fuzz_show(page));
+    CG_FUZZ_CHECK(!strstr(out, "/email/") && !strstr(out, "/s/")
+                  && !strstr(out, "/r/"), "excluded path kept: '%s'",
+                  cg_fuzz_show(out));
+    for (c = out; ; ++c) {
+        unsigned char u = (unsigned char)*c;
+        int digit = u >= '0' && u <= '9';
+
+        if (*c && is_hex(u)) {
+            ++hex;
+            hex_digit |= digit;
+        }
+        else {
+            CG_FUZZ_CHECK(!(hex >= 12 && hex_digit), "hex token kept: '%s'",
+                          cg_fuzz_show(out));
+            hex = 0;
+            hex_digit = 0;
+        }
+        if (*c && is_b64url(u)) {
+            ++b64;
+            b64_digit |= digit;
+        }
+        else {
+            CG_FUZZ_CHECK(!(b64 >= 20 && b64_digit),
+                          "base64url token kept: '%s'", cg_fuzz_show(out));
+            b64 = 0;
+            b64_digit = 0;
+        }
+        if (!*c) {
+            break;
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = cg_fuzz_pool;
@@ -187,6 +258,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cg_fuzz_fields(data + 2, size - 2, f, 3);
 
     check_page(cg_page_of(p, f[0], f[1]), f[0], f[1]);
+    check_status_path(p, cg_page_of(p, f[0], f[1]));
     check_mask(p, f[2], v4, v6);
     /* the address field as a page source too, and u as an address */
     check_page(cg_page_of(p, f[2], NULL), f[2], NULL);

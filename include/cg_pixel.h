@@ -60,10 +60,27 @@ const char *cg_page_of(apr_pool_t *p, const char *u, const char *referer);
 #define CG_COUNTER_PAGES 64
 #define CG_SALT_LEN 32
 
+/* What a visitor chose, counted per day (no identifier). */
+typedef enum {
+    CG_CHOICE_ACCEPT_ALL = 0,
+    CG_CHOICE_REJECT_ALL,
+    CG_CHOICE_CUSTOM,
+    CG_CHOICE_WITHDRAW,
+    CG_CHOICES
+} cg_choice_e;
+
+/* Their names in JSON: "accept_all", "reject_all", "custom", "withdraw". */
+const char *cg_choice_name(cg_choice_e c);
+
 typedef struct cg_day_count_t {
     apr_uint32_t day;           /* days since 1970-01-01 (UTC) */
     apr_uint32_t views;
     apr_uint32_t uniques;
+    apr_uint32_t choices[CG_CHOICES];
+    apr_uint32_t no_choice;     /* unique visitors without a choice yet */
+    apr_uint32_t gpc;           /* unique visitors sending Sec-GPC: 1 */
+    apr_uint32_t dnt;           /* ... DNT: 1 */
+    apr_uint32_t revision;      /* ConsentPolicyRevision last counted under */
 } cg_day_count_t;
 
 typedef struct cg_page_count_t {
@@ -82,7 +99,7 @@ typedef struct cg_counters_t {
     unsigned char salt[CG_SALT_LEN];    /* memory only, replaced each day */
 } cg_counters_t;
 
-#define CG_COUNTERS_MAGIC 0x43474331u   /* "CGC1" */
+#define CG_COUNTERS_MAGIC 0x43474332u   /* "CGC2" */
 
 apr_uint32_t cg_day_of(apr_time_t t);
 
@@ -98,14 +115,37 @@ int cg_counters_salt(cg_counters_t *c, apr_time_t now,
 void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
                      int unique);
 
-/* The counts as JSON: {"today": {"date", "views", "uniques"},
- * "days": [{"date", "views", "uniques"}... the last 30 days, oldest
- * first], "pages": [{"path", "views"}... today's, most viewed first],
- * "other_pages": N}. */
+/* The same, except that `page` gets a new slot only when `may_add` (a
+ * plausible page), and a NULL `page` (one that may not be recorded)
+ * counts among the other pages. */
+void cg_counters_count(cg_counters_t *c, apr_time_t now, const char *page,
+                       int may_add, int unique);
+
+/* Counts a choice today under policy revision `revision`. */
+void cg_counters_choice(cg_counters_t *c, apr_time_t now, cg_choice_e choice,
+                        int revision);
+
+/* For a unique visitor of today: whether they have made no choice yet and
+ * which signals (CG_SIGNAL_GPC, CG_SIGNAL_DNT bits: 1 and 2) they send,
+ * under policy revision `revision`. */
+void cg_counters_visitor(cg_counters_t *c, apr_time_t now, int no_choice,
+                         int signals, int revision);
+
+/* The counts as JSON: {"today": DAY, "days": [DAY... the last 30 days,
+ * oldest first], "pages": [{"path", "views"}... today's, most viewed
+ * first], "other_pages": N, "revisions": {"current", "changed" (the first
+ * day of the current revision, or null when the 30 days saw no change),
+ * "before": TOTALS, "after": TOTALS}}, where DAY is {"date", "views",
+ * "uniques", "accept_all", "reject_all", "custom", "withdraw",
+ * "no_choice", "gpc", "dnt", "revision"} and TOTALS the same summed over
+ * the days before and from the change (without "date"; "revision" is the
+ * one in effect, "days" how many days). */
 const char *cg_counters_json(apr_pool_t *p, const cg_counters_t *c,
                              apr_time_t now);
 
-/* The same as an HTML page with an inline SVG bar chart. */
+/* The same as an HTML page: SVG charts with dated axes and legends, a
+ * table of every day as their text alternative, the before/after
+ * comparison of a policy revision change and today's pages. */
 const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
                              apr_time_t now);
 

@@ -398,9 +398,8 @@ static cg_day_count_t *day_slot(cg_counters_t *c, apr_uint32_t day)
     cg_day_count_t *d = &c->days[day % CG_COUNTER_DAYS];
 
     if (d->day != day) {
+        memset(d, 0, sizeof(*d));
         d->day = day;
-        d->views = 0;
-        d->uniques = 0;
     }
     return d;
 }
@@ -408,20 +407,29 @@ static cg_day_count_t *day_slot(cg_counters_t *c, apr_uint32_t day)
 void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
                      int unique)
 {
+    cg_counters_count(c, now, page, 1, unique);
+}
+
+void cg_counters_count(cg_counters_t *c, apr_time_t now, const char *page,
+                       int may_add, int unique)
+{
     apr_uint32_t today = cg_day_of(now);
     cg_day_count_t *d = day_slot(c, today);
     cg_page_count_t *free_slot = NULL;
     char key[CG_PAGE_MAX + 1];
     int i;
 
-    /* compare as stored: a longer page would never find its slot */
-    apr_cpystrn(key, page, sizeof(key));
-    page = key;
-
     d->views++;
     if (unique) {
         d->uniques++;
     }
+    if (!page) {
+        goto other;
+    }
+    /* compare as stored: a longer page would never find its slot */
+    apr_cpystrn(key, page, sizeof(key));
+    page = key;
+
     for (i = 0; i < CG_COUNTER_PAGES; ++i) {
         cg_page_count_t *pc = &c->pages[i];
         if (pc->day == today && !strcmp(pc->path, page)) {
@@ -432,17 +440,49 @@ void cg_counters_hit(cg_counters_t *c, apr_time_t now, const char *page,
             free_slot = pc;
         }
     }
-    if (free_slot) {
+    if (free_slot && may_add) {
         free_slot->day = today;
         free_slot->views = 1;
         apr_cpystrn(free_slot->path, page, sizeof(free_slot->path));
         return;
     }
+other:
     if (c->other_pages_day != today) {
         c->other_pages_day = today;
         c->other_pages_views = 0;
     }
     c->other_pages_views++;
+}
+
+static const char *const choice_names[CG_CHOICES] = {
+    "accept_all", "reject_all", "custom", "withdraw"
+};
+
+const char *cg_choice_name(cg_choice_e c)
+{
+    return (unsigned)c < CG_CHOICES ? choice_names[c] : "";
+}
+
+void cg_counters_choice(cg_counters_t *c, apr_time_t now, cg_choice_e choice,
+                        int revision)
+{
+    cg_day_count_t *d = day_slot(c, cg_day_of(now));
+
+    if ((unsigned)choice < CG_CHOICES) {
+        d->choices[choice]++;
+    }
+    d->revision = revision > 0 ? (apr_uint32_t)revision : 0;
+}
+
+void cg_counters_visitor(cg_counters_t *c, apr_time_t now, int no_choice,
+                         int signals, int revision)
+{
+    cg_day_count_t *d = day_slot(c, cg_day_of(now));
+
+    d->no_choice += no_choice ? 1 : 0;
+    d->gpc += (signals & 1) ? 1 : 0;
+    d->dnt += (signals & 2) ? 1 : 0;
+    d->revision = revision > 0 ? (apr_uint32_t)revision : 0;
 }
 
 static const char *date_of(apr_pool_t *p, apr_uint32_t day)
@@ -457,13 +497,16 @@ static const char *date_of(apr_pool_t *p, apr_uint32_t day)
 }
 
 /* A day's counts, zero when the slot holds another day. */
-static void counts_of(const cg_counters_t *c, apr_uint32_t day,
-                      apr_uint32_t *views, apr_uint32_t *uniques)
+static cg_day_count_t day_of_counts(const cg_counters_t *c, apr_uint32_t day)
 {
-    const cg_day_count_t *d = &c->days[day % CG_COUNTER_DAYS];
+    cg_day_count_t d;
 
-    *views = d->day == day ? d->views : 0;
-    *uniques = d->day == day ? d->uniques : 0;
+    if (c->days[day % CG_COUNTER_DAYS].day == day) {
+        return c->days[day % CG_COUNTER_DAYS];
+    }
+    memset(&d, 0, sizeof(d));
+    d.day = day;
+    return d;
 }
 
 static int by_views(const void *a, const void *b)
@@ -490,14 +533,123 @@ static int todays_pages(const cg_counters_t *c, apr_uint32_t today,
     return n;
 }
 
+
+/* Sums over a run of days, for the before/after comparison. */
+typedef struct totals_t {
+    apr_uint32_t days, views, uniques, choices[CG_CHOICES], no_choice, gpc,
+                 dnt, revision;
+} totals_t;
+
+static int day_active(const cg_day_count_t *d)
+{
+    int i;
+
+    if (d->views || d->uniques || d->no_choice || d->gpc || d->dnt) {
+        return 1;
+    }
+    for (i = 0; i < CG_CHOICES; ++i) {
+        if (d->choices[i]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void add_day(totals_t *t, const cg_day_count_t *d)
+{
+    int i;
+
+    t->days++;
+    t->views += d->views;
+    t->uniques += d->uniques;
+    for (i = 0; i < CG_CHOICES; ++i) {
+        t->choices[i] += d->choices[i];
+    }
+    t->no_choice += d->no_choice;
+    t->gpc += d->gpc;
+    t->dnt += d->dnt;
+    t->revision = d->revision;
+}
+
+/* The last change of revision among the 30 days: the first day of the
+ * current revision (0 when there was no change), and the totals of the
+ * previous revision's days and of the current one's. Days with no count
+ * at all say nothing about the revision and are left out. */
+static apr_uint32_t revision_change(const cg_counters_t *c, apr_uint32_t today,
+                                    totals_t *before, totals_t *after)
+{
+    apr_uint32_t day, changed = 0, first = today - 29;
+    int have_current = 0, have_prev = 0;
+    apr_uint32_t current = 0, prev = 0;
+
+    memset(before, 0, sizeof(*before));
+    memset(after, 0, sizeof(*after));
+    /* from today backwards: the current revision's run, then the
+     * previous revision's run */
+    for (day = today + 1; day-- > first; ) {
+        cg_day_count_t d = day_of_counts(c, day);
+
+        if (!day_active(&d)) {
+            continue;
+        }
+        if (!have_current) {
+            current = d.revision;
+            have_current = 1;
+        }
+        if (!have_prev && d.revision == current) {
+            add_day(after, &d);
+            changed = day;
+            continue;
+        }
+        if (!have_prev) {
+            prev = d.revision;
+            have_prev = 1;
+        }
+        if (d.revision != prev) {
+            break;
+        }
+        add_day(before, &d);
+    }
+    after->revision = current;
+    before->revision = prev;
+    return have_prev ? changed : 0;
+}
+
+static void set_counts(json_t *o, const apr_uint32_t choices[CG_CHOICES],
+                       apr_uint32_t no_choice, apr_uint32_t gpc,
+                       apr_uint32_t dnt, apr_uint32_t revision)
+{
+    int i;
+
+    for (i = 0; i < CG_CHOICES; ++i) {
+        json_object_set_new(o, choice_names[i], json_integer(choices[i]));
+    }
+    json_object_set_new(o, "no_choice", json_integer(no_choice));
+    json_object_set_new(o, "gpc", json_integer(gpc));
+    json_object_set_new(o, "dnt", json_integer(dnt));
+    json_object_set_new(o, "revision", json_integer(revision));
+}
+
 static json_t *day_json(apr_pool_t *p, const cg_counters_t *c,
                         apr_uint32_t day)
 {
-    apr_uint32_t views, uniques;
+    cg_day_count_t d = day_of_counts(c, day);
+    json_t *o = json_pack("{s:s, s:I, s:I}", "date", date_of(p, day),
+                          "views", (json_int_t)d.views,
+                          "uniques", (json_int_t)d.uniques);
 
-    counts_of(c, day, &views, &uniques);
-    return json_pack("{s:s, s:I, s:I}", "date", date_of(p, day),
-                     "views", (json_int_t)views, "uniques", (json_int_t)uniques);
+    set_counts(o, d.choices, d.no_choice, d.gpc, d.dnt, d.revision);
+    return o;
+}
+
+static json_t *totals_json(const totals_t *t)
+{
+    json_t *o = json_pack("{s:I, s:I, s:I}", "days", (json_int_t)t->days,
+                          "views", (json_int_t)t->views,
+                          "uniques", (json_int_t)t->uniques);
+
+    set_counts(o, t->choices, t->no_choice, t->gpc, t->dnt, t->revision);
+    return o;
 }
 
 static const char *dump(apr_pool_t *p, json_t *doc)
@@ -511,9 +663,10 @@ static const char *dump(apr_pool_t *p, json_t *doc)
 const char *cg_counters_json(apr_pool_t *p, const cg_counters_t *c,
                              apr_time_t now)
 {
-    apr_uint32_t today = cg_day_of(now), day;
+    apr_uint32_t today = cg_day_of(now), day, changed;
     const cg_page_count_t *pages[CG_COUNTER_PAGES];
     json_t *doc = json_object(), *days = json_array(), *list = json_array();
+    totals_t before, after;
     int i, n;
 
     for (day = today - 29; day <= today; ++day) {
@@ -530,6 +683,11 @@ const char *cg_counters_json(apr_pool_t *p, const cg_counters_t *c,
     json_object_set_new(doc, "pages", list);
     json_object_set_new(doc, "other_pages", json_integer(
         c->other_pages_day == today ? c->other_pages_views : 0));
+    changed = revision_change(c, today, &before, &after);
+    json_object_set_new(doc, "revisions", json_pack(
+        "{s:I, s:o, s:o, s:o}", "current", (json_int_t)after.revision,
+        "changed", changed ? json_string(date_of(p, changed)) : json_null(),
+        "before", totals_json(&before), "after", totals_json(&after)));
     return dump(p, doc);
 }
 
@@ -554,48 +712,266 @@ static const char *html_escape(apr_pool_t *p, const char *s)
     return out;
 }
 
+/* The chart's geometry, in SVG user units (the SVG scales to the page). */
+#define CH_W 640
+#define CH_H 270
+#define CH_LEFT 64
+#define CH_RIGHT 24
+#define CH_TOP 12
+#define CH_BOTTOM 56
+#define CH_PLOT_W (CH_W - CH_LEFT - CH_RIGHT)
+#define CH_PLOT_H (CH_H - CH_TOP - CH_BOTTOM)
+
+/* A round axis maximum at or above `max`: 1, 2 or 5 times a power of ten,
+ * four ticks. */
+static apr_uint32_t nice_step(apr_uint32_t max)
+{
+    apr_uint32_t step = 1;
+
+    while (step * 4 < max) {
+        if (step * 2 * 4 >= max) {
+            return step * 2;
+        }
+        if (step * 5 * 4 >= max) {
+            return step * 5;
+        }
+        step *= 10;
+    }
+    return step;
+}
+
+/* The axes: y ticks and gridlines labelled with counts, x labels with
+ * the date every fifth day and on the last. */
+static const char *axes(apr_pool_t *p, apr_uint32_t today, apr_uint32_t step,
+                        const char *y_title)
+{
+    const char *out = "";
+    double slot = (double)CH_PLOT_W / 30;
+    apr_uint32_t day;
+    int i;
+
+    for (i = 0; i <= 4; ++i) {
+        double y = CH_TOP + CH_PLOT_H - (double)CH_PLOT_H * i / 4;
+        out = apr_psprintf(p, "%s<line class=\"grid\" x1=\"%d\" x2=\"%d\" "
+                           "y1=\"%.1f\" y2=\"%.1f\"/><text class=\"ytick\" "
+                           "x=\"%d\" y=\"%.1f\">%u</text>", out, CH_LEFT,
+                           CH_W - CH_RIGHT, y, y, CH_LEFT - 6, y + 4,
+                           step * (apr_uint32_t)i);
+    }
+    for (day = today - 29, i = 0; day <= today; ++day, ++i) {
+        if (i % 5 == 0 || day == today) {
+            const char *date = date_of(p, day);
+            double x = CH_LEFT + slot * i + slot / 2;
+
+            out = apr_psprintf(p, "%s<line class=\"axis\" x1=\"%.1f\" "
+                               "x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/><text "
+                               "class=\"xtick\" x=\"%.1f\" y=\"%d\">"
+                               "<tspan class=\"md\">%s</tspan></text>",
+                               out, x, x, CH_TOP + CH_PLOT_H,
+                               CH_TOP + CH_PLOT_H + 5, x,
+                               CH_TOP + CH_PLOT_H + 24, date + 5);
+        }
+    }
+    return apr_psprintf(p, "%s<line class=\"axis\" x1=\"%d\" x2=\"%d\" "
+                        "y1=\"%d\" y2=\"%d\"/><line class=\"axis\" "
+                        "x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>"
+                        "<text class=\"atitle\" x=\"%d\" y=\"%d\">Date "
+                        "(%s to %s, UTC)</text><text class=\"atitle\" "
+                        "transform=\"rotate(-90)\" x=\"%d\" y=\"14\">%s"
+                        "</text>", out, CH_LEFT, CH_W - CH_RIGHT,
+                        CH_TOP + CH_PLOT_H, CH_TOP + CH_PLOT_H, CH_LEFT,
+                        CH_LEFT, CH_TOP, CH_TOP + CH_PLOT_H,
+                        CH_LEFT + CH_PLOT_W / 2, CH_H - 6,
+                        date_of(p, today - 29), date_of(p, today),
+                        -(CH_TOP + CH_PLOT_H / 2), y_title);
+}
+
+static const char *figure(apr_pool_t *p, const char *id, const char *title,
+                          const char *body, const char *legend)
+{
+    return apr_psprintf(p, "<figure><svg id=\"%s\" role=\"img\" "
+                        "aria-labelledby=\"%s-t\" viewBox=\"0 0 %d %d\" "
+                        "preserveAspectRatio=\"xMinYMin meet\"><title "
+                        "id=\"%s-t\">%s (the table below has every number)"
+                        "</title>%s</svg><figcaption><ul class=\"legend\">"
+                        "%s</ul></figcaption></figure>", id, id, CH_W, CH_H,
+                        id, title, body, legend);
+}
+
+static const char *swatch(apr_pool_t *p, const char *cls, const char *label)
+{
+    return apr_psprintf(p, "<li><svg class=\"sw\" viewBox=\"0 0 10 10\" "
+                        "aria-hidden=\"true\"><rect class=\"%s\" width=\"10\" "
+                        "height=\"10\"/></svg>%s</li>", cls, label);
+}
+
+static const char *const choice_labels[CG_CHOICES] = {
+    "Accept all", "Reject all", "Custom choice", "Withdrawn"
+};
+
+static const char *totals_row(apr_pool_t *p, const char *label,
+                              const totals_t *t)
+{
+    apr_uint32_t chosen = t->choices[0] + t->choices[1] + t->choices[2];
+
+    return apr_psprintf(p, "<tr><th scope=\"row\">%s</th><td>%u</td>"
+                        "<td>%u</td><td>%u</td><td>%u</td><td>%u</td>"
+                        "<td>%u</td><td>%u</td><td>%u</td><td>%u</td>"
+                        "<td>%u</td><td>%s</td></tr>", label, t->revision,
+                        t->days, t->views, t->uniques, t->choices[0],
+                        t->choices[1], t->choices[2], t->choices[3],
+                        t->gpc, t->dnt,
+                        chosen ? apr_psprintf(p, "%u %%", (apr_uint32_t)
+                                              (100.0 * t->choices[0] / chosen
+                                               + 0.5))
+                               : "&#8211;");
+}
+
 const char *cg_counters_html(apr_pool_t *p, const cg_counters_t *c,
                              apr_time_t now)
 {
-    apr_uint32_t today = cg_day_of(now), day, views, uniques, max = 1;
+    apr_uint32_t today = cg_day_of(now), day, changed, vmax = 0, cmax = 0;
+    apr_uint32_t vstep, cstep;
     const cg_page_count_t *pages[CG_COUNTER_PAGES];
-    const char *bars = "", *rows = "";
-    int i, n, x;
+    const char *vbars = "", *cbars = "", *rows = "", *prow = "", *cmp;
+    double slot = (double)CH_PLOT_W / 30;
+    totals_t before, after;
+    cg_day_count_t t;
+    int i, j, n;
 
     for (day = today - 29; day <= today; ++day) {
-        counts_of(c, day, &views, &uniques);
-        if (views > max) {
-            max = views;
+        cg_day_count_t d = day_of_counts(c, day);
+        apr_uint32_t sum = 0;
+
+        for (j = 0; j < CG_CHOICES; ++j) {
+            sum += d.choices[j];
         }
+        vmax = d.views > vmax ? d.views : vmax;
+        cmax = sum > cmax ? sum : cmax;
     }
-    for (day = today - 29, x = 0; day <= today; ++day, x += 20) {
-        int hv, hu;
-        counts_of(c, day, &views, &uniques);
-        hv = (int)(100.0 * views / max);
-        hu = (int)(100.0 * uniques / max);
-        bars = apr_psprintf(p, "%s<rect x=\"%d\" y=\"%d\" width=\"16\" "
-                            "height=\"%d\" class=\"v\"><title>%s: %u views, "
-                            "%u unique</title></rect><rect x=\"%d\" y=\"%d\" "
-                            "width=\"16\" height=\"%d\" class=\"u\"/>",
-                            bars, x, 100 - hv, hv, date_of(p, day), views,
-                            uniques, x, 100 - hu, hu);
+    vstep = nice_step(vmax);
+    cstep = nice_step(cmax);
+    for (day = today - 29, i = 0; day <= today; ++day, ++i) {
+        cg_day_count_t d = day_of_counts(c, day);
+        const char *date = date_of(p, day);
+        double x = CH_LEFT + slot * i + 1, base = CH_TOP + CH_PLOT_H;
+        double hv = (double)CH_PLOT_H * d.views / (vstep * 4);
+        double hu = (double)CH_PLOT_H * d.uniques / (vstep * 4);
+        double y = base;
+
+        vbars = apr_psprintf(p, "%s<g><title>%s: %u views, %u unique "
+                             "visitors</title><rect class=\"v\" x=\"%.1f\" "
+                             "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>"
+                             "<rect class=\"u\" x=\"%.1f\" y=\"%.1f\" "
+                             "width=\"%.1f\" height=\"%.1f\"/></g>", vbars,
+                             date, d.views, d.uniques, x, base - hv,
+                             slot - 2, hv, x + (slot - 2) / 4, base - hu,
+                             (slot - 2) / 2, hu);
+        cbars = apr_psprintf(p, "%s<g><title>%s: %u accept all, %u reject "
+                             "all, %u custom, %u withdrawn</title>", cbars,
+                             date, d.choices[0], d.choices[1], d.choices[2],
+                             d.choices[3]);
+        for (j = 0; j < CG_CHOICES; ++j) {
+            double h = (double)CH_PLOT_H * d.choices[j] / (cstep * 4);
+
+            if (d.choices[j]) {
+                y -= h;
+                cbars = apr_psprintf(p, "%s<rect class=\"c%d\" x=\"%.1f\" "
+                                     "y=\"%.1f\" width=\"%.1f\" "
+                                     "height=\"%.1f\"/>", cbars, j, x, y,
+                                     slot - 2, h);
+            }
+        }
+        cbars = apr_pstrcat(p, cbars, "</g>", NULL);
+        rows = apr_psprintf(p, "<tr><th scope=\"row\">%s</th><td>%u</td>"
+                            "<td>%u</td><td>%u</td><td>%u</td><td>%u</td>"
+                            "<td>%u</td><td>%u</td><td>%u</td><td>%u</td>"
+                            "<td>%u</td></tr>%s", date, d.views, d.uniques,
+                            d.choices[0], d.choices[1], d.choices[2],
+                            d.choices[3], d.no_choice, d.gpc, d.dnt,
+                            d.revision, rows);
     }
     n = todays_pages(c, today, pages);
     for (i = 0; i < n && i < 20; ++i) {
-        rows = apr_psprintf(p, "%s<tr><td>%s</td><td>%u</td></tr>", rows,
+        prow = apr_psprintf(p, "%s<tr><td>%s</td><td>%u</td></tr>", prow,
                             html_escape(p, pages[i]->path), pages[i]->views);
     }
-    counts_of(c, today, &views, &uniques);
-    return apr_psprintf(p,
+    changed = revision_change(c, today, &before, &after);
+    if (changed) {
+        cmp = apr_psprintf(p, "<p>The policy revision changed from %u to %u "
+            "on %s.</p><div class=\"scroll\" tabindex=\"0\" role=\"region\" "
+            "aria-labelledby=\"h-rev\"><table id=\"revisions\"><thead><tr>"
+            "<th scope=\"col\">Period</th><th scope=\"col\">Revision</th>"
+            "<th scope=\"col\">Days</th><th scope=\"col\">Views</th>"
+            "<th scope=\"col\">Unique visitors</th><th scope=\"col\">Accept "
+            "all</th><th scope=\"col\">Reject all</th><th scope=\"col\">"
+            "Custom</th><th scope=\"col\">Withdrawn</th><th scope=\"col\">"
+            "GPC</th><th scope=\"col\">DNT</th><th scope=\"col\">Accept all "
+            "of choices</th></tr></thead><tbody>%s%s</tbody></table></div>",
+            before.revision, after.revision, date_of(p, changed),
+            totals_row(p, "Before", &before), totals_row(p, "After", &after));
+    }
+    else {
+        cmp = apr_psprintf(p, "<p>No change of the policy revision in these "
+                           "30 days (revision %u).</p>", after.revision);
+    }
+    t = day_of_counts(c, today);
+    return apr_pstrcat(p,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<title>Visits without cookies</title><style>body{font:14px sans-serif;"
-        "margin:2em}.v{fill:#9bb8d3}.u{fill:#1f4e79}td{padding:2px 12px}"
-        "</style></head><body><h1>Visits without cookies</h1>"
-        "<p>Today (%s, UTC): <strong id=\"views\">%u</strong> views, "
-        "<strong id=\"uniques\">%u</strong> unique visitors.</p>"
-        "<svg role=\"img\" aria-label=\"Views and unique visitors, last 30 "
-        "days\" width=\"600\" height=\"100\" viewBox=\"0 0 600 100\">%s</svg>"
-        "<h2>Pages today</h2><table><tr><th>Page</th><th>Views</th></tr>%s"
-        "</table></body></html>\n",
-        date_of(p, today), views, uniques, bars, rows);
+        "<meta name=\"viewport\" content=\"width=device-width, "
+        "initial-scale=1\"><title>Consent and visits</title><style>"
+        "body{font:16px/1.4 system-ui,sans-serif;color:#1a1a1a;"
+        "background:#fff;margin:0 auto;padding:1em;max-width:75em}"
+        "figure{margin:0 0 1.5em}svg[role=img]{width:100%;height:auto;"
+        "max-width:640px;display:block}"
+        ".v{fill:#9bb8d3}.u{fill:#1f4e79}.c0{fill:#1b7837}.c1{fill:#b2182b}"
+        ".c2{fill:#e08214}.c3{fill:#542788}"
+        ".grid{stroke:#ddd}.axis{stroke:#555}"
+        "text{fill:#1a1a1a;font-size:13px}.ytick{text-anchor:end}"
+        ".xtick,.atitle{text-anchor:middle}"
+        ".legend{list-style:none;padding:0;margin:.3em 0;display:flex;"
+        "flex-wrap:wrap;gap:.4em 1.2em}.sw{width:1em;height:1em;"
+        "vertical-align:-.15em;margin-right:.35em}"
+        ".scroll{overflow-x:auto}table{border-collapse:collapse}"
+        "th,td{padding:.2em .6em;text-align:right;border-bottom:1px solid "
+        "#ddd;white-space:nowrap}th[scope=col]{vertical-align:bottom}"
+        "td:first-child,th[scope=row]{text-align:left}"
+        /* the chart shrinks with the screen: its text must not */
+        "@media (max-width:40em){svg[role=img] text{font-size:21px}}"
+        "</style></head><body><main><h1>Consent and visits</h1>",
+        apr_psprintf(p, "<p>Today (%s, UTC): <strong id=\"views\">%u"
+                     "</strong> views, <strong id=\"uniques\">%u</strong> "
+                     "unique visitors; %u accepted all, %u rejected all, %u "
+                     "made a custom choice, %u withdrew.</p>",
+                     date_of(p, today), t.views, t.uniques, t.choices[0],
+                     t.choices[1], t.choices[2], t.choices[3]),
+        "<h2>Visits, last 30 days</h2>",
+        figure(p, "chart-visits", "Views and unique visitors per day",
+               apr_pstrcat(p, axes(p, today, vstep, "Views"), vbars, NULL),
+               apr_pstrcat(p, swatch(p, "v", "Views"),
+                           swatch(p, "u", "Unique visitors"), NULL)),
+        "<h2>Choices, last 30 days</h2>",
+        figure(p, "chart-choices", "Consent choices per day",
+               apr_pstrcat(p, axes(p, today, cstep, "Choices"), cbars, NULL),
+               apr_pstrcat(p, swatch(p, "c0", choice_labels[0]),
+                           swatch(p, "c1", choice_labels[1]),
+                           swatch(p, "c2", choice_labels[2]),
+                           swatch(p, "c3", choice_labels[3]), NULL)),
+        "<h2 id=\"h-rev\">Before and after the last policy revision</h2>",
+        cmp,
+        "<h2 id=\"h-days\">Every day</h2><p id=\"days-note\">Per day "
+        "(UTC), newest first. Unique visitors, no choice yet, GPC and DNT "
+        "count each visitor once a day; choices count each choice made.</p>"
+        "<div class=\"scroll\" tabindex=\"0\" "
+        "role=\"region\" aria-labelledby=\"h-days\"><table id=\"days\" "
+        "aria-describedby=\"days-note\"><thead><tr><th scope=\"col\">Date</th>"
+        "<th scope=\"col\">Views</th><th scope=\"col\">Unique visitors</th>"
+        "<th scope=\"col\">Accept all</th><th scope=\"col\">Reject all</th>"
+        "<th scope=\"col\">Custom</th><th scope=\"col\">Withdrawn</th>"
+        "<th scope=\"col\">No choice yet</th><th scope=\"col\">GPC</th>"
+        "<th scope=\"col\">DNT</th><th scope=\"col\">Revision</th></tr>"
+        "</thead><tbody>", rows, "</tbody></table></div>",
+        "<h2>Pages today</h2><table id=\"pages\"><thead><tr><th scope=\"col\">"
+        "Page</th><th scope=\"col\">Views</th></tr></thead><tbody>", prow,
+        "</tbody></table></main></body></html>\n", NULL);
 }

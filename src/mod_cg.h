@@ -30,6 +30,10 @@ extern module AP_MODULE_DECLARE_DATA consentgate_module;
 #define MOD_CG_DEFAULT_SIGNALS  (CG_SIGNAL_GPC | CG_SIGNAL_DNT)
 #define MOD_CG_DEFAULT_ENDPOINT "/consentgate"
 #define MOD_CG_HANDLER          "consentgate"
+#define MOD_CG_DEFAULT_PIXEL_LIMIT 60        /* counted views per masked
+                                               address and minute */
+#define MOD_CG_DEFAULT_CACHE_TIMEOUT_MS 500 /* a pixel's wait for a network
+                                               unique-visitor cache */
 
 /* ConsentClearSiteData */
 #define MOD_CG_CSD_OFF      0
@@ -58,6 +62,7 @@ typedef struct mod_cg_server_conf {
     apr_hash_t *banner_bodies;          /* language -> rendered banner.js */
     const struct cg_inject_t *inject_scanner;
     const char *inject_tag;             /* the <script> inserted */
+    struct mod_cg_status_conf *status;  /* the status page's (mod_cg_pixel.c) */
 } mod_cg_server_conf;
 
 /* The policies made from one dir config, one per server config. */
@@ -177,6 +182,26 @@ int mod_cg_pixel_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 void mod_cg_pixel_child_init(apr_pool_t *p, server_rec *s);
 int mod_cg_pixel(request_rec *r);
 int mod_cg_status(request_rec *r);
+/* the status page's part of the server config, and its directives */
+struct mod_cg_status_conf *mod_cg_status_conf_create(apr_pool_t *p);
+struct mod_cg_status_conf *mod_cg_status_conf_merge(
+    apr_pool_t *p, const struct mod_cg_status_conf *base,
+    const struct mod_cg_status_conf *add);
+const char *mod_cg_set_status(cmd_parms *cmd, void *dconf, int on);
+const char *mod_cg_set_status_list(cmd_parms *cmd, void *dconf,
+                                   const char *arg);
+const char *mod_cg_set_status_number(cmd_parms *cmd, void *dconf,
+                                     const char *arg);
+const char *mod_cg_set_status_store(cmd_parms *cmd, void *dconf,
+                                    const char *arg);
+/* ConsentPreset NAME: the preset's status exclusions, for cmd's server */
+void mod_cg_status_preset(cmd_parms *cmd, const char *preset);
+/* A choice made at the consent endpoint (`categories`: what was granted,
+ * empty for a refusal) or a withdrawal (NULL), counted anonymously for
+ * the status page: accept all, reject all or custom against the scope's
+ * categories. Within ConsentPixelLimit per address. */
+void mod_cg_status_count_choice(request_rec *r,
+                                const apr_array_header_t *categories);
 
 /* mod_cg_banner.c */
 const char *mod_cg_set_banner(cmd_parms *cmd, void *dconf, const char *arg);

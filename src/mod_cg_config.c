@@ -35,6 +35,7 @@ void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s)
     sc->revoke_none = -1;
     sc->clear_site_data = -1;
     sc->refuse_plain = -1;
+    sc->status = mod_cg_status_conf_create(p);
     return sc;
 }
 
@@ -60,6 +61,7 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->secret_keys = MERGE_PTR(secret_keys);
     sc->refuse_plain = MERGE_INT(refuse_plain);
     sc->banner = MERGE_PTR(banner);
+    sc->status = mod_cg_status_conf_merge(p, base->status, add->status);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
         ? add->revoke_paths : base->revoke_paths;
@@ -543,6 +545,7 @@ static const char *set_preset(cmd_parms *cmd, void *dconf, const char *name)
         APR_ARRAY_PUSH(dc->scrub_params, const char *) = *revoke;
     }
     cg_preset_source_maps(cmd->pool, name, dc->preset_source_maps);
+    mod_cg_status_preset(cmd, name);
     return NULL;
 }
 
@@ -1122,5 +1125,27 @@ const command_rec mod_cg_cmds[] = {
                       "[unless=CATEGORY]: the client address the access log "
                       "and the backend see, masked to the prefix given "
                       "(default off)"),
+    /* the status page and the pixel's counting (mod_cg_pixel.c) */
+    AP_INIT_FLAG("ConsentStatus", mod_cg_set_status, NULL, RSRC_CONF,
+                 "On to serve the status page (default Off: 404)"),
+    AP_INIT_ITERATE("ConsentStatusExclude", mod_cg_set_status_list,
+                    (void *)"exclude", RSRC_CONF,
+                    "path prefixes never recorded on the status page "
+                    "(*/x/: after any segment)"),
+    AP_INIT_ITERATE("ConsentStatusPages", mod_cg_set_status_list,
+                    (void *)"pages", RSRC_CONF,
+                    "path prefixes that get a page slot without a "
+                    "Referer from this site"),
+    AP_INIT_TAKE1("ConsentPixelLimit", mod_cg_set_status_number,
+                  (void *)"limit", RSRC_CONF,
+                  "pixel views counted per masked address and minute "
+                  "(default 60; 0: no limit)"),
+    AP_INIT_TAKE1("ConsentUniqueCacheTimeout", mod_cg_set_status_number,
+                  (void *)"timeout", RSRC_CONF,
+                  "milliseconds after which a unique-visitor cache call "
+                  "counts as failed (default 500)"),
+    AP_INIT_TAKE1("ConsentStatusStore", mod_cg_set_status_store, NULL,
+                  RSRC_CONF, "FILE: the status page's daily counts, read "
+                  "when httpd starts and written when it stops or restarts"),
     { NULL }
 };

@@ -134,6 +134,7 @@ int mod_cg_handle_consent(request_rec *r)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_table_addn(r->err_headers_out, "Set-Cookie", line);
+    mod_cg_status_count_choice(r, categories);
     return_to = return_to_of(r, ctype, body);
     return answer(r, return_to);
 }
@@ -212,6 +213,7 @@ int mod_cg_handle_forget(request_rec *r)
     if (rid && mod_cg_consent(r)->state != CG_CONSENT_NONE) {
         (void)mod_cg_receipt_write(r, "revoke", NULL, rid);
     }
+    mod_cg_status_count_choice(r, NULL);
     return answer(r, return_to_of(r, ctype, body));
 }
 

@@ -43,6 +43,12 @@ ConsentUnknownCookies strip
 ConsentCookieName site_consent
 ConsentCookieDomain example.org
 ConsentMaxAge 86400
+ConsentStatus On
+ConsentStatusExclude /account/ */hook/
+ConsentStatusPages /landing/
+ConsentPixelLimit 30
+ConsentUniqueCacheTimeout 200
+ConsentStatusStore logs/status.json
 ConsentPolicyRevision 4
 ConsentSignals gpc dnt
 ConsentSignalPrecedence consent
@@ -105,6 +111,16 @@ my @bad = (
     [ 'ConsentClearSiteData cache', qr/ConsentClearSiteData: 'cache' is not one of: off, storage, cookies/ ],
     [ 'ConsentGPCLastUpdate 2026-13-01', qr/ConsentGPCLastUpdate: '2026-13-01' is not a date YYYY-MM-DD/ ],
     [ 'ConsentGPCLastUpdate yesterday', qr/ConsentGPCLastUpdate: 'yesterday' is not a date/ ],
+    [ 'ConsentStatus maybe', qr/ConsentStatus must be On or Off/ ],
+    [ 'ConsentStatusExclude email/', qr/ConsentStatusExclude: 'email\/' is no path prefix/ ],
+    [ 'ConsentStatusPages */x/', qr/ConsentStatusPages: '\*\/x\/' is no path prefix/ ],
+    [ 'ConsentPixelLimit many', qr/ConsentPixelLimit: 'many' is not a number/ ],
+    [ 'ConsentPixelLimit -1', qr/ConsentPixelLimit: '-1' is not a number/ ],
+    [ 'ConsentUniqueCacheTimeout 0', qr/ConsentUniqueCacheTimeout: a timeout of 0 ms/ ],
+    [ "<VirtualHost *:80>\nConsentUniqueCacheTimeout 100\n</VirtualHost>",
+      qr/ConsentUniqueCacheTimeout cannot occur within <VirtualHost> section/, 11 ],
+    [ "<VirtualHost *:80>\nConsentStatusStore logs/status.json\n</VirtualHost>",
+      qr/ConsentStatusStore cannot occur within <VirtualHost> section/, 11 ],
     [ "<Location /x>\nConsentCookieName other\n</Location>",
       qr/ConsentCookieName not allowed in <Location> context/, 11 ],
 );

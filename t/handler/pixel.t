@@ -8,6 +8,7 @@ use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JSON::PP ();
 use Apache::Test ();
+use Apache::TestRequest ();
 use CG;
 
 my $pixel = '/consentgate/pixel.gif';
@@ -55,9 +56,13 @@ get_from('gate', $pixel, 'User-Agent' => 'Mozilla/5.0 (compatible; Googlebot/2.1
 get_from('gate', $pixel, 'User-Agent' => '');
 is(status()->{today}{views}, $before->{views}, 'HEAD, prefetch and bots are not counted');
 
-# pages: ?u= or the Referer, path only
-get_from('gate', "$pixel?u=https%3A%2F%2Fexample.org%2Flanding%3Fsecret%3D1", @ua_a);
-get_from('gate', $pixel, @ua_a, Referer => 'https://example.org/pricing?utm=x');
+# pages: ?u= or the Referer, path only (a page gets its slot when the
+# Referer is this site: t/handler/status.t)
+Apache::TestRequest::module('gate');
+my $site = Apache::TestRequest::resolve_url('/');
+get_from('gate', "$pixel?u=https%3A%2F%2Fexample.org%2Flanding%3Fsecret%3D1", @ua_a,
+         Referer => $site);
+get_from('gate', $pixel, @ua_a, Referer => "${site}pricing?utm=x");
 my %pages = map { $_->{path} => $_->{views} } @{ status()->{pages} };
 ok($pages{'/landing'}, 'a page from ?u=');
 ok($pages{'/pricing'}, 'a page from the Referer');

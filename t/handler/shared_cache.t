@@ -43,6 +43,7 @@ LoadModule consentgate_module $module
 ConsentUniqueCache $cache
 ConsentGate On
 ConsentPreset mautic
+ConsentStatus On
 CONF
     close $fh;
     system($httpd, '-f', "$dir/httpd.conf", '-k', 'start') == 0 or die "httpd did not start";

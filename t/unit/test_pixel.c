@@ -229,8 +229,9 @@ static json_t *array_at(json_t *obj, const char *key)
     return v;
 }
 
-/* Fails unless the {date, views, uniques} object says so, and has only
- * those keys. */
+/* Fails unless the {date, views, uniques, ...} object says so, and has
+ * only the keys of a day: those, the four choices, no_choice, gpc, dnt
+ * and revision. */
 static void expect_day(json_t *d, const char *date, json_int_t views,
                        json_int_t uniques)
 {
@@ -243,7 +244,7 @@ static void expect_day(json_t *d, const char *date, json_int_t views,
                  (long long)int_at(d, "views"), (long long)int_at(d, "uniques"),
                  (long long)views, (long long)uniques);
     }
-    assert_int_equal(json_object_size(d), 3);
+    assert_int_equal(json_object_size(d), 11);
 }
 
 /* The views of `path` in the JSON's "pages", -1 when absent; fails when
@@ -1376,7 +1377,7 @@ static void json_shape_when_empty(void **state)
     json_t *doc = json_of(p, c, NOW), *days;
     int i;
 
-    assert_int_equal(json_object_size(doc), 4);
+    assert_int_equal(json_object_size(doc), 5);
     expect_day(json_object_get(doc, "today"), "2025-11-22", 0, 0);
     days = array_at(doc, "days");
     assert_int_equal(json_array_size(days), 30);
@@ -1564,13 +1565,15 @@ static void html_chart_has_a_title_per_day(void **state)
     hits(c, DAYS_FROM_NOW(-30), "/a", 2, 1);
     hits(c, DAYS_FROM_NOW(-2 - CG_COUNTER_DAYS), "/a", 8, 8);
     html = cg_counters_html(p, c, NOW);
-    svg = strstr(html, "<svg");
+    svg = strstr(html, "<svg id=\"chart-visits\"");
     assert_non_null(svg);
     end = strstr(svg, "</svg>");
     assert_non_null(end);
-    assert_null(strstr(end, "<svg"));
+    /* the chart's own title, then one per day */
+    assert_int_equal(count_in(svg, end, "<title id="), 1);
     assert_int_equal(count_in(svg, end, "<title>"), 30);
-    assert_int_equal(count_in(svg, end, "</title>"), 30);
+    assert_int_equal(count_in(svg, end, "</title>"), 31);
+    svg = strstr(svg, "<title>");
     /* one per day, oldest first */
     at = svg;
     for (i = 0; i < 30; ++i) {
@@ -1614,6 +1617,129 @@ static void html_escapes_paths(void **state)
     assert_non_null(strstr(html, "/plain"));
     assert_true(strstr(html, "/&lt;script&gt;") < strstr(html, "/a&amp;b"));
     assert_true(strstr(html, "/a&amp;b") < strstr(html, "/plain"));
+}
+
+/* ---- choices, signals and the revision comparison ---- */
+
+static void choices_and_visitors_counted_per_day(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_counters_t *c = new_counters(p);
+    json_t *doc, *today, *days, *yesterday;
+
+    cg_counters_choice(c, NOW, CG_CHOICE_ACCEPT_ALL, 2);
+    cg_counters_choice(c, NOW, CG_CHOICE_ACCEPT_ALL, 2);
+    cg_counters_choice(c, NOW, CG_CHOICE_REJECT_ALL, 2);
+    cg_counters_choice(c, NOW, CG_CHOICE_CUSTOM, 2);
+    cg_counters_choice(c, NOW, CG_CHOICE_WITHDRAW, 2);
+    cg_counters_choice(c, NOW, CG_CHOICES, 2);           /* ignored */
+    cg_counters_visitor(c, NOW, 1, 1, 2);
+    cg_counters_visitor(c, NOW, 1, 3, 2);
+    cg_counters_visitor(c, NOW, 0, 2, 2);
+    cg_counters_choice(c, DAYS_FROM_NOW(-1), CG_CHOICE_REJECT_ALL, 2);
+    doc = json_of(p, c, NOW);
+    today = json_object_get(doc, "today");
+    assert_int_equal(int_at(today, "accept_all"), 2);
+    assert_int_equal(int_at(today, "reject_all"), 1);
+    assert_int_equal(int_at(today, "custom"), 1);
+    assert_int_equal(int_at(today, "withdraw"), 1);
+    assert_int_equal(int_at(today, "no_choice"), 2);
+    assert_int_equal(int_at(today, "gpc"), 2);
+    assert_int_equal(int_at(today, "dnt"), 2);
+    assert_int_equal(int_at(today, "revision"), 2);
+    days = array_at(doc, "days");
+    yesterday = json_array_get(days, 28);
+    assert_int_equal(int_at(yesterday, "reject_all"), 1);
+    assert_int_equal(int_at(yesterday, "accept_all"), 0);
+    /* a new day in the slot starts from nothing */
+    cg_counters_choice(c, DAYS_FROM_NOW(CG_COUNTER_DAYS), CG_CHOICE_CUSTOM, 2);
+    assert_int_equal(c->days[(TODAY + CG_COUNTER_DAYS) % CG_COUNTER_DAYS]
+                     .choices[CG_CHOICE_ACCEPT_ALL], 0);
+    assert_string_equal(cg_choice_name(CG_CHOICE_WITHDRAW), "withdraw");
+    json_decref(doc);
+}
+
+static void revision_change_compared(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_counters_t *c = new_counters(p);
+    json_t *doc, *rev, *before, *after;
+    int i;
+
+    /* revision 1 from 20 days ago to 6 days ago, revision 2 since 5 days
+     * ago, one day without any count in each */
+    for (i = -20; i <= 0; ++i) {
+        int r = i <= -6 ? 1 : 2;
+
+        if (i == -10 || i == -3) {
+            continue;
+        }
+        cg_counters_hit(c, DAYS_FROM_NOW(i), "/", 1);
+        cg_counters_choice(c, DAYS_FROM_NOW(i),
+                           r == 1 ? CG_CHOICE_ACCEPT_ALL
+                                  : CG_CHOICE_REJECT_ALL, r);
+    }
+    /* an older revision before that is not part of "before" */
+    cg_counters_choice(c, DAYS_FROM_NOW(-25), CG_CHOICE_CUSTOM, 7);
+    doc = json_of(p, c, NOW);
+    rev = json_object_get(doc, "revisions");
+    assert_int_equal(int_at(rev, "current"), 2);
+    assert_string_equal(str_at(rev, "changed"), date_str(p, TODAY - 5));
+    before = json_object_get(rev, "before");
+    after = json_object_get(rev, "after");
+    assert_int_equal(int_at(before, "revision"), 1);
+    assert_int_equal(int_at(before, "days"), 14);
+    assert_int_equal(int_at(before, "accept_all"), 14);
+    assert_int_equal(int_at(before, "reject_all"), 0);
+    assert_int_equal(int_at(before, "custom"), 0);
+    assert_int_equal(int_at(after, "days"), 5);
+    assert_int_equal(int_at(after, "reject_all"), 5);
+    assert_int_equal(int_at(after, "views"), 5);
+    json_decref(doc);
+    assert_non_null(strstr(cg_counters_html(p, c, NOW),
+                           "The policy revision changed from 1 to 2"));
+
+    /* no change: "changed" is null */
+    c = new_counters(p);
+    cg_counters_choice(c, NOW, CG_CHOICE_CUSTOM, 3);
+    doc = json_of(p, c, NOW);
+    rev = json_object_get(doc, "revisions");
+    assert_true(json_is_null(json_object_get(rev, "changed")));
+    assert_int_equal(int_at(json_object_get(rev, "after"), "custom"), 1);
+    json_decref(doc);
+}
+
+static void html_axes_legend_and_table(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_counters_t *c = new_counters(p);
+    const char *html;
+    int i;
+
+    for (i = -29; i <= 0; ++i) {
+        hits(c, DAYS_FROM_NOW(i), "/", (unsigned)(i + 40), 1);
+        cg_counters_choice(c, DAYS_FROM_NOW(i), CG_CHOICE_CUSTOM, 0);
+    }
+    html = cg_counters_html(p, c, NOW);
+    assert_non_null(strstr(html, "name=\"viewport\""));
+    /* dated x axis: the first, every fifth and the last day, as MM-DD */
+    assert_non_null(strstr(html, ">10-24</tspan>"));
+    assert_non_null(strstr(html, ">10-29</tspan>"));
+    assert_non_null(strstr(html, ">11-22</tspan>"));
+    assert_non_null(strstr(html, "Date (2025-10-24 to 2025-11-22, UTC)"));
+    /* a y axis up to a round number at or above the most views (40) */
+    assert_non_null(strstr(html, "class=\"ytick\" x=\"58\""));
+    assert_non_null(strstr(html, ">40</text>"));
+    /* legends */
+    assert_non_null(strstr(html, "</svg>Views</li>"));
+    assert_non_null(strstr(html, "</svg>Unique visitors</li>"));
+    assert_non_null(strstr(html, "</svg>Custom choice</li>"));
+    /* the table: a row per day with its numbers */
+    assert_int_equal(count_in(html, html + strlen(html),
+                              "<tr><th scope=\"row\">"), 30);
+    assert_non_null(strstr(html, "<tr><th scope=\"row\">2025-11-22</th>"
+                                 "<td>40</td><td>1</td><td>0</td><td>0</td>"
+                                 "<td>1</td>"));
 }
 
 int main(void)
@@ -1669,6 +1795,9 @@ int main(void)
         CG_TEST(html_counts),
         CG_TEST(html_chart_has_a_title_per_day),
         CG_TEST(html_escapes_paths),
+        CG_TEST(choices_and_visitors_counted_per_day),
+        CG_TEST(revision_change_compared),
+        CG_TEST(html_axes_legend_and_table),
     };
     CG_RUN_GROUP("pixel", tests);
 }
