@@ -7,7 +7,7 @@
 // only for what the visitor granted; the app's own policy stays as sent.
 // A page whose first script records window.dataLayer sees the consent
 // default there already, for a new, a consented and a GPC visitor.
-import { chromium } from 'playwright-core';
+import { ok, is, launch, finish } from './tap.mjs';
 import fs from 'node:fs';
 
 const CSP = process.env.CG_CSP;
@@ -17,28 +17,8 @@ const APP_CSP = "default-src 'self'; img-src *; connect-src *; script-src 'self'
 const IMG = "img-src 'self' data:";
 const CONNECT = "connect-src 'self'";
 
-let count = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond) {
-        failed += 1;
-        if (diag !== undefined) {
-            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-        }
-    }
-}
-function is(got, want, name) {
-    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 async function scenario(name, options, cookie, body) {
     const context = await browser.newContext(options);
@@ -145,6 +125,4 @@ await scenario('banner update', {}, null, async (page) => {
        'banner update: accepting grants every type through gtag(\'consent\', \'update\')');
 });
 
-await browser.close();
-console.log(`1..${count}`);
-process.exit(failed ? 1 : 0);
+await finish(browser);

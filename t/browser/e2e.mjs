@@ -3,7 +3,7 @@
 // login page). Prints TAP. Called by t/browser/banner.t with:
 //   CG_BANNER, CG_MATTERMOST, CG_NOTICE   base URLs of those vhosts
 //   CG_SHOTS                              where screenshots go
-import { chromium } from 'playwright-core';
+import { ok, is, launch, finish } from './tap.mjs';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,28 +17,8 @@ const SHOTS = process.env.CG_SHOTS;
 const TRACKING = /^(mtc_id|mtc_sid|mautic_device_id|mautic_referer_id|mautic_page_\d+)$/;
 const CONSENT = 'mautic_consent';
 
-let count = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond) {
-        failed += 1;
-        if (diag !== undefined) {
-            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-        }
-    }
-}
-function is(got, want, name) {
-    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 async function scenario(name, options, body) {
     const context = await browser.newContext(options);
@@ -392,6 +372,4 @@ await scenario('notice', {}, async (page) => {
     ok(!(await page.isVisible('#cg-banner')), 'notice: once acknowledged it stays away');
 });
 
-await browser.close();
-console.log(`1..${count}`);
-process.exit(failed ? 1 : 0);
+await finish(browser);

@@ -11,7 +11,7 @@
 // 2. A visitor objects to the anonymous count from the second layer; the
 //    browser then requests no pixel, page after page, until the objection
 //    is withdrawn.
-import { chromium } from 'playwright-core';
+import { ok, is, launch, finish } from './tap.mjs';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,28 +22,8 @@ const BANNER = process.env.CG_BANNER;
 const SHOTS = process.env.CG_SHOTS;
 const PIXEL = '/consentgate/pixel.gif';
 
-let count = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond) {
-        failed += 1;
-        if (diag !== undefined) {
-            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-        }
-    }
-}
-function is(got, want, name) {
-    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 async function scenario(name, options, init, body) {
     const context = await browser.newContext(options);
@@ -187,6 +167,4 @@ await scenario('objection', {}, null, async (page, context) => {
     is(pixels.length, 2, 'objection withdrawn: the next page requests the pixel again');
 });
 
-await browser.close();
-console.log(`1..${count}`);
-process.exit(failed ? 1 : 0);
+await finish(browser);

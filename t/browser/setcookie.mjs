@@ -6,7 +6,7 @@
 //   CG_OPEN   base URL of the same backend, ungated
 // Both are on the same host, so a jar seeded on one is the jar of the
 // other (cookies do not depend on the port).
-import { chromium } from 'playwright-core';
+import { ok, launch, finish } from './tap.mjs';
 
 const GATE = process.env.CG_GATE;
 const OPEN = process.env.CG_OPEN;
@@ -87,18 +87,6 @@ const FORMS = [
     'mautic_page_1=x; Path=/; Expires=01 Jan 1601 00:00:00',
 ];
 
-let count = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond) {
-        failed += 1;
-        if (diag !== undefined) {
-            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-        }
-    }
-}
 
 // The names a pair can be read under, as the gate must judge it: without
 // __Host-/__Secure- prefixes, PHP's reading, a nameless pair's inner name,
@@ -182,12 +170,7 @@ function seedFor(form) {
     return { name, path, line: `${name}=old; Path=${path}; Max-Age=3600${secure ? '; Secure' : ''}` };
 }
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 // A fresh jar, optionally with the consent cookie; `body` gets a page.
 async function inContext(consent, body) {
@@ -295,6 +278,4 @@ for (const r of results) {
 ok(FORMS.length >= 40, `${FORMS.length} forms in the table`);
 ok(deletions >= 15, `${deletions} of them are deletions to the browser`);
 
-await browser.close();
-console.log(`1..${count}`);
-process.exit(failed ? 1 : 0);
+await finish(browser);

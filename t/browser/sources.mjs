@@ -11,34 +11,14 @@
 // banner's cookie exactly as it stored it) and the test reads what the
 // gate let through: the Set-Cookie lines of the response, and what the
 // backend was told (CONSENTGATE, CONSENTGATE_SOURCE, the Cookie header).
-import { chromium } from 'playwright-core';
+import { ok, is, launch, finish } from './tap.mjs';
 import * as tcf from '@iabtcf/core';
 
 const CMP = process.env.CG_CMP;
 const TRACKING = /^(mtc_id|mtc_sid|mautic_device_id|mautic_referer_id|mautic_page_\d+)$/;
 
-let count = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond) {
-        failed += 1;
-        if (diag !== undefined) {
-            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-        }
-    }
-}
-function is(got, want, name) {
-    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 async function scenario(name, options, body) {
     const context = await browser.newContext(options);
@@ -413,6 +393,4 @@ await scenario('osano mirror', {}, async (page, context) => {
     is(await gated(page, '/osano/'), [], 'osano analytics only: the tracking cookies are removed');
 });
 
-await browser.close();
-console.log(`1..${count}`);
-process.exit(failed ? 1 : 0);
+await finish(browser);

@@ -5,7 +5,7 @@
 // violation. Prints TAP. Called by t/browser/status.t with:
 //   CG_STATUS   base URL of a server with ConsentStatus On
 //   CG_SHOTS    where screenshots go
-import { chromium } from 'playwright-core';
+import { ok, is, launch, finish } from './tap.mjs';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,28 +15,11 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BASE = process.env.CG_STATUS;
 const SHOTS = process.env.CG_SHOTS;
 
-let count = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond && diag !== undefined) {
-        console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-    }
-}
-function is(got, want, name) {
-    ok(JSON.stringify(got) === JSON.stringify(want), name,
-       `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
 const FIELDS = ['views', 'uniques', 'accept_all', 'reject_all', 'custom', 'withdraw',
                 'no_choice', 'gpc', 'dnt', 'revision'];
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 async function look(label, options) {
     const context = await browser.newContext(options);
@@ -139,5 +122,4 @@ try {
 } catch (e) {
     ok(false, 'ran to the end', e.stack || String(e));
 }
-await browser.close();
-console.log(`1..${count}`);
+await finish(browser);
