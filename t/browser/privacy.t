@@ -7,24 +7,11 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
+use CG;
 use Apache::Test ();
 use Apache::TestRequest ();
 
-my $top = Apache::Test::vars('top_dir');
-my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH};
-my $chromium = $ENV{CG_CHROMIUM} || '/usr/bin/chromium';
-my @missing;
-push @missing, 'node (apt-get install nodejs)' unless $node;
-push @missing, "chromium at $chromium (apt-get install chromium)" unless -x $chromium;
-for my $pkg (qw(playwright-core axe-core)) {
-    push @missing, "$pkg (npm ci)" unless -d "$top/node_modules/$pkg";
-}
-if (@missing) {
-    # scripts/install-deps installs all of them: a missing one is a failure
-    print "1..1\nnot ok 1 - the browser test can run\n";
-    print "# missing: $_\n" for @missing;
-    exit 1;
-}
+my ($top, $node, $chromium) = browser_tools('axe-core');
 
 Apache::TestRequest::module('banner');
 $ENV{CG_BANNER} = 'http://' . Apache::TestRequest::hostport();

@@ -7,32 +7,15 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
+use CG;
 use Apache::Test ();
 use Apache::TestRequest ();
 
-my $top = Apache::Test::vars('top_dir');
-my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH};
-my $chromium = $ENV{CG_CHROMIUM} || '/usr/bin/chromium';
-my @missing;
-push @missing, 'node (apt-get install nodejs)' unless $node;
-push @missing, "chromium at $chromium (apt-get install chromium)" unless -x $chromium;
-push @missing, 'playwright-core (npm ci)'
-    unless -d "$top/node_modules/playwright-core";
-if (@missing) {
-    # scripts/install-deps installs all of them: a missing one is a failure
-    print "1..1\nnot ok 1 - the browser test can run\n";
-    print "# missing: $_\n" for @missing;
-    exit 1;
-}
+my ($top, $node, $chromium) = browser_tools();
 
-sub base {
-    my ($vhost) = @_;
-    Apache::TestRequest::module($vhost);
-    return 'http://' . Apache::TestRequest::hostport();
-}
 
-$ENV{CG_GATE} = base('cookie_gate');
-$ENV{CG_OPEN} = base('cookie_open');
+$ENV{CG_GATE} = vhost_url('cookie_gate');
+$ENV{CG_OPEN} = vhost_url('cookie_open');
 $ENV{CG_CHROMIUM} = $chromium;
 $ENV{HOME} = "$top/t/logs" unless $ENV{HOME} && -w $ENV{HOME};
 exec $node, "$top/t/browser/setcookie.mjs";

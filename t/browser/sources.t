@@ -7,33 +7,15 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
+use CG;
 use Apache::Test ();
 use Apache::TestRequest ();
 
-my $top = Apache::Test::vars('top_dir');
-my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH};
-my $chromium = $ENV{CG_CHROMIUM} || '/usr/bin/chromium';
-my @missing;
-push @missing, 'node (apt-get install nodejs)' unless $node;
-push @missing, "chromium at $chromium (apt-get install chromium)" unless -x $chromium;
-for my $pkg (qw(playwright-core vanilla-cookieconsent klaro @iabtcf/core)) {
-    push @missing, "$pkg (npm ci)" unless -d "$top/node_modules/$pkg";
-}
-if (@missing) {
-    # scripts/install-deps installs all of them: a missing one is a failure
-    print "1..1\nnot ok 1 - the browser test can run\n";
-    print "# missing: $_\n" for @missing;
-    exit 1;
-}
+my ($top, $node, $chromium) = browser_tools('vanilla-cookieconsent', 'klaro', '@iabtcf/core');
 
-sub base {
-    my ($vhost) = @_;
-    Apache::TestRequest::module($vhost);
-    return 'http://' . Apache::TestRequest::hostport();
-}
 
-$ENV{CG_CMP} = base('cmp');
-$ENV{CG_BANNER} = base('banner');
+$ENV{CG_CMP} = vhost_url('cmp');
+$ENV{CG_BANNER} = vhost_url('banner');
 $ENV{CG_CHROMIUM} = $chromium;
 # chromium wants a writable home for its crash and font caches
 $ENV{HOME} = "$top/t/logs" unless $ENV{HOME} && -w $ENV{HOME};

@@ -9,6 +9,7 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
+use CG;
 use Test::More;
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
@@ -17,20 +18,7 @@ use LWP::UserAgent;
 use POSIX qw(strftime);
 use Apache::Test ();
 
-my $top = Apache::Test::vars('top_dir');
-my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH};
-my $chromium = $ENV{CG_CHROMIUM} || '/usr/bin/chromium';
-my @missing;
-push @missing, 'node (apt-get install nodejs)' unless $node;
-push @missing, "chromium at $chromium (apt-get install chromium)" unless -x $chromium;
-push @missing, 'playwright-core and axe-core (npm ci)'
-    unless -d "$top/node_modules/playwright-core" && -d "$top/node_modules/axe-core";
-if (@missing) {
-    fail('the browser test can run');
-    diag("missing: $_") for @missing;
-    done_testing();
-    exit 1;
-}
+my ($top, $node, $chromium) = browser_tools('axe-core');
 
 my $httpd   = Apache::Test::vars('httpd');
 my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';

@@ -10,6 +10,7 @@ use Apache::TestRequest ();
 use Apache::TestConfig ();
 
 our @EXPORT = qw(get_from head_from post_from set_cookie_lines cookie_names
+    browser_tools vhost_url
     has_cookie tracking_names empty_set_cookie TRACKING SESSION
     structured_consent raw_request);
 
@@ -81,6 +82,37 @@ sub structured_consent {
     my $when = defined $a{when} ? $a{when} : time;
     my $rev  = defined $a{revision} ? $a{revision} : 0;
     return "cg1.$cats.$when.$rev." . ($a{receipt} || 'r3c31pt0001');
+}
+
+# The browser tests' tools: node, Debian's chromium (CG_CHROMIUM overrides)
+# and the npm packages named, as scripts/install-deps installs them. A
+# missing one is a failure, not a skip: returns (top_dir, node, chromium)
+# or prints a failing TAP test and exits.
+sub browser_tools {
+    my @packages = ('playwright-core', @_);
+    my $top = Apache::Test::vars('top_dir');
+    my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH};
+    my $chromium = $ENV{CG_CHROMIUM} || '/usr/bin/chromium';
+    my @missing;
+
+    push @missing, 'node (apt-get install nodejs)' unless $node;
+    push @missing, "chromium at $chromium (apt-get install chromium)"
+        unless -x $chromium;
+    push @missing, map { "$_ (npm ci)" }
+        grep { !-d "$top/node_modules/$_" } @packages;
+    if (@missing) {
+        print "1..1\nnot ok 1 - the browser test can run\n";
+        print "# missing: $_\n" for @missing;
+        exit 1;
+    }
+    return ($top, $node, $chromium);
+}
+
+# The base URL of a vhost of the test server.
+sub vhost_url {
+    my ($vhost) = @_;
+    Apache::TestRequest::module($vhost);
+    return 'http://' . Apache::TestRequest::hostport();
 }
 
 1;
