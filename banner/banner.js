@@ -157,7 +157,7 @@ var toggle = (o) => {
 
 var ui = (cats) => {
     if (!busy) {
-        record(cats).catch(noop);
+        record(cats, 'custom').catch(noop);
     }
 };
 
@@ -413,7 +413,8 @@ var run = (path, body, then) => {
     return p;
 };
 
-var record = (cats) => run('/consent', {categories: cats}, () => {
+// which button, and the notice shown (its hash), for the receipt
+var record = (cats, method) => run('/consent', {categories: cats, method: method, notice: C.notice}, () => {
     cur = read();
     if (isOpen) {
         close();
@@ -426,9 +427,9 @@ var record = (cats) => run('/consent', {categories: cats}, () => {
 var api = w.consentgate = {
     accept: (cats) => {
         var want = cats == null ? IDS : [].concat(cats);
-        return record(IDS.filter((id) => want.indexOf(id) >= 0));
+        return record(IDS.filter((id) => want.indexOf(id) >= 0), cats == null ? 'accept_all' : 'custom');
     },
-    reject: () => record([]),
+    reject: () => record([], 'reject_all'),
     show: () => open(1),
     status: status,
     allowed: allowed,

@@ -70,6 +70,7 @@ static const struct {
     { "pixel.gif", mod_cg_pixel },
     { "status",    mod_cg_status },
     { "banner.js", mod_cg_banner },
+    { "receipt",   mod_cg_handle_receipt },
 };
 
 /* ConsentEndpoint is served wherever the gate is on. */
