@@ -1,6 +1,7 @@
 # Receipts under load: 20 clients recording 2000 consents leave exactly
-# 2000 whole JSON lines; with httpd children killed mid-load, every line
-# is still whole and every answered consent has its receipt.
+# 2000 whole JSON lines whose hash chain verifies, also after a graceful
+# restart; with httpd children killed mid-load, every line is still whole,
+# every answered consent has its receipt, and the chain still verifies.
 use strict;
 use warnings;
 use FindBin;
@@ -68,6 +69,28 @@ my $parsed = grep { my $d = eval { JSON::PP::decode_json($_) }; $d && ++$ids{ $d
 is($parsed, 2000, 'each a whole JSON object');
 is(scalar(keys %ids), 2000, 'with 2000 distinct receipt ids');
 
+my $verify = Apache::Test::vars('top_dir') . '/tools/consentgate-verify';
+sub verifies {
+    my $out = `'$verify' '$file' 2>&1`;
+    return ($? == 0, $out);
+}
+my ($ok, $out) = verifies();
+ok($ok, 'the chain of the 2000 concurrent receipts verifies') or diag($out);
+
+# a graceful restart: the chain goes on from the file's last line
+{
+    my $ppid_file = Apache::Test::vars('t_logs') . '/httpd.pid';
+    open my $fh, '<', $ppid_file or die "$ppid_file: $!";
+    chomp(my $ppid = <$fh>);
+    ok(kill('USR1', $ppid), 'graceful restart');
+    select(undef, undef, undef, 1);
+    $before = () = lines();
+    waitpid($_, 0) for clients(10, 20);
+    is(answered(10), 200, 'consents answered after the restart');
+    ($ok, $out) = verifies();
+    ok($ok, 'and the chain still verifies across it') or diag($out);
+}
+
 # children killed while consents are being recorded
 {
     my $ppid_file = Apache::Test::vars('t_logs') . '/httpd.pid';
@@ -94,6 +117,8 @@ is(scalar(keys %ids), 2000, 'with 2000 distinct receipt ids');
        'every line is whole after children were killed');
     ok(scalar(@since) >= $answered, 'every answered consent has its receipt');
     ok(scalar(@since) <= 1000, 'and no receipt was written twice');
+    ($ok, $out) = verifies();
+    ok($ok, 'the chain verifies after children were killed') or diag($out);
 }
 
 done_testing();
