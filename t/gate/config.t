@@ -53,6 +53,10 @@ ConsentEndpoint /privacy
 ConsentReceipts file:receipts.jsonl
 ConsentClearSiteData storage
 ConsentGPCLastUpdate 2026-11-01
+ConsentReceiptRetention 400d
+ConsentReceiptRate 30
+ConsentReceiptMaxSize 2G
+ConsentAllowSameSite Off
 ConsentBannerInject On
 <Location /x>
     ConsentGate Off
@@ -103,6 +107,11 @@ my @bad = (
     [ 'ConsentClearSiteData cache', qr/ConsentClearSiteData: 'cache' is not one of: off, storage, cookies/ ],
     [ 'ConsentGPCLastUpdate 2026-13-01', qr/ConsentGPCLastUpdate: '2026-13-01' is not a date YYYY-MM-DD/ ],
     [ 'ConsentGPCLastUpdate yesterday', qr/ConsentGPCLastUpdate: 'yesterday' is not a date/ ],
+    [ 'ConsentReceiptRetention 400', qr/ConsentReceiptRetention: '400' is not an age such as 400d/ ],
+    [ 'ConsentReceiptRetention -3d', qr/ConsentReceiptRetention: '-3d' is not an age/ ],
+    [ 'ConsentReceiptRate many', qr/ConsentReceiptRate: 'many' is not a number of receipts per minute/ ],
+    [ 'ConsentReceiptMaxSize 10T', qr/ConsentReceiptMaxSize: '10T' is not a size/ ],
+    [ 'ConsentAllowSameSite yes', qr/ConsentAllowSameSite must be On or Off/ ],
     [ "<Location /x>\nConsentCookieName other\n</Location>",
       qr/ConsentCookieName not allowed in <Location> context/, 11 ],
 );
