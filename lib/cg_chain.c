@@ -53,14 +53,16 @@ const char *cg_chain_line(apr_pool_t *p, const char *line, const char *prev)
 {
     apr_size_t len = line ? strlen(line) : 0;
     const char *body, *hash;
+    int empty;
 
     if (len < 3 || line[0] != '{' || strcmp(line + len - 2, "}\n")
         || !prev || !is_hex64(prev, strlen(prev))) {
         return NULL;
     }
     /* an empty object has no member to follow with a comma */
+    empty = strspn(line + 1, " \t\r") == len - 3;
     body = apr_pstrcat(p, apr_pstrmemdup(p, line, len - 2),
-                       len == 3 ? "" : ",", "\"prev\":\"", prev, "\"", NULL);
+                       empty ? "" : ",", "\"prev\":\"", prev, "\"", NULL);
     if (!(hash = cg_sha256_hex(p, body, strlen(body)))) {
         return NULL;
     }
@@ -187,7 +189,8 @@ const char *cg_chain_verify_line(apr_pool_t *p, cg_chain_verify_t *v,
         memcpy(v->head, hash, CG_CHAIN_HEXLEN + 1);
         return NULL;
     }
-    obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    obj = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+                     &jerr);
     pv = obj ? json_object_get(obj, "prev") : NULL;
     if (!json_is_string(pv)
         || !is_hex64(json_string_value(pv), json_string_length(pv))) {

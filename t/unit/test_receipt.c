@@ -992,7 +992,29 @@ static void chain_line_format(void **state)
     assert_null(cg_chain_line(p, line, "00"));
     assert_null(cg_chain_line(p, line, NULL));
     assert_null(cg_chain_line(p, NULL, CG_CHAIN_GENESIS));
-    assert_non_null(cg_chain_line(p, "{}\n", CG_CHAIN_GENESIS));
+    /* an empty object, spaced or not, takes its members without a comma */
+    {
+        static const char *const empty[] = { "{}\n", "{ }\n", "{\t}\n" };
+        apr_size_t i;
+
+        for (i = 0; i < N(empty); ++i) {
+            const char *e = cg_chain_line(p, empty[i], CG_CHAIN_GENESIS);
+            cg_chain_verify_t v;
+
+            assert_non_null(e);
+            memset(&v, 0, sizeof(v));
+            assert_null(cg_chain_verify_line(p, &v, e, strlen(e) - 1));
+        }
+    }
+    /* a receipt may hold any escaped character */
+    {
+        const char *e = cg_chain_line(p, "{\"a\":\"x\\u0000y\"}\n",
+                                      CG_CHAIN_GENESIS);
+        cg_chain_verify_t v;
+
+        memset(&v, 0, sizeof(v));
+        assert_null(cg_chain_verify_line(p, &v, e, strlen(e) - 1));
+    }
 }
 
 static void chain_head_of_other_lines(void **state)
