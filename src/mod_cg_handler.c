@@ -234,9 +234,10 @@ int mod_cg_handle_forget(request_rec *r)
     return answer(r, return_to_of(r, ctype, body));
 }
 
-/* https://privacycg.github.io/gpc-spec/: {"gpc": true, "lastUpdate": ...};
- * lastUpdate is optional there, and is the date of the site's statement,
- * which only the administrator knows (ConsentGPCLastUpdate) */
+/* https://w3c.github.io/gpc/ ("GPC Support Representation"): {"gpc": true}
+ * and, optionally, "lastUpdate", the time the site made its statement of
+ * support, which only the administrator knows (ConsentGPCLastUpdate);
+ * without it the time is unknown, so the member is left out */
 int mod_cg_handle_gpc_json(request_rec *r)
 {
     mod_cg_server_conf *sc = server_conf(r);
