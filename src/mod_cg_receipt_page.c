@@ -4,8 +4,9 @@
  * (?format=json or Accept: application/json). An id that is unknown,
  * forged or badly signed gets one and the same answer, so the page tells
  * nobody whether a receipt exists. */
-#include <unistd.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <httpd.h>
 #include <http_config.h>
@@ -25,19 +26,97 @@
 APLOG_USE_MODULE(consentgate);
 
 #define CHUNK (64 * 1024)
+/* Receipts are appended in about the order of their time: a writer may
+ * wait for the lock, so the file is searched this far around the time in
+ * the cookie. */
+#define WINDOW apr_time_from_sec(120)
+
+/* The "time" of a receipt line; 0 when it has none. */
+static apr_time_t line_time(const char *line, apr_size_t len)
+{
+    static const char key[] = "\"time\":\"";
+    const char *t = line, *end = line + len;
+    apr_time_exp_t tm;
+    apr_time_t out;
+    int y, mo, d, h, mi, s;
+
+    while ((t = memchr(t, '"', end - t))) {
+        if ((apr_size_t)(end - t) >= sizeof(key) - 1 + 20
+            && !memcmp(t, key, sizeof(key) - 1)) {
+            break;
+        }
+        ++t;
+    }
+    if (!t || sscanf(t + sizeof(key) - 1, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo,
+                     &d, &h, &mi, &s) != 6) {
+        return 0;
+    }
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    return apr_time_exp_gmt_get(&out, &tm) == APR_SUCCESS ? out : 0;
+}
+
+/* The first line that starts at or after `off`: its offset, and its time
+ * (0 when it has none); -1 when there is none. */
+static apr_off_t line_at(int fd, char *buf, apr_off_t off, apr_time_t *t)
+{
+    apr_off_t from = off > 0 ? off - 1 : 0;
+    ssize_t n = pread(fd, buf, CHUNK, from);
+    char *nl, *start = buf, *end;
+
+    if (n <= 0) {
+        return -1;
+    }
+    if (off > 0) {
+        if (!(nl = memchr(buf, '\n', n))) {
+            return -1;
+        }
+        start = nl + 1;
+    }
+    end = memchr(start, '\n', buf + n - start);
+    *t = end ? line_time(start, end - start) : 0;
+    return from + (start - buf);
+}
 
 /* The line of the receipts file that records `rid` (its first member is
- * the id), without its newline; NULL when there is none. Read with
- * pread(), which leaves the descriptor's offset to the writers. */
-static const char *find_line(apr_pool_t *p, apr_file_t *f, const char *rid)
+ * the id), without its newline; NULL when there is none. The cookie's
+ * time `when` bounds the search: a binary search finds where receipts of
+ * about that time begin, and only those are read, so a file of any size
+ * costs a few reads. With pread(), which leaves the descriptor's offset
+ * to the writers. */
+static const char *find_line(apr_pool_t *p, apr_file_t *f, const char *rid,
+                             apr_time_t when)
 {
     const char *prefix = apr_pstrcat(p, "{\"id\":\"", rid, "\",", NULL);
     apr_size_t plen = strlen(prefix), have = 0;
     apr_os_file_t fd;
+    apr_finfo_t fi;
     char *buf = apr_palloc(p, 2 * CHUNK);
-    off_t off = 0;
+    apr_off_t lo = 0, hi, off;
+    apr_time_t t;
 
-    if (apr_os_file_get(&fd, f) != APR_SUCCESS) {
+    if (apr_os_file_get(&fd, f) != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS) {
+        return NULL;
+    }
+    hi = fi.size;
+    while (hi - lo > CHUNK) {
+        apr_off_t mid = lo + (hi - lo) / 2;
+
+        /* a line without a time (damage) could be anywhere: look earlier */
+        if (line_at(fd, buf, mid, &t) < 0 || !t || t >= when - WINDOW) {
+            hi = mid;
+        }
+        else {
+            lo = mid;
+        }
+    }
+    if ((off = line_at(fd, buf, lo, &t)) < 0) {
         return NULL;
     }
     for (;;) {
@@ -50,9 +129,14 @@ static const char *find_line(apr_pool_t *p, apr_file_t *f, const char *rid)
         off += n;
         have += n;
         while ((nl = memchr(line, '\n', buf + have - line))) {
-            if ((apr_size_t)(nl - line) > plen
-                && !memcmp(line, prefix, plen)) {
-                return apr_pstrmemdup(p, line, nl - line);
+            apr_size_t len = nl - line;
+
+            if (len > plen && !memcmp(line, prefix, plen)) {
+                return apr_pstrmemdup(p, line, len);
+            }
+            t = line_time(line, len);
+            if (t && t > when + WINDOW) {
+                return NULL;
             }
             line = nl + 1;
         }
@@ -171,7 +255,7 @@ int mod_cg_handle_receipt(request_rec *r)
      * names a receipt */
     c = mod_cg_consent(r);
     if (c->state != CG_CONSENT_NONE && c->receipt_id && sc->receipts) {
-        line = find_line(r->pool, sc->receipts, c->receipt_id);
+        line = find_line(r->pool, sc->receipts, c->receipt_id, c->when);
     }
     if (line) {
         rec = json_loads(line, JSON_REJECT_DUPLICATES, NULL);

@@ -11,6 +11,7 @@ use JSON::PP ();
 use POSIX ();
 use Apache::Test ();
 use Apache::TestRequest ();
+use CG ();
 
 my $file = Apache::Test::vars('t_logs') . '/receipts-load.jsonl';
 Apache::TestRequest::module('receipts');
@@ -76,6 +77,24 @@ sub verifies {
 }
 my ($ok, $out) = verifies();
 ok($ok, 'the chain of the 2000 concurrent receipts verifies') or diag($out);
+
+# the receipt page finds a receipt in the middle of a large file, by the
+# time in the cookie
+{
+    require Time::Local;
+    my @all_now = lines();
+    my $size = -s $file;
+    ok($size > 256 * 1024, "a large file ($size bytes)");
+    for my $i (int(@all_now / 3), int(@all_now / 2), $#all_now) {
+        my $d = JSON::PP::decode_json($all_now[$i]);
+        my ($y, $mo, $day, $h, $mi, $s) = $d->{time} =~ /^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)Z$/;
+        my $when = Time::Local::timegm($s, $mi, $h, $day, $mo - 1, $y);
+        my $res = Apache::TestRequest::GET('/consentgate/receipt?format=json',
+                      Cookie => "mautic_consent=cg1.tracking.$when.0.$d->{id}");
+        is($res->code, 200, "line $i: its receipt page");
+        like($res->content, qr/"id":"$d->{id}"/, "line $i: with its receipt");
+    }
+}
 
 # a graceful restart: the chain goes on from the file's last line
 {
