@@ -155,9 +155,9 @@ var toggle = (o) => {
     setBtn.setAttribute('aria-expanded', !!o);
 };
 
-var ui = (cats) => {
+var ui = (cats, method) => {
     if (!busy) {
-        record(cats, 'custom').catch(noop);
+        record(cats, method).catch(noop);
     }
 };
 
@@ -196,8 +196,8 @@ var build = () => {
     if (notice) {
         btn('ok', T.ok, () => ui([]));
     } else {
-        btn('accept', T.accept, () => ui(IDS));
-        btn('reject', T.reject, () => ui([]));
+        btn('accept', T.accept, () => ui(IDS, 'accept_all'));
+        btn('reject', T.reject, () => ui([], 'reject_all'));
         setBtn = btn('settings', T.settings, () => toggle(list.hidden), 1);
         setBtn.setAttribute('aria-controls', 'cg-cats');
         list = el('div', {id: 'cg-cats'});
@@ -215,7 +215,7 @@ var build = () => {
         cat('necessary', C.necessary || {label: 'Necessary'}, 1);
         CATS.forEach((c) => cat(c.id, c));
         var save = el('div', {'class': 'cg-btns'});
-        btn('save', T.save, () => ui(IDS.filter((id) => boxes[id].checked)), 0, save);
+        btn('save', T.save, () => ui(IDS.filter((id) => boxes[id].checked), 'custom'), 0, save);
         list.append(save);
         B.append(list);
         toggle(false);
