@@ -35,6 +35,11 @@ const char *cg_chain_line(apr_pool_t *p, const char *line, const char *prev);
  * when `len` is 0 (an empty file). */
 const char *cg_chain_head(apr_pool_t *p, const char *last, apr_size_t len);
 
+/* Whether [last, last + len), a file's last line, closes the file: the
+ * line a rotation appends ({"rotated_to":...}) before the file is moved
+ * aside. Nothing may be appended after it. */
+int cg_chain_sealed(const char *last, apr_size_t len);
+
 /* The last line of `f` (opened for reading), without its newline, from at
  * most the file's last CG_CHAIN_TAIL_MAX bytes: "" for an empty file.
  * *torn is set when the file does not end in a newline (a write cut
@@ -53,6 +58,7 @@ typedef struct cg_chain_verify_t {
     apr_size_t lines;       /* lines checked */
     apr_size_t unchained;   /* lines before the chain began */
     int chained;            /* a chained line was seen */
+    int sealed;             /* the file's closing line was seen */
 } cg_chain_verify_t;
 
 /* Checks the next line [line, line + len) (newline excluded) against the

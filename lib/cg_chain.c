@@ -111,6 +111,14 @@ const char *cg_chain_head(apr_pool_t *p, const char *last, apr_size_t len)
     return cg_sha256_hex(p, last, len);
 }
 
+int cg_chain_sealed(const char *last, apr_size_t len)
+{
+    static const char seal[] = "{\"rotated_to\":";
+
+    return last && len > sizeof(seal) - 1
+        && !memcmp(last, seal, sizeof(seal) - 1);
+}
+
 apr_status_t cg_chain_tail(apr_pool_t *p, apr_file_t *f, const char **last,
                            apr_size_t *len, int *torn)
 {
@@ -172,6 +180,9 @@ const char *cg_chain_verify_line(apr_pool_t *p, cg_chain_verify_t *v,
     int bad;
 
     v->lines++;
+    if (v->sealed) {
+        return "it comes after the line that closed the file";
+    }
     hash = own_hash(p, line, len, &bad);
     if (bad) {
         return "its hash does not match its content (edited)";
@@ -207,6 +218,7 @@ const char *cg_chain_verify_line(apr_pool_t *p, cg_chain_verify_t *v,
                "(a line was deleted, inserted or moved)";
     }
     v->chained = 1;
+    v->sealed = cg_chain_sealed(line, len);
     memcpy(v->head, hash, CG_CHAIN_HEXLEN + 1);
     return NULL;
 }
@@ -223,6 +235,8 @@ long cg_chain_verify_file(apr_pool_t *p, const char *path,
     int eof = 0;
 
     *why = NULL;
+    /* a closed file's successor goes on after its closing line */
+    v->sealed = 0;
     if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BUFFERED,
                             APR_FPROT_OS_DEFAULT, p)) != APR_SUCCESS) {
         char e[120];

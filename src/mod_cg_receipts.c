@@ -4,6 +4,8 @@
  * file's lines are hash-chained (lib/cg_chain.c) under a mutex shared by
  * every child, rotated at startup (ConsentReceiptRetention), and the
  * notices banner.js serves are archived next to it. */
+#include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <httpd.h>
@@ -177,6 +179,29 @@ static const char *now_text(apr_pool_t *p, apr_time_t t)
     return apr_pstrdup(p, buf);
 }
 
+/* An fcntl() lock on the whole file: held per process and per file (not
+ * per descriptor), so it also keeps out the children of the generation
+ * before a graceful restart, whose mutex is another; the mutex keeps out
+ * this process's other threads, which fcntl() does not. */
+static apr_status_t file_lock(apr_file_t *f, int type)
+{
+    apr_os_file_t fd;
+    struct flock l;
+
+    if (apr_os_file_get(&fd, f) != APR_SUCCESS) {
+        return APR_EBADF;
+    }
+    memset(&l, 0, sizeof(l));
+    l.l_type = type;
+    l.l_whence = SEEK_SET;
+    while (fcntl(fd, F_SETLKW, &l) < 0) {
+        if (errno != EINTR) {
+            return errno;
+        }
+    }
+    return APR_SUCCESS;
+}
+
 /* With ConsentReceiptRetention, each start that finds receipts in the file
  * moves it aside as PATH.YYYYMMDD-HHMMSS-uuuuuu and begins PATH with a
  * line that cites the moved file and chains to its last line, so that
@@ -195,30 +220,55 @@ static apr_status_t rotate(apr_pool_t *p, server_rec *s, const char *path)
         || fi.size == 0) {
         return APR_SUCCESS;
     }
-    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT,
-                            p)) != APR_SUCCESS) {
+    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_WRITE
+                            | APR_FOPEN_APPEND, APR_FPROT_OS_DEFAULT, p))
+        != APR_SUCCESS) {
         return rv;
     }
-    rv = cg_chain_tail(p, f, &last, &len, &torn);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS) {
+    /* the children of the generation before still write to this file:
+     * under its lock it gets a last line that closes it, after which they
+     * write no more (append_chained()) */
+    if ((rv = file_lock(f, F_WRLCK)) != APR_SUCCESS
+        || (rv = cg_chain_tail(p, f, &last, &len, &torn)) != APR_SUCCESS) {
+        apr_file_close(f);
         return rv;
     }
     /* a file that holds only the line that began it has nothing to move
      * (httpd reads its configuration twice at startup) */
     if (!torn && (apr_off_t)len + 1 == fi.size
         && !strncmp(last, "{\"rotated_from\":", 16)) {
+        apr_file_close(f);
         return APR_SUCCESS;
     }
-    head = cg_chain_head(p, last, len);
     apr_time_exp_gmt(&tm, apr_time_now());
     to = apr_psprintf(p, "%s.%04d%02d%02d-%02d%02d%02d-%06d", path,
                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                       tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_usec);
-    if ((rv = apr_file_rename(path, to, p)) != APR_SUCCESS) {
+    base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
+    if (!cg_chain_sealed(last, len)) {
+        const char *seal = cg_chain_line(p, apr_psprintf(p,
+                               "{\"rotated_to\":\"%s\",\"time\":\"%s\"}\n",
+                               strrchr(path, '/') ? strrchr(path, '/') + 1
+                                                  : path,
+                               now_text(p, apr_time_now())),
+                           cg_chain_head(p, last, len));
+
+        if (!seal || (rv = cg_receipt_append(f, torn ? apr_pstrcat(p, "\n",
+                                                 seal, NULL) : seal))
+                     != APR_SUCCESS) {
+            apr_file_close(f);
+            return seal ? rv : APR_EGENERAL;
+        }
+        last = seal;
+        len = strlen(seal) - 1;
+    }
+    head = cg_chain_head(p, last, len);
+    rv = apr_file_rename(path, to, p);
+    /* closing it releases the lock: the children waiting find it sealed */
+    apr_file_close(f);
+    if (rv != APR_SUCCESS) {
         return rv;
     }
-    base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
     line = cg_chain_line(p, apr_psprintf(p, "{\"rotated_from\":\"%s\","
                                          "\"time\":\"%s\"}\n", base,
                                          now_text(p, apr_time_now())), head);
@@ -339,7 +389,7 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         const char *path;
         apr_file_t *f;
 
-        if (sc->receipt_rate != 0) {
+        if (sc->receipts_dbd) {
             any = 1;
         }
         if (!sc->receipts_path) {
@@ -411,24 +461,20 @@ static int rate_of(const mod_cg_server_conf *sc)
 static int rate_take(request_rec *r)
 {
     int limit = rate_of(server_conf(r->server)), over;
-    const char *masked;
+    const char *masked, *key;
     apr_uint32_t minute = (apr_uint32_t)(apr_time_sec(r->request_time) / 60);
+    apr_ssize_t klen = APR_HASH_KEY_STRING;
     rate_slot *slot;
 
     if (!limit || !rates || !mutex) {
         return 0;
     }
     masked = cg_mask_ip(r->pool, r->useragent_ip, 2, 80);
-    if (!masked) {
-        masked = "";
-    }
-    /* a server's own vhosts count apart */
-    slot = &rates[apr_hashfunc_default(apr_pstrcat(r->pool, masked, " ",
-                                                   r->server->server_hostname
-                                                   ? r->server->server_hostname
-                                                   : "", NULL),
-                                       &(apr_ssize_t){ APR_HASH_KEY_STRING })
-                  % RATE_SLOTS];
+    /* each virtual host counts apart */
+    key = apr_pstrcat(r->pool, masked ? masked : "", " ",
+                      r->server->server_hostname
+                      ? r->server->server_hostname : "", NULL);
+    slot = &rates[apr_hashfunc_default(key, &klen) % RATE_SLOTS];
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return 0;
     }
@@ -476,7 +522,8 @@ int mod_cg_receipt_admit(request_rec *r)
     return OK;
 }
 
-/* Appends `line` chained to the file's last line, under the mutex. */
+/* Appends `line` chained to the file's last line, under the mutex and the
+ * file's lock. */
 static apr_status_t append_chained(request_rec *r, apr_file_t *f,
                                    const char *line)
 {
@@ -488,8 +535,22 @@ static apr_status_t append_chained(request_rec *r, apr_file_t *f,
     if (mutex && (rv = apr_global_mutex_lock(mutex)) != APR_SUCCESS) {
         return rv;
     }
+    if ((rv = file_lock(f, F_WRLCK)) != APR_SUCCESS) {
+        if (mutex) {
+            apr_global_mutex_unlock(mutex);
+        }
+        return rv;
+    }
     rv = cg_chain_tail(r->pool, f, &last, &len, &torn);
-    if (rv == APR_SUCCESS) {
+    if (rv == APR_SUCCESS && cg_chain_sealed(last, len)) {
+        /* a child from before a restart that rotated the file: its
+         * successor is the new file, which only the new children have */
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(034)
+                      "the receipts file was rotated by a restart; this "
+                      "process is one from before it");
+        rv = APR_EOF;
+    }
+    else if (rv == APR_SUCCESS) {
         head = cg_chain_head(r->pool, last, len);
         chained = head ? cg_chain_line(r->pool, line, head) : NULL;
         if (!chained) {
@@ -503,6 +564,7 @@ static apr_status_t append_chained(request_rec *r, apr_file_t *f,
                                            : chained);
         }
     }
+    (void)file_lock(f, F_UNLCK);
     if (mutex) {
         apr_global_mutex_unlock(mutex);
     }

@@ -9,7 +9,9 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JSON::PP ();
+use POSIX ();
 use Apache::Test ();
+use Apache::TestRequest ();
 use CG;
 
 my $logs = Apache::Test::vars('t_logs');
@@ -40,6 +42,13 @@ sub consent_value {
 sub expired_names {
     my ($res) = @_;
     return sort map { /^([^=]+)=;.*Max-Age=0/i ? $1 : () } set_cookie_lines($res);
+}
+
+# the files moved aside from $path, oldest first
+sub moved {
+    my ($path) = @_;
+    my @f = sort glob("$path.*");
+    return @f;
 }
 
 sub graceful {
@@ -109,7 +118,7 @@ sub graceful {
 {
     my $file = "$logs/receipts-rotate.jsonl";
     consent('receipts_rotate', 'categories=tracking') for 1 .. 3;
-    my @old = glob("$file.*");
+    my @old = moved($file);
     # a file rotated long ago, and a recent one
     my $ancient = "$file.20200101-000000-000000";
     my $recent = "$file.20991231-000000-000000";
@@ -120,10 +129,10 @@ sub graceful {
     }
     my $t = time - 500 * 86400;
     utime($t, $t, $ancient) or die;
-    ok(graceful(sub { grep { $_ ne $ancient && $_ ne $recent } glob("$file.*") > @old }),
+    ok(graceful(sub { scalar(grep { $_ ne $ancient && $_ ne $recent } moved($file)) > @old }),
        'a graceful restart moves the receipts aside');
     my %old = map { $_ => 1 } @old, $recent;
-    my ($moved) = grep { !$old{$_} && $_ ne $ancient } glob("$file.*");
+    my ($moved) = grep { !$old{$_} && $_ ne $ancient } moved($file);
     ok($moved && $moved =~ /\.\d{8}-\d{6}-\d{6}$/, "as $moved");
     my @first = lines($file);
     my $head = eval { JSON::PP::decode_json($first[0]) } || {};
@@ -136,6 +145,33 @@ sub graceful {
     ok(!-e $ancient, 'a file last written 500 days ago is deleted (400d)');
     ok(-e $recent, 'a recent one is kept');
     unlink $recent;
+
+    # a restart while consents are being written: the children from
+    # before it stop at the line that closes their file; the history
+    # verifies whole
+    my $url = 'http://' . do { Apache::TestRequest::module('receipts_rotate');
+                                Apache::TestRequest::hostport() } . '/consentgate/consent';
+    my @pids;
+    for my $c (1 .. 4) {
+        my $pid = fork // die;
+        if (!$pid) {
+            require LWP::UserAgent;
+            my $ua = LWP::UserAgent->new(keep_alive => 1, timeout => 20);
+            $ua->post($url, @same, Content => 'categories=tracking') for 1 .. 60;
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    my $n_before = () = moved($file);
+    select(undef, undef, undef, 0.3);
+    ok(graceful(sub { scalar(() = moved($file)) > $n_before }), 'a restart during consents rotates');
+    waitpid($_, 0) for @pids;
+    my @history = (moved($file), $file);
+    $out = `'$verify' @history 2>&1`;
+    is($?, 0, 'every file, oldest first, verifies as one chain') or diag($out);
+    my @moved = moved($file);
+    my @tail = lines($moved[-1]);
+    like($tail[-1], qr/^\{"rotated_to":"receipts-rotate\.jsonl"/, 'the moved file ends with the line that closed it');
 }
 
 # ---- Sec-Fetch-Site: same-site only with ConsentAllowSameSite On

@@ -1117,6 +1117,28 @@ static void chain_after_unchained_lines(void **state)
                                                 NULL), &why), 3);
 }
 
+static void chain_sealed_files(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *f = chained_file(p, 3), *why, *seal, *after;
+    const char *last = line_of(p, f, 3);
+
+    assert_false(cg_chain_sealed(last, strlen(last) - 1));
+    seal = cg_chain_line(p, "{\"rotated_to\":\"r.jsonl\",\"time\":\"x\"}\n",
+                         cg_chain_head(p, last, strlen(last) - 1));
+    assert_true(cg_chain_sealed(seal, strlen(seal) - 1));
+    assert_false(cg_chain_sealed("{\"rotated_from\":1}", 18));
+    assert_false(cg_chain_sealed(NULL, 0));
+    assert_int_equal(verify_text(p, apr_pstrcat(p, f, seal, NULL), &why), 0);
+    /* a line after the closing one: from a process that should have
+     * stopped writing there */
+    after = cg_chain_line(p, "{\"id\":\"late\"}\n",
+                          cg_chain_head(p, seal, strlen(seal) - 1));
+    assert_int_equal(verify_text(p, apr_pstrcat(p, f, seal, after, NULL),
+                                 &why), 5);
+    assert_non_null(strstr(why, "closed"));
+}
+
 static void chain_tail_and_file(void **state)
 {
     apr_pool_t *p = *state;
@@ -1814,6 +1836,7 @@ int main(void)
         CG_TEST(chain_verifies_untouched),
         CG_TEST(chain_names_the_first_bad_line),
         CG_TEST(chain_after_unchained_lines),
+        CG_TEST(chain_sealed_files),
         CG_TEST(chain_tail_and_file),
         CG_TEST(append_writes_lines),
         CG_TEST(append_after_others),
