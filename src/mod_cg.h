@@ -63,6 +63,7 @@ typedef struct mod_cg_server_conf {
     int receipt_rate;                   /* ConsentReceiptRate, per minute */
     apr_int64_t receipt_max_size;       /* ConsentReceiptMaxSize, bytes */
     int consent_same_site;              /* ConsentAllowSameSite On */
+    const char *notice_dir;             /* ConsentNoticeArchive DIR */
     /* made in post_config: the notices banner.js shows, SHA-256 hex ->
      * mod_cg_notice (mod_cg_banner.c) */
     apr_hash_t *notices;
@@ -172,6 +173,9 @@ const char *mod_cg_set_receipt_rate(cmd_parms *cmd, void *dconf,
                                     const char *arg);
 const char *mod_cg_set_receipt_max_size(cmd_parms *cmd, void *dconf,
                                         const char *arg);
+/* Where the notices are archived: ConsentNoticeArchive, else notices/
+ * next to the receipts file; NULL for neither. */
+const char *mod_cg_notice_dir(apr_pool_t *p, const mod_cg_server_conf *sc);
 /* GET {endpoint}/receipt: the visitor's own receipt */
 int mod_cg_handle_receipt(request_rec *r);
 

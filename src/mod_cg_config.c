@@ -66,6 +66,7 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->receipt_rate = MERGE_INT(receipt_rate);
     sc->receipt_max_size = MERGE_INT(receipt_max_size);
     sc->consent_same_site = MERGE_INT(consent_same_site);
+    sc->notice_dir = MERGE_PTR(notice_dir);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
         ? add->revoke_paths : base->revoke_paths;
@@ -978,6 +979,18 @@ static const char *set_secret(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
+static const char *set_notice_dir(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    (void)dconf;
+    if (!ap_server_root_relative(cmd->pool, arg)) {
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
+                            cmd->cmd->name, arg);
+    }
+    server_conf(cmd)->notice_dir = arg;
+    return NULL;
+}
+
 static const char *set_server_flag_same_site(cmd_parms *cmd, void *dconf,
                                              int on)
 {
@@ -1084,6 +1097,10 @@ const command_rec mod_cg_cmds[] = {
                   RSRC_CONF,
                   "SIZE (bytes, or with K, M, G): a receipts file this large "
                   "takes no more grants (500, no cookie); withdrawals go on"),
+    AP_INIT_TAKE1("ConsentNoticeArchive", set_notice_dir, NULL, RSRC_CONF,
+                  "DIR: where every banner text served is kept, named by "
+                  "its SHA-256 (default: notices/ next to the receipts "
+                  "file)"),
     AP_INIT_FLAG("ConsentAllowSameSite", set_server_flag_same_site, NULL,
                  RSRC_CONF,
                  "On: a consent posted from a sibling subdomain "

@@ -170,10 +170,10 @@ static const char *notice_text(request_rec *r, const mod_cg_server_conf *sc,
                                          APR_HASH_KEY_STRING))) {
         return n->text;
     }
-    path = apr_pstrcat(r->pool, ap_make_dirstr_parent(r->pool,
-                           ap_server_root_relative(r->pool,
-                                                   sc->receipts_path)),
-                       "notices/", hash, ".json", NULL);
+    if (!(path = mod_cg_notice_dir(r->pool, sc))) {
+        return NULL;
+    }
+    path = apr_pstrcat(r->pool, path, "/", hash, ".json", NULL);
     if (apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT,
                       r->pool) != APR_SUCCESS) {
         return NULL;

@@ -322,18 +322,29 @@ static void purge(apr_pool_t *p, server_rec *s, const char *path,
     apr_dir_close(d);
 }
 
-/* Writes each notice of `sc` into DIR/notices/HASH.json next to the
- * receipts file, once: the hash names the exact bytes, so an existing
- * file is already right. */
-static void archive_notices(apr_pool_t *p, server_rec *s,
-                            const mod_cg_server_conf *sc, const char *path)
+const char *mod_cg_notice_dir(apr_pool_t *p, const mod_cg_server_conf *sc)
 {
-    const char *dir = apr_pstrcat(p, ap_make_dirstr_parent(p, path),
-                                  "notices", NULL);
+    if (sc->notice_dir) {
+        return ap_server_root_relative(p, sc->notice_dir);
+    }
+    if (sc->receipts_path) {
+        return apr_pstrcat(p, ap_make_dirstr_parent(p,
+                               ap_server_root_relative(p, sc->receipts_path)),
+                           "notices", NULL);
+    }
+    return NULL;
+}
+
+/* Writes each notice of `sc` into DIR/HASH.json, once: the hash names the
+ * exact bytes, so an existing file is already right. */
+static void archive_notices(apr_pool_t *p, server_rec *s,
+                            const mod_cg_server_conf *sc)
+{
+    const char *dir = mod_cg_notice_dir(p, sc);
     apr_hash_index_t *hi;
     apr_status_t rv;
 
-    if (!sc->notices || !apr_hash_count(sc->notices)) {
+    if (!dir || !sc->notices || !apr_hash_count(sc->notices)) {
         return;
     }
     if ((rv = apr_dir_make_recursive(dir, APR_FPROT_OS_DEFAULT, p))
@@ -389,6 +400,7 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         const char *path;
         apr_file_t *f;
 
+        archive_notices(ptemp, s, sc);
         if (sc->receipts_dbd) {
             any = 1;
         }
@@ -397,7 +409,6 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
         any = 1;
         path = ap_server_root_relative(ptemp, sc->receipts_path);
-        archive_notices(ptemp, s, sc, path);
         if ((f = apr_hash_get(opened, path, APR_HASH_KEY_STRING))) {
             sc->receipts = f;
             continue;

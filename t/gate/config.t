@@ -57,6 +57,7 @@ ConsentReceiptRetention 400d
 ConsentReceiptRate 30
 ConsentReceiptMaxSize 2G
 ConsentAllowSameSite Off
+ConsentNoticeArchive notices
 ConsentBannerInject On
 <Location /x>
     ConsentGate Off
