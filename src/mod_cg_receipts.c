@@ -23,6 +23,8 @@
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 
+#include <jansson.h>
+
 #include "mod_cg.h"
 #include "cg_banner.h"
 #include "cg_chain.h"
@@ -614,6 +616,36 @@ static int insert_receipt(request_rec *r, const cg_receipt_t *rec)
     return 0;
 }
 
+/* A notice served before a restart changed the banner (a page loaded
+ * then, a choice made now): known when the archive holds it. Its
+ * language is the one its text names. */
+static const mod_cg_notice *archived_notice(request_rec *r,
+                                            const mod_cg_server_conf *sc,
+                                            const char *hash)
+{
+    const char *dir = mod_cg_notice_dir(r->pool, sc);
+    mod_cg_notice *n;
+    json_t *doc;
+
+    if (!dir || strlen(hash) != CG_CHAIN_HEXLEN
+        || strspn(hash, "0123456789abcdef") != CG_CHAIN_HEXLEN) {
+        return NULL;
+    }
+    doc = json_load_file(apr_pstrcat(r->pool, dir, "/", hash, ".json", NULL),
+                         0, NULL);
+    if (!json_is_object(doc)
+        || !json_is_string(json_object_get(doc, "lang"))) {
+        json_decref(doc);
+        return NULL;
+    }
+    n = apr_pcalloc(r->pool, sizeof(*n));
+    n->hash = apr_pstrdup(r->pool, hash);
+    n->lang = apr_pstrdup(r->pool,
+                          json_string_value(json_object_get(doc, "lang")));
+    json_decref(doc);
+    return n;
+}
+
 int mod_cg_receipt_write(request_rec *r, const char *action,
                          const char *method,
                          const apr_array_header_t *categories,
@@ -638,6 +670,9 @@ int mod_cg_receipt_write(request_rec *r, const char *action,
     }
     if (notice && sc->notices) {
         shown = apr_hash_get(sc->notices, notice, APR_HASH_KEY_STRING);
+    }
+    if (notice && !shown) {
+        shown = archived_notice(r, sc, notice);
     }
     rec.id = receipt_id;
     rec.when = r->request_time;

@@ -233,6 +233,11 @@ is($rc, 0, 'the untouched file verifies') or diag($out);
     ($rec) = receipt_of(consent({ categories => ['tracking'], method => 'accept_all', notice => $h2 },
                                 'Accept-Language' => 'de'));
     is($rec && $rec->{notice}, $h2, 'a new receipt cites the new notice');
+    # a page loaded before the restart: its notice is no longer served but
+    # is archived, so a choice made on it still cites it
+    ($rec) = receipt_of(consent({ categories => ['tracking'], notice => $de_hash }));
+    is($rec && $rec->{notice}, $de_hash, 'a choice on the old notice cites it, from the archive');
+    is($rec && $rec->{lang}, 'de', 'in its language');
     ($rc, $out) = verify($file);
     is($rc, 0, 'the chain goes on across the restart') or diag($out);
 }
