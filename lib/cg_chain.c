@@ -264,6 +264,10 @@ long cg_chain_verify_file(apr_pool_t *p, const char *path,
             }
             have += n;
         }
+        if (!have) {
+            /* every line was whole */
+            break;
+        }
         nl = memchr(buf, '\n', have);
         if (!nl && !eof && have < cap) {
             continue;

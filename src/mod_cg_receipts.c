@@ -379,7 +379,7 @@ static void archive_notices(apr_pool_t *p, server_rec *s,
             rv = apr_file_rename(tmp, file, p);
         }
         if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, CGLOGNO(029)
+            ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, CGLOGNO(047)
                          "cannot archive the notice %s", file);
         }
     }
@@ -417,7 +417,7 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
         if (sc->receipt_retention > 0) {
             if ((rv = rotate(ptemp, s, path)) != APR_SUCCESS) {
-                ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, CGLOGNO(027)
+                ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s, CGLOGNO(046)
                              "ConsentReceiptRetention: cannot rotate %s",
                              path);
                 return HTTP_INTERNAL_SERVER_ERROR;
@@ -446,7 +446,7 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     rv = apr_shm_create(&rate_shm, sizeof(rate_slot) * RATE_SLOTS, NULL,
                         pconf);
     if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s0, CGLOGNO(011)
+        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s0, CGLOGNO(040)
                      "cannot make the shared memory of ConsentReceiptRate");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -459,7 +459,7 @@ void mod_cg_receipts_child_init(apr_pool_t *p, server_rec *s)
 {
     if (mutex && apr_global_mutex_child_init(&mutex,
                      apr_global_mutex_lockfile(mutex), p) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, CGLOGNO(011)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, CGLOGNO(041)
                      "cannot reopen the receipts mutex");
     }
 }
@@ -521,13 +521,13 @@ int mod_cg_receipt_admit(request_rec *r)
         return OK;
     }
     if (too_large(r)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(031)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(042)
                       "consent refused: the receipts file has reached "
                       "ConsentReceiptMaxSize");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (rate_take(r)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(032)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(043)
                       "consent refused: over ConsentReceiptRate (%d a "
                       "minute) from this address", rate_of(sc));
         return HTTP_TOO_MANY_REQUESTS;
@@ -558,7 +558,7 @@ static apr_status_t append_chained(request_rec *r, apr_file_t *f,
     if (rv == APR_SUCCESS && cg_chain_sealed(last, len)) {
         /* a child from before a restart that rotated the file: its
          * successor is the new file, which only the new children have */
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(034)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(045)
                       "the receipts file was rotated by a restart; this "
                       "process is one from before it");
         rv = APR_EOF;
@@ -663,7 +663,7 @@ int mod_cg_receipt_write(request_rec *r, const char *action,
     /* a withdrawal is never refused: beyond the limits it goes without a
      * receipt (grants were checked by mod_cg_receipt_admit()) */
     if (strcmp(action, "grant") && (too_large(r) || rate_take(r))) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, CGLOGNO(033)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, CGLOGNO(044)
                       "no receipt for this %s (%s): ConsentReceiptMaxSize or "
                       "ConsentReceiptRate reached", action, receipt_id);
         return 0;

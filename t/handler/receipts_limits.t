@@ -129,7 +129,8 @@ sub graceful {
     }
     my $t = time - 500 * 86400;
     utime($t, $t, $ancient) or die;
-    ok(graceful(sub { scalar(grep { $_ ne $ancient && $_ ne $recent } moved($file)) > @old }),
+    ok(graceful(sub { scalar(grep { $_ ne $ancient && $_ ne $recent } moved($file)) > @old
+                      && -s $file }),
        'a graceful restart moves the receipts aside');
     my %old = map { $_ => 1 } @old, $recent;
     my ($moved) = grep { !$old{$_} && $_ ne $ancient } moved($file);
@@ -164,7 +165,8 @@ sub graceful {
     }
     my $n_before = () = moved($file);
     select(undef, undef, undef, 0.3);
-    ok(graceful(sub { scalar(() = moved($file)) > $n_before }), 'a restart during consents rotates');
+    ok(graceful(sub { scalar(() = moved($file)) > $n_before && -s $file }),
+       'a restart during consents rotates');
     waitpid($_, 0) for @pids;
     my @history = (moved($file), $file);
     $out = `'$verify' @history 2>&1`;

@@ -1184,6 +1184,31 @@ static void chain_tail_and_file(void **state)
     assert_int_equal(cg_chain_verify_file(p, "/nonexistent/x", &v, &why), -1);
 }
 
+/* Files of every length up to a few lines, each line read whole whatever
+ * the reads return: an empty file, one line, two. */
+static void chain_file_lengths(void **state)
+{
+    apr_pool_t *p = *state;
+    int n;
+
+    for (n = 0; n <= 3; ++n) {
+        const char *name = temp_file(p), *why;
+        apr_file_t *f = open_append(p, name);
+        cg_chain_verify_t v;
+
+        if (n) {
+            assert_int_equal(cg_receipt_append(f, chained_file(p, n)),
+                             APR_SUCCESS);
+        }
+        apr_file_close(f);
+        memset(&v, 0, sizeof(v));
+        if (cg_chain_verify_file(p, name, &v, &why) != 0) {
+            fail_tap("%d lines: %s", n, why);
+        }
+        assert_int_equal(v.lines, n);
+    }
+}
+
 /* Parses `body` as `type` and fails unless the result is `expected`
  * (categories joined with ','; NULL expects a failure with *err set). */
 static void expect_choice(apr_pool_t *p, const char *type, const char *body,
@@ -1838,6 +1863,7 @@ int main(void)
         CG_TEST(chain_after_unchained_lines),
         CG_TEST(chain_sealed_files),
         CG_TEST(chain_tail_and_file),
+        CG_TEST(chain_file_lengths),
         CG_TEST(append_writes_lines),
         CG_TEST(append_after_others),
         CG_TEST(append_refuses_buffered),
