@@ -48,8 +48,13 @@ static void register_hooks(apr_pool_t *p)
                        APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_config_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
+    /* last: the notices it archives are made by the banner's */
+    ap_hook_pre_config(mod_cg_receipts_pre_config, NULL, NULL,
+                       APR_HOOK_MIDDLE);
     ap_hook_post_config(mod_cg_receipts_post_config, NULL, NULL,
-                        APR_HOOK_MIDDLE);
+                        APR_HOOK_LAST);
+    ap_hook_child_init(mod_cg_receipts_child_init, NULL, NULL,
+                       APR_HOOK_MIDDLE);
     /* the pixel's counters, mutex and unique-visitor cache (after the
      * socache providers have registered) */
     ap_hook_pre_config(mod_cg_pixel_pre_config, NULL, NULL, APR_HOOK_MIDDLE);

@@ -233,9 +233,9 @@ var toggle = (o) => {
     setBtn.setAttribute('aria-expanded', !!o);
 };
 
-var ui = (cats) => {
+var ui = (cats, method) => {
     if (!busy) {
-        record(cats).catch(noop);
+        record(cats, method).catch(noop);
     }
 };
 
@@ -275,8 +275,8 @@ var build = () => {
     if (notice) {
         btn('ok', T.ok, () => ui([]));
     } else {
-        btn('accept', T.accept, () => ui(IDS));
-        btn('reject', T.reject, () => ui([]));
+        btn('accept', T.accept, () => ui(IDS, 'accept_all'));
+        btn('reject', T.reject, () => ui([], 'reject_all'));
         setBtn = btn('settings', T.settings, () => toggle(list.hidden), 1);
         setBtn.setAttribute('aria-controls', 'cg-cats');
         list = el('div', {id: 'cg-cats'});
@@ -294,7 +294,7 @@ var build = () => {
         cat('necessary', C.necessary || {label: 'Necessary'}, 1);
         CATS.forEach((c) => cat(c.id, c));
         var save = el('div', {'class': 'cg-btns'});
-        btn('save', T.save, () => ui(IDS.filter((id) => boxes[id].checked)), 0, save);
+        btn('save', T.save, () => ui(IDS.filter((id) => boxes[id].checked), 'custom'), 0, save);
         list.append(save);
         if (C.pixel) {
             var ob = el('div', {'class': 'cg-btns'});
@@ -505,7 +505,8 @@ var run = (path, body, then) => {
     return p;
 };
 
-var record = (cats) => run('/consent', {categories: cats}, () => {
+// which button, and the notice shown (its hash), for the receipt
+var record = (cats, method) => run('/consent', {categories: cats, method: method, notice: C.notice}, () => {
     cur = read();
     if (isOpen) {
         close();
@@ -518,9 +519,9 @@ var record = (cats) => run('/consent', {categories: cats}, () => {
 var api = w.consentgate = {
     accept: (cats) => {
         var want = cats == null ? IDS : [].concat(cats);
-        return record(IDS.filter((id) => want.indexOf(id) >= 0));
+        return record(IDS.filter((id) => want.indexOf(id) >= 0), cats == null ? 'accept_all' : 'custom');
     },
-    reject: () => record([]),
+    reject: () => record([], 'reject_all'),
     show: () => open(1),
     object: (on) => run('/object', {object: on !== false}, () => {
         if (objBtn) {

@@ -23,24 +23,41 @@ typedef struct cg_receipt_t {
     int policy_revision;
     int gpc;                                /* Sec-GPC was sent */
     int dnt;                                /* DNT was sent */
+    /* how the choice was made: "accept_all", "reject_all", "custom",
+     * "withdraw", "revocation_path" or "source:<name>" */
+    const char *method;
+    const char *host;           /* the site it was made on; NULL: "" */
+    const char *lang;           /* the notice's language; NULL: "" */
+    apr_time_t expires;         /* when the consent cookie expires */
+    const char *notice;         /* SHA-256 of the notice shown; NULL:
+                                   "unknown" */
 } cg_receipt_t;
+
+/* The methods a visitor can post (the banner's buttons), and what a
+ * posted choice is recorded as: `posted` when it agrees with the choice
+ * ("accept_all" only with every offered category, "reject_all" only with
+ * none), else what the categories show. */
+const char *cg_receipt_method(const char *posted, int chosen, int offered);
 
 /* One receipt as a compact JSON object on one line, ending in exactly one
  * "\n", in pool memory:
  *   {"id":"...","time":"2026-11-22T19:00:00Z","action":"grant",
- *    "categories":["tracking"],"policy_revision":3,"gpc":false,"dnt":true}
+ *    "categories":["tracking"],"policy_revision":3,"gpc":false,"dnt":true,
+ *    "method":"accept_all","host":"www.example.com","lang":"en",
+ *    "expires":"2027-05-21T19:00:00Z","notice":"<64 hex>"}
  * with these keys in this order and no others; the time is RFC 3339 UTC,
  * truncated to the second. Odd characters in the id or the categories are
- * escaped by jansson. NULL when `r` is no receipt: no id, another action,
- * a NULL category, a string that is not UTF-8, or a time outside the
+ * escaped by jansson. NULL when `r` is no receipt: no id, another action
+ * or method, a NULL category, a string that is not UTF-8, or a time outside the
  * years 0000-9999. */
 const char *cg_receipt_line(apr_pool_t *p, const cg_receipt_t *r);
 
 /* The fields of a receipt, defined once for both places a receipt goes:
  * the keys of the JSON line (cg_receipt_line) and the columns of the
  * consent_receipts table (conf.d/consent_receipts.sql), in this order:
- * id, time, action, categories, policy_revision, gpc, dnt. */
-#define CG_RECEIPT_NFIELDS 7
+ * id, time, action, categories, policy_revision, gpc, dnt, method, host,
+ * lang, expires, notice. */
+#define CG_RECEIPT_NFIELDS 12
 typedef struct cg_receipt_field_t {
     const char *name;       /* JSON key and SQL column */
     const char *sql_type;   /* what SQL casts the text to; NULL: text */
@@ -97,5 +114,13 @@ apr_array_header_t *cg_choice_parse(apr_pool_t *p, const char *content_type,
                                     const char *body, apr_size_t len,
                                     const apr_array_header_t *known,
                                     const char **err);
+
+/* The string field `name` of a choice body (form or JSON, as for
+ * cg_choice_parse()), such as the notice the visitor was shown; NULL when
+ * absent, not a string, longer than 255 bytes, or the body is malformed.
+ * Whatever it says is to be checked by the caller. */
+const char *cg_choice_field(apr_pool_t *p, const char *content_type,
+                            const char *body, apr_size_t len,
+                            const char *name);
 
 #endif /* CG_RECEIPT_H */

@@ -29,6 +29,13 @@
 int cg_request_is_same_site(const char *sec_fetch_site, const char *origin,
                             const char *scheme, const char *host);
 
+/* The same, except that Sec-Fetch-Site "same-site" (a sibling subdomain)
+ * counts only when `allow_same_site` is true: the consent endpoints take
+ * same-origin only unless ConsentAllowSameSite says otherwise. */
+int cg_request_from_site(const char *sec_fetch_site, const char *origin,
+                         const char *scheme, const char *host,
+                         int allow_same_site);
+
 /* A path on this site to redirect to after recording a choice, as a pool
  * copy of `return_to`, or NULL when it could lead anywhere else.
  *

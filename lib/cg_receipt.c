@@ -39,6 +39,37 @@ static int is_action(const char *action)
                       || !strcmp(action, "revoke"));
 }
 
+static int is_method(const char *m)
+{
+    static const char *const fixed[] = {
+        "accept_all", "reject_all", "custom", "withdraw", "revocation_path"
+    };
+    apr_size_t i;
+
+    if (!m) {
+        return 0;
+    }
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); ++i) {
+        if (!strcmp(m, fixed[i])) {
+            return 1;
+        }
+    }
+    return !strncmp(m, "source:", 7) && m[7];
+}
+
+const char *cg_receipt_method(const char *posted, int chosen, int offered)
+{
+    const char *shown = chosen == 0 ? "reject_all"
+                        : chosen >= offered ? "accept_all" : "custom";
+
+    /* a banner's "save" of a custom dialog may hold all or nothing: it
+     * stays custom; a claim the categories contradict is not believed */
+    if (posted && !strcmp(posted, "custom")) {
+        return "custom";
+    }
+    return shown;
+}
+
 static json_t *categories_json(const apr_array_header_t *categories)
 {
     json_t *arr = json_array();
@@ -66,11 +97,17 @@ const cg_receipt_field_t cg_receipt_fields[CG_RECEIPT_NFIELDS] = {
     { "policy_revision", "integer" },
     { "gpc",             "boolean" },
     { "dnt",             "boolean" },
+    { "method",          NULL },
+    { "host",            NULL },
+    { "lang",            NULL },
+    { "expires",         "timestamptz" },
+    { "notice",          NULL },
 };
 
 /* Field i of `r` as JSON; NULL when it cannot be one (jansson refuses a
  * string that is not UTF-8). */
-static json_t *field_json(const cg_receipt_t *r, const char *when, int i)
+static json_t *field_json(const cg_receipt_t *r, const char *when,
+                          const char *expires, int i)
 {
     switch (i) {
     case 0: return json_string(r->id);
@@ -80,6 +117,11 @@ static json_t *field_json(const cg_receipt_t *r, const char *when, int i)
     case 4: return json_integer(r->policy_revision);
     case 5: return json_boolean(r->gpc);
     case 6: return json_boolean(r->dnt);
+    case 7: return json_string(r->method);
+    case 8: return json_string(r->host ? r->host : "");
+    case 9: return json_string(r->lang ? r->lang : "");
+    case 10: return json_string(expires);
+    case 11: return json_string(r->notice ? r->notice : "unknown");
     default: return NULL;
     }
 }
@@ -89,15 +131,16 @@ static json_t *field_json(const cg_receipt_t *r, const char *when, int i)
 static int fields_json(apr_pool_t *p, const cg_receipt_t *r,
                        json_t *out[CG_RECEIPT_NFIELDS])
 {
-    const char *when;
+    const char *when, *expires;
     int i;
 
-    if (!r || !r->id || !is_action(r->action)
-        || !(when = rfc3339(p, r->when))) {
+    if (!r || !r->id || !is_action(r->action) || !is_method(r->method)
+        || !(when = rfc3339(p, r->when))
+        || !(expires = rfc3339(p, r->expires))) {
         return 0;
     }
     for (i = 0; i < CG_RECEIPT_NFIELDS; ++i) {
-        if (!(out[i] = field_json(r, when, i))) {
+        if (!(out[i] = field_json(r, when, expires, i))) {
             while (i--) {
                 json_decref(out[i]);
             }
@@ -412,4 +455,34 @@ apr_array_header_t *cg_choice_parse(apr_pool_t *p, const char *content_type,
         break;
     }
     return out;
+}
+
+const char *cg_choice_field(apr_pool_t *p, const char *content_type,
+                            const char *body, apr_size_t len,
+                            const char *name)
+{
+    const char *v = NULL;
+
+    if (!body || !content_type || len > CG_CHOICE_MAX_BODY) {
+        return NULL;
+    }
+    switch (media_type(content_type)) {
+    case MEDIA_FORM:
+        v = cg_form_field(p, body, len, name);
+        break;
+    case MEDIA_JSON: {
+        json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+        json_t *f = json_is_object(root) ? json_object_get(root, name) : NULL;
+
+        if (json_is_string(f)) {
+            v = apr_pstrmemdup(p, json_string_value(f), json_string_length(f));
+        }
+        json_decref(root);
+        break;
+    }
+    default:
+        break;
+    }
+    /* a NUL byte would cut the value short where it is compared */
+    return v && strlen(v) < 256 ? v : NULL;
 }

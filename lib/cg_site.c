@@ -125,6 +125,13 @@ static int origin_matches(const char *origin, const char *scheme,
 int cg_request_is_same_site(const char *sec_fetch_site, const char *origin,
                             const char *scheme, const char *host)
 {
+    return cg_request_from_site(sec_fetch_site, origin, scheme, host, 1);
+}
+
+int cg_request_from_site(const char *sec_fetch_site, const char *origin,
+                         const char *scheme, const char *host,
+                         int allow_same_site)
+{
     if (!scheme || !host) {
         return 0;
     }
@@ -133,7 +140,7 @@ int cg_request_is_same_site(const char *sec_fetch_site, const char *origin,
 
         cg_trim(&b, &e);
         return mem_is(b, e - b, "same-origin")
-            || mem_is(b, e - b, "same-site");
+            || (allow_same_site && mem_is(b, e - b, "same-site"));
     }
     /* "null" would fail the parse anyway; said here so nobody "fixes" it */
     if (!origin || !strcmp(origin, "null")) {

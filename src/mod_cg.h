@@ -63,7 +63,23 @@ typedef struct mod_cg_server_conf {
     const struct cg_inject_t *inject_scanner;
     const char *inject_tag;             /* the <script> inserted */
     struct mod_cg_status_conf *status;  /* the status page's (mod_cg_pixel.c) */
+    /* receipts (mod_cg_receipts.c); -1: unset */
+    apr_int64_t receipt_retention;      /* ConsentReceiptRetention, seconds */
+    int receipt_rate;                   /* ConsentReceiptRate, per minute */
+    apr_int64_t receipt_max_size;       /* ConsentReceiptMaxSize, bytes */
+    int consent_same_site;              /* ConsentAllowSameSite On */
+    const char *notice_dir;             /* ConsentNoticeArchive DIR */
+    /* made in post_config: the notices banner.js shows, SHA-256 hex ->
+     * mod_cg_notice (mod_cg_banner.c) */
+    apr_hash_t *notices;
 } mod_cg_server_conf;
+
+/* A notice: the banner text of one language, as banner.js receives it. */
+typedef struct mod_cg_notice {
+    const char *hash;                   /* SHA-256 hex of text */
+    const char *lang;
+    const char *text;
+} mod_cg_notice;
 
 /* The policies made from one dir config, one per server config. */
 typedef struct mod_cg_policy_entry {
@@ -146,10 +162,31 @@ const char *mod_cg_set_receipts(cmd_parms *cmd, void *dconf, const char *arg);
 int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                 apr_pool_t *ptemp, server_rec *s);
 /* Writes the receipt of a choice where ConsentReceipts says; 0 when it was
- * written or there is nowhere to write, -1 (logged) when it failed. */
+ * written or there is nowhere to write, -1 (logged) when it failed.
+ * `method` is a cg_receipt_t method; `notice` the hash the visitor posted
+ * (checked here against the notices served: unknown ones are recorded as
+ * "unknown"), or NULL. */
 int mod_cg_receipt_write(request_rec *r, const char *action,
+                         const char *method,
                          const apr_array_header_t *categories,
-                         const char *receipt_id);
+                         const char *receipt_id, const char *notice);
+/* What limits a grant's receipt (ConsentReceiptRate, ConsentReceiptMaxSize):
+ * OK, HTTP_TOO_MANY_REQUESTS or HTTP_INTERNAL_SERVER_ERROR (logged). */
+int mod_cg_receipt_admit(request_rec *r);
+int mod_cg_receipts_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp);
+void mod_cg_receipts_child_init(apr_pool_t *p, server_rec *s);
+const char *mod_cg_set_receipt_retention(cmd_parms *cmd, void *dconf,
+                                         const char *arg);
+const char *mod_cg_set_receipt_rate(cmd_parms *cmd, void *dconf,
+                                    const char *arg);
+const char *mod_cg_set_receipt_max_size(cmd_parms *cmd, void *dconf,
+                                        const char *arg);
+/* Where the notices are archived: ConsentNoticeArchive, else notices/
+ * next to the receipts file; NULL for neither. */
+const char *mod_cg_notice_dir(apr_pool_t *p, const mod_cg_server_conf *sc);
+/* GET {endpoint}/receipt: the visitor's own receipt */
+int mod_cg_handle_receipt(request_rec *r);
 
 /* mod_cg_endpoint.c: ConsentEndpoint's mapping and dispatch */
 int mod_cg_translate_name(request_rec *r);

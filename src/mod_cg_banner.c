@@ -15,6 +15,7 @@
 
 #include "mod_cg.h"
 #include "cg_banner.h"
+#include "cg_chain.h"
 #include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
@@ -109,23 +110,38 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         site.consent_wins = mod_cg_precedence(dc) == CG_PRECEDENCE_CONSENT;
         sc->banner_effective = banner;
         sc->banner_bodies = apr_hash_make(pconf);
+        sc->notices = apr_hash_make(pconf);
         langs = cg_banner_languages(banner);
         for (i = 0; i < langs->nelts; ++i) {
             const char *lang = APR_ARRAY_IDX(langs, i, const char *);
             const char *json = cg_banner_render(pconf, banner, lang, &site);
             banner_body *body;
+            mod_cg_notice *notice;
 
-            if (!json) {
+            if (!json || strlen(json) < 3 || json[strlen(json) - 1] != '}') {
                 ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, CGLOGNO(062)
                              "ConsentBanner: cannot render language '%s'",
                              lang);
                 return HTTP_INTERNAL_SERVER_ERROR;
             }
+            /* the notice: what this language's visitors are shown, named
+             * by its hash, which the banner posts back with a choice */
+            notice = apr_palloc(pconf, sizeof(*notice));
+            notice->text = json;
+            notice->lang = lang;
+            if (!(notice->hash = cg_sha256_hex(pconf, json, strlen(json)))) {
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+            apr_hash_set(sc->notices, notice->hash, APR_HASH_KEY_STRING,
+                         notice);
             body = apr_palloc(pconf, sizeof(*body));
             /* banner.js is one function expression; the config is its
-             * argument */
-            body->data = apr_pstrcat(pconf, mod_cg_banner_js, "(", json,
-                                     ");\n", NULL);
+             * argument, with the notice's hash added as its last member */
+            body->data = apr_pstrcat(pconf, mod_cg_banner_js, "(",
+                                     apr_pstrmemdup(pconf, json,
+                                                    strlen(json) - 1),
+                                     ",\"notice\":\"", notice->hash, "\"});\n",
+                                     NULL);
             body->len = strlen(body->data);
             body->etag = etag_of(pconf, body->data, body->len);
             apr_hash_set(sc->banner_bodies, lang, APR_HASH_KEY_STRING, body);

@@ -36,6 +36,10 @@ void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s)
     sc->clear_site_data = -1;
     sc->refuse_plain = -1;
     sc->status = mod_cg_status_conf_create(p);
+    sc->receipt_retention = -1;
+    sc->receipt_rate = -1;
+    sc->receipt_max_size = -1;
+    sc->consent_same_site = -1;
     return sc;
 }
 
@@ -62,6 +66,11 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->refuse_plain = MERGE_INT(refuse_plain);
     sc->banner = MERGE_PTR(banner);
     sc->status = mod_cg_status_conf_merge(p, base->status, add->status);
+    sc->receipt_retention = MERGE_INT(receipt_retention);
+    sc->receipt_rate = MERGE_INT(receipt_rate);
+    sc->receipt_max_size = MERGE_INT(receipt_max_size);
+    sc->consent_same_site = MERGE_INT(consent_same_site);
+    sc->notice_dir = MERGE_PTR(notice_dir);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
         ? add->revoke_paths : base->revoke_paths;
@@ -997,6 +1006,26 @@ static const char *set_secret(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
+static const char *set_notice_dir(cmd_parms *cmd, void *dconf,
+                                  const char *arg)
+{
+    (void)dconf;
+    if (!ap_server_root_relative(cmd->pool, arg)) {
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
+                            cmd->cmd->name, arg);
+    }
+    server_conf(cmd)->notice_dir = arg;
+    return NULL;
+}
+
+static const char *set_server_flag_same_site(cmd_parms *cmd, void *dconf,
+                                             int on)
+{
+    (void)dconf;
+    server_conf(cmd)->consent_same_site = on;
+    return NULL;
+}
+
 static const char *set_gpc_last_update(cmd_parms *cmd, void *dconf,
                                        const char *arg)
 {
@@ -1082,6 +1111,28 @@ const command_rec mod_cg_cmds[] = {
     AP_INIT_TAKE1("ConsentReceipts", mod_cg_set_receipts, NULL, RSRC_CONF,
                   "file:PATH (JSON lines) or dbd (mod_dbd): where consent "
                   "receipts go"),
+    AP_INIT_TAKE1("ConsentReceiptRetention", mod_cg_set_receipt_retention,
+                  NULL, RSRC_CONF,
+                  "AGE (400d, 12w, 36h; off): with a receipts file, every "
+                  "start begins a new file chained to the last, and files "
+                  "last written longer ago than AGE are deleted"),
+    AP_INIT_TAKE1("ConsentReceiptRate", mod_cg_set_receipt_rate, NULL,
+                  RSRC_CONF,
+                  "N: receipts of grants per minute from one masked address "
+                  "(default 30; 0: no limit); beyond it a consent gets 429"),
+    AP_INIT_TAKE1("ConsentReceiptMaxSize", mod_cg_set_receipt_max_size, NULL,
+                  RSRC_CONF,
+                  "SIZE (bytes, or with K, M, G): a receipts file this large "
+                  "takes no more grants (500, no cookie); withdrawals go on"),
+    AP_INIT_TAKE1("ConsentNoticeArchive", set_notice_dir, NULL, RSRC_CONF,
+                  "DIR: where every banner text served is kept, named by "
+                  "its SHA-256 (default: notices/ next to the receipts "
+                  "file)"),
+    AP_INIT_FLAG("ConsentAllowSameSite", set_server_flag_same_site, NULL,
+                 RSRC_CONF,
+                 "On: a consent posted from a sibling subdomain "
+                 "(Sec-Fetch-Site: same-site) is accepted (default Off: "
+                 "same-origin only)"),
     AP_INIT_TAKE1("ConsentClearSiteData", set_server_word,
                   (void *)SERVER_WORD(csd_words, clear_site_data), RSRC_CONF,
                   "off|storage|cookies: what forget adds as Clear-Site-Data"),

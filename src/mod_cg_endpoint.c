@@ -72,6 +72,7 @@ static const struct {
     { "banner.js", mod_cg_banner },
     { "consent-mode.js", mod_cg_gcm_script },
     { "object",    mod_cg_handle_object },
+    { "receipt",   mod_cg_handle_receipt },
 };
 
 /* ConsentEndpoint is served wherever the gate is on. */

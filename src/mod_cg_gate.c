@@ -415,6 +415,10 @@ static void revoke_held(gate_pass *gp)
 
         if (line) {
             apr_table_addn(gp->r->err_headers_out, "Set-Cookie", line);
+            /* the withdrawal is recorded, as forget records one; a receipt
+             * that cannot be written is logged by the writer */
+            (void)mod_cg_receipt_write(gp->r, "revoke", "revocation_path",
+                                       NULL, rid, NULL);
         }
         gp->decided = 1;
     }

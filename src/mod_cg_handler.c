@@ -9,7 +9,6 @@
 #include <http_request.h>
 #include <apr_strings.h>
 #include <apr_hash.h>
-#include <scoreboard.h>
 
 #include "mod_cg.h"
 #include "cg_cookie.h"
@@ -86,12 +85,25 @@ static int answer(request_rec *r, const char *return_to)
     return HTTP_NO_CONTENT;
 }
 
+/* Whether the request comes from this site: Sec-Fetch-Site same-origin
+ * (or same-site, where ConsentAllowSameSite On says a sibling subdomain
+ * may choose), else an Origin of this site. */
+static int from_this_site(request_rec *r)
+{
+    const char *sfs = apr_table_get(r->headers_in, "Sec-Fetch-Site");
+
+    return cg_request_from_site(sfs, apr_table_get(r->headers_in, "Origin"),
+                                ap_http_scheme(r),
+                                apr_table_get(r->headers_in, "Host"),
+                                server_conf(r)->consent_same_site == 1);
+}
+
 /* POST a choice: sets the consent cookie and writes a receipt. Only the
  * site itself may do this, or any page could grant in the visitor's name. */
 int mod_cg_handle_consent(request_rec *r)
 {
     const char *ctype = apr_table_get(r->headers_in, "Content-Type");
-    const char *err = NULL, *rid, *return_to, *line;
+    const char *err = NULL, *rid, *return_to, *line, *method;
     apr_array_header_t *categories;
     char *body;
     apr_size_t len;
@@ -102,10 +114,7 @@ int mod_cg_handle_consent(request_rec *r)
         ap_allow_methods(r, REPLACE_ALLOW, "POST", NULL);
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    if (!cg_request_is_same_site(apr_table_get(r->headers_in, "Sec-Fetch-Site"),
-                                 apr_table_get(r->headers_in, "Origin"),
-                                 ap_http_scheme(r),
-                                 apr_table_get(r->headers_in, "Host"))) {
+    if (!from_this_site(r)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(021)
                       "consent refused: not a request from this site");
         return HTTP_FORBIDDEN;
@@ -125,9 +134,22 @@ int mod_cg_handle_consent(request_rec *r)
     if (!(rid = cg_receipt_id(r->pool))) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    /* a grant beyond the receipt limits fails closed; a refusal goes on */
+    if (categories->nelts && (rc = mod_cg_receipt_admit(r)) != OK) {
+        return rc;
+    }
+    /* which button, checked against the choice; which notice, checked
+     * against those served, by the writer */
+    method = cg_receipt_method(cg_choice_field(r->pool, ctype, body, len,
+                                               "method"),
+                               categories->nelts,
+                               cg_policy_categories(mod_cg_policy(r))->nelts);
     /* no receipt, no consent: the choice must be provable */
     if (mod_cg_receipt_write(r, categories->nelts ? "grant" : "refuse",
-                             categories, rid)) {
+                             method, categories, rid,
+                             cg_choice_field(r->pool, ctype, body, len,
+                                             "notice"))
+        && categories->nelts) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if (!(line = mod_cg_consent_line(r, categories, rid))) {
@@ -175,10 +197,7 @@ int mod_cg_handle_forget(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
     }
     sfs = apr_table_get(r->headers_in, "Sec-Fetch-Site");
-    same_site = cg_request_is_same_site(sfs,
-                                        apr_table_get(r->headers_in, "Origin"),
-                                        ap_http_scheme(r),
-                                        apr_table_get(r->headers_in, "Host"));
+    same_site = from_this_site(r);
     if (r->method_number == M_POST && !same_site) {
         /* another site's form must not wipe the visitor's choices */
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(026)
@@ -211,13 +230,16 @@ int mod_cg_handle_forget(request_rec *r)
     /* a receipt when there was a consent to withdraw; one that cannot be
      * written is logged (by the writer, at error level), not answered */
     if (rid && mod_cg_consent(r)->state != CG_CONSENT_NONE) {
-        (void)mod_cg_receipt_write(r, "revoke", NULL, rid);
+        (void)mod_cg_receipt_write(r, "revoke", "withdraw", NULL, rid, NULL);
     }
     mod_cg_status_count_choice(r, NULL);
     return answer(r, return_to_of(r, ctype, body));
 }
 
-/* https://privacycg.github.io/gpc-spec/: {"gpc": true, "lastUpdate": ...} */
+/* https://w3c.github.io/gpc/ ("GPC Support Representation"): {"gpc": true}
+ * and, optionally, "lastUpdate", the time the site made its statement of
+ * support, which only the administrator knows (ConsentGPCLastUpdate);
+ * without it the time is unknown, so the member is left out */
 int mod_cg_handle_gpc_json(request_rec *r)
 {
     mod_cg_server_conf *sc = server_conf(r);
@@ -229,22 +251,16 @@ int mod_cg_handle_gpc_json(request_rec *r)
         ap_allow_methods(r, REPLACE_ALLOW, "GET", NULL);
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    if (!updated) {
-        char date[11];
-        apr_time_exp_t tm;
-        apr_size_t n;
-
-        apr_time_exp_gmt(&tm, ap_scoreboard_image
-                         ? ap_scoreboard_image->global->restart_time
-                         : r->request_time);
-        apr_strftime(date, &n, sizeof(date), "%Y-%m-%d", &tm);
-        updated = apr_pstrdup(r->pool, date);
-    }
     ap_set_content_type(r, "application/json");
     apr_table_setn(r->headers_out, "Cache-Control", "max-age=86400");
     if (!r->header_only) {
-        ap_rprintf(r, "{\"gpc\": %s, \"lastUpdate\": \"%s\"}\n",
-                   honoured ? "true" : "false", updated);
+        if (updated) {
+            ap_rprintf(r, "{\"gpc\": %s, \"lastUpdate\": \"%s\"}\n",
+                       honoured ? "true" : "false", updated);
+        }
+        else {
+            ap_rprintf(r, "{\"gpc\": %s}\n", honoured ? "true" : "false");
+        }
     }
     return OK;
 }

@@ -59,6 +59,11 @@ ConsentEndpoint /privacy
 ConsentReceipts file:receipts.jsonl
 ConsentClearSiteData storage
 ConsentGPCLastUpdate 2026-11-01
+ConsentReceiptRetention 400d
+ConsentReceiptRate 30
+ConsentReceiptMaxSize 2G
+ConsentAllowSameSite Off
+ConsentNoticeArchive notices
 ConsentBannerInject On
 ConsentMaskAddress both ipv4=/24 ipv6=/64 unless=analytics
 <Location /x>
@@ -121,6 +126,11 @@ my @bad = (
       qr/ConsentUniqueCacheTimeout cannot occur within <VirtualHost> section/, 11 ],
     [ "<VirtualHost *:80>\nConsentStatusStore logs/status.json\n</VirtualHost>",
       qr/ConsentStatusStore cannot occur within <VirtualHost> section/, 11 ],
+    [ 'ConsentReceiptRetention 400', qr/ConsentReceiptRetention: '400' is not an age such as 400d/ ],
+    [ 'ConsentReceiptRetention -3d', qr/ConsentReceiptRetention: '-3d' is not an age/ ],
+    [ 'ConsentReceiptRate many', qr/ConsentReceiptRate: 'many' is not a number of receipts per minute/ ],
+    [ 'ConsentReceiptMaxSize 10T', qr/ConsentReceiptMaxSize: '10T' is not a size/ ],
+    [ 'ConsentAllowSameSite yes', qr/ConsentAllowSameSite must be On or Off/ ],
     [ "<Location /x>\nConsentCookieName other\n</Location>",
       qr/ConsentCookieName not allowed in <Location> context/, 11 ],
 );

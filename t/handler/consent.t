@@ -108,8 +108,9 @@ like(consent_value($res) || '', qr/^cg1\.tracking\./, 'with the cookie');
     ok(@lines >= 5, 'receipts were written');
     my @parsed = map { eval { JSON::PP::decode_json($_) } } @lines;
     is(scalar(@parsed), scalar(@lines), 'every line is JSON');
-    is_deeply([ sort keys %{ $parsed[0] } ],
-              [ sort qw(id time action categories policy_revision gpc dnt) ],
+    is_deeply([ sort keys %{ $parsed[-1] } ],
+              [ sort qw(id time action categories policy_revision gpc dnt
+                        method host lang expires notice prev hash) ],
               'with exactly the documented fields');
     my ($rid) = ($value =~ /\.([0-9a-f]{32})$/);
     my ($mine) = grep { $_->{id} eq $rid } @parsed;
@@ -117,7 +118,9 @@ like(consent_value($res) || '', qr/^cg1\.tracking\./, 'with the cookie');
     is($mine && $mine->{action}, 'grant', 'as a grant');
     is_deeply($mine && $mine->{categories}, [ 'tracking' ], 'of tracking');
     ok($parsed[-1]{gpc}, 'the GPC signal is recorded');
-    ok(!grep({ /127\.0\.0\.1|localhost/ } @lines), 'no address in any receipt');
+    # the site's host name is recorded; the visitor's address never
+    ok(!grep({ /127\.0\.0\.1/ } @lines), 'no address in any receipt');
+    is($mine && $mine->{host}, 'localhost', 'the site it was given on');
     ok(!grep({ $_->{action} eq 'grant' && !@{ $_->{categories} } } @parsed),
        'no refused request left a receipt of a grant');
 }

@@ -5,6 +5,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
+use Apache::Test ();
 use CG;
 
 sub sql {
@@ -21,6 +22,23 @@ sub receipt_id {
     my ($res, $cookie) = @_;
     my ($line) = grep { /^$cookie=/ } set_cookie_lines($res);
     return $line && $line =~ /\.([0-9a-f]{32});/ ? $1 : undef;
+}
+
+# the notice shown, archived in ConsentNoticeArchive, cited by the row
+{
+    my $js = get_from('receipts_db', '/consentgate/banner.js')->content;
+    my ($text, $hash) = $js =~ /\((\{[^\n]*),"notice":"([0-9a-f]{64})"\}\);\n\z/;
+    ok($hash, 'banner.js names its notice');
+    my $file = Apache::Test::vars('t_logs') . "/notices-db/$hash.json";
+    open my $fh, '<:raw', $file;
+    is($fh && do { local $/; <$fh> }, "$text}", 'archived in ConsentNoticeArchive');
+    my $res = post_from('receipts_db', '/consentgate/consent', 'Sec-Fetch-Site' => 'same-origin',
+                        'Content-Type' => 'application/json',
+                        content => qq({"categories": ["tracking"], "method": "custom", "notice": "$hash"}));
+    my $id = receipt_id($res, 'mautic_consent');
+    my ($row) = sql("SELECT method, notice, lang, host, expires > now() + interval '150 days' "
+                  . "FROM consent_receipts WHERE id = '$id'");
+    is($row, "custom|$hash|en|localhost|t", 'the row: method, notice, language, site, expiry');
 }
 
 my ($before) = sql('SELECT count(*) FROM consent_receipts');

@@ -1,6 +1,7 @@
 # Receipts under load: 20 clients recording 2000 consents leave exactly
-# 2000 whole JSON lines; with httpd children killed mid-load, every line
-# is still whole and every answered consent has its receipt.
+# 2000 whole JSON lines whose hash chain verifies, also after a graceful
+# restart; with httpd children killed mid-load, every line is still whole,
+# every answered consent has its receipt, and the chain still verifies.
 use strict;
 use warnings;
 use FindBin;
@@ -10,6 +11,7 @@ use JSON::PP ();
 use POSIX ();
 use Apache::Test ();
 use Apache::TestRequest ();
+use CG ();
 
 my $file = Apache::Test::vars('t_logs') . '/receipts-load.jsonl';
 Apache::TestRequest::module('receipts');
@@ -68,6 +70,50 @@ my $parsed = grep { my $d = eval { JSON::PP::decode_json($_) }; $d && ++$ids{ $d
 is($parsed, 2000, 'each a whole JSON object');
 is(scalar(keys %ids), 2000, 'with 2000 distinct receipt ids');
 
+my $verify = Apache::Test::vars('top_dir') . '/tools/consentgate-verify';
+sub verifies {
+    my $out = `'$verify' '$file' 2>&1`;
+    return ($? == 0, $out);
+}
+my ($ok, $out) = verifies();
+ok($ok, 'the chain of the 2000 concurrent receipts verifies') or diag($out);
+
+# the receipt page finds a receipt in the middle of a large file, by the
+# time in the cookie
+{
+    require Time::Local;
+    my @all_now = lines();
+    my $size = -s $file;
+    ok($size > 256 * 1024, "a large file ($size bytes)");
+    for my $i (int(@all_now / 3), int(@all_now / 2), $#all_now) {
+        my $d = JSON::PP::decode_json($all_now[$i]);
+        my ($y, $mo, $day, $h, $mi, $s) = $d->{time} =~ /^(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)Z$/;
+        my $when = Time::Local::timegm($s, $mi, $h, $day, $mo - 1, $y);
+        my $res = Apache::TestRequest::GET('/consentgate/receipt?format=json',
+                      Cookie => "mautic_consent=cg1.tracking.$when.0.$d->{id}");
+        is($res->code, 200, "line $i: its receipt page");
+        like($res->content, qr/"id":"$d->{id}"/, "line $i: with its receipt");
+    }
+}
+
+# a graceful restart: the chain goes on from the file's last line
+{
+    my $ppid_file = Apache::Test::vars('t_logs') . '/httpd.pid';
+    open my $fh, '<', $ppid_file or die "$ppid_file: $!";
+    chomp(my $ppid = <$fh>);
+    # consents go on while the children of two generations write
+    $before = () = lines();
+    my @pids = clients(10, 40);
+    select(undef, undef, undef, 0.3);
+    ok(kill('USR1', $ppid), 'graceful restart under load');
+    waitpid($_, 0) for @pids;
+    my $during = answered(10);
+    ok($during > 0, "consents answered across the restart ($during)");
+    is(scalar(() = lines()) - $before, $during, 'one receipt for each');
+    ($ok, $out) = verifies();
+    ok($ok, 'and the chain still verifies across it') or diag($out);
+}
+
 # children killed while consents are being recorded
 {
     my $ppid_file = Apache::Test::vars('t_logs') . '/httpd.pid';
@@ -94,6 +140,8 @@ is(scalar(keys %ids), 2000, 'with 2000 distinct receipt ids');
        'every line is whole after children were killed');
     ok(scalar(@since) >= $answered, 'every answered consent has its receipt');
     ok(scalar(@since) <= 1000, 'and no receipt was written twice');
+    ($ok, $out) = verifies();
+    ok($ok, 'the chain verifies after children were killed') or diag($out);
 }
 
 done_testing();

@@ -22,11 +22,14 @@
 #include <jansson.h>
 
 #include "cg_receipt.h"
+#include "cg_chain.h"
 
 /* 2026-11-22 19:00:00 UTC */
 #define WHEN_SEC APR_INT64_C(1795374000)
 #define WHEN apr_time_from_sec(WHEN_SEC)
 #define RID "0123456789abcdef0123456789abcdef"
+#define NOTICE \
+    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -68,12 +71,18 @@ static cg_receipt_t receipt(apr_pool_t *p)
     r.policy_revision = 3;
     r.gpc = 0;
     r.dnt = 1;
+    r.method = "custom";
+    r.host = "www.example.com";
+    r.lang = "de";
+    r.expires = WHEN + apr_time_from_sec(86400);
+    r.notice = NOTICE;
     return r;
 }
 
 /* The keys of a receipt line, in order. */
 static const char *const receipt_keys[] = {
-    "id", "time", "action", "categories", "policy_revision", "gpc", "dnt"
+    "id", "time", "action", "categories", "policy_revision", "gpc", "dnt",
+    "method", "host", "lang", "expires", "notice"
 };
 
 /* Parses `line` (without its newline) back and checks it has exactly the
@@ -117,7 +126,12 @@ static json_t *parse_back(const char *line)
         || !json_is_array(json_object_get(obj, "categories"))
         || !json_is_integer(json_object_get(obj, "policy_revision"))
         || !json_is_boolean(json_object_get(obj, "gpc"))
-        || !json_is_boolean(json_object_get(obj, "dnt"))) {
+        || !json_is_boolean(json_object_get(obj, "dnt"))
+        || !json_is_string(json_object_get(obj, "method"))
+        || !json_is_string(json_object_get(obj, "host"))
+        || !json_is_string(json_object_get(obj, "lang"))
+        || !json_is_string(json_object_get(obj, "expires"))
+        || !json_is_string(json_object_get(obj, "notice"))) {
         json_decref(obj);
         fail_tap("wrong keys or types: %s", line);
         return NULL;
@@ -147,9 +161,10 @@ static void sql_insert_from_the_fields(void **state)
     /* the statement conf.d/consent_receipts.sql's table takes */
     assert_string_equal(cg_receipt_sql_insert(*state, "consent_receipts"),
         "INSERT INTO consent_receipts (id, time, action, categories, "
-        "policy_revision, gpc, dnt) VALUES (%s, CAST(%s AS timestamptz), "
+        "policy_revision, gpc, dnt, method, host, lang, expires, notice) "
+        "VALUES (%s, CAST(%s AS timestamptz), "
         "%s, CAST(%s AS jsonb), CAST(%s AS integer), CAST(%s AS boolean), "
-        "CAST(%s AS boolean))");
+        "CAST(%s AS boolean), %s, %s, %s, CAST(%s AS timestamptz), %s)");
 }
 
 static void values_are_the_line_values(void **state)
@@ -168,6 +183,11 @@ static void values_are_the_line_values(void **state)
     assert_string_equal(v[4], "3");
     assert_string_equal(v[5], "false");
     assert_string_equal(v[6], "true");
+    assert_string_equal(v[7], "custom");
+    assert_string_equal(v[8], "www.example.com");
+    assert_string_equal(v[9], "de");
+    assert_string_equal(v[10], "2026-11-23T19:00:00Z");
+    assert_string_equal(v[11], NOTICE);
     /* what SQL receives is what the line holds, field for field, also
      * where a category needs escaping */
     r.categories = list(*state, odd);
@@ -212,7 +232,9 @@ static void line_exact(void **state)
     assert_string_equal(cg_receipt_line(*state, &r),
         "{\"id\":\"" RID "\",\"time\":\"2026-11-22T19:00:00Z\","
         "\"action\":\"grant\",\"categories\":[\"tracking\",\"stats\"],"
-        "\"policy_revision\":3,\"gpc\":false,\"dnt\":true}\n");
+        "\"policy_revision\":3,\"gpc\":false,\"dnt\":true,"
+        "\"method\":\"custom\",\"host\":\"www.example.com\",\"lang\":\"de\","
+        "\"expires\":\"2026-11-23T19:00:00Z\",\"notice\":\"" NOTICE "\"}\n");
 }
 
 static void line_parses_back(void **state)
@@ -422,6 +444,103 @@ static void line_has_no_identifying_data(void **state)
     assert_null(strstr(line, "ip"));
     assert_null(strstr(line, "addr"));
     assert_null(strstr(line, "agent"));
+}
+
+static void line_methods(void **state)
+{
+    static const char *const good[] = {
+        "accept_all", "reject_all", "custom", "withdraw", "revocation_path",
+        "source:cookiebot"
+    };
+    static const char *const bad[] = {
+        "", "accept", "Accept_all", "source:", "withdraw ", "unknown"
+    };
+    cg_receipt_t r = receipt(*state);
+    apr_size_t i;
+
+    for (i = 0; i < N(good); ++i) {
+        json_t *obj;
+
+        r.method = good[i];
+        obj = parse_back(cg_receipt_line(*state, &r));
+        assert_non_null(obj);
+        assert_string_equal(string_of(obj, "method"), good[i]);
+        json_decref(obj);
+    }
+    for (i = 0; i < N(bad); ++i) {
+        r.method = bad[i];
+        if (cg_receipt_line(*state, &r)) {
+            fail_tap("method '%s' gave a receipt", bad[i]);
+        }
+    }
+    r.method = NULL;
+    assert_null(cg_receipt_line(*state, &r));
+}
+
+static void line_defaults_for_unknown(void **state)
+{
+    cg_receipt_t r = receipt(*state);
+    json_t *obj;
+
+    /* a notice the module did not serve is no proof: "unknown" */
+    r.notice = NULL;
+    r.host = NULL;
+    r.lang = NULL;
+    obj = parse_back(cg_receipt_line(*state, &r));
+    assert_non_null(obj);
+    assert_string_equal(string_of(obj, "notice"), "unknown");
+    assert_string_equal(string_of(obj, "host"), "");
+    assert_string_equal(string_of(obj, "lang"), "");
+    json_decref(obj);
+    r = receipt(*state);
+    r.expires = APR_INT64_C(253402300800000000);
+    assert_null(cg_receipt_line(*state, &r));
+}
+
+static void method_of_a_posted_choice(void **state)
+{
+    (void)state;
+    /* what the categories show, when nothing is posted */
+    assert_string_equal(cg_receipt_method(NULL, 2, 2), "accept_all");
+    assert_string_equal(cg_receipt_method(NULL, 0, 2), "reject_all");
+    assert_string_equal(cg_receipt_method(NULL, 1, 2), "custom");
+    /* a claim the categories contradict is not believed */
+    assert_string_equal(cg_receipt_method("accept_all", 1, 2), "custom");
+    assert_string_equal(cg_receipt_method("reject_all", 1, 2), "custom");
+    assert_string_equal(cg_receipt_method("accept_all", 0, 2), "reject_all");
+    assert_string_equal(cg_receipt_method("withdraw", 2, 2), "accept_all");
+    assert_string_equal(cg_receipt_method("source:x", 0, 2), "reject_all");
+    /* a custom dialog that saved everything or nothing stays custom */
+    assert_string_equal(cg_receipt_method("custom", 2, 2), "custom");
+    assert_string_equal(cg_receipt_method("custom", 0, 2), "custom");
+}
+
+static void choice_fields(void **state)
+{
+    apr_pool_t *p = *state;
+    static const char form[] = "categories=tracking&notice=abc%20d&method=custom";
+    static const char js[] = "{\"categories\":[],\"notice\":\"abc\",\"n\":1}";
+
+    assert_string_equal(cg_choice_field(p, "application/x-www-form-urlencoded",
+                                        form, strlen(form), "notice"),
+                        "abc d");
+    assert_string_equal(cg_choice_field(p, "application/x-www-form-urlencoded",
+                                        form, strlen(form), "method"),
+                        "custom");
+    assert_string_equal(cg_choice_field(p, "application/json; charset=utf-8",
+                                        js, strlen(js), "notice"), "abc");
+    /* not a string, absent, another type, malformed */
+    assert_null(cg_choice_field(p, "application/json", js, strlen(js), "n"));
+    assert_null(cg_choice_field(p, "application/json", js, strlen(js), "x"));
+    assert_null(cg_choice_field(p, "text/plain", form, strlen(form), "notice"));
+    assert_null(cg_choice_field(p, "application/json", "{\"notice\":", 10,
+                                "notice"));
+    assert_null(cg_choice_field(p, "application/json",
+                                "{\"notice\":\"a\",\"notice\":\"b\"}", 27,
+                                "notice"));
+    assert_null(cg_choice_field(p, "application/json",
+                                "{\"notice\":\"a\\u0000b\"}", 20, "notice"));
+    assert_null(cg_choice_field(p, NULL, form, strlen(form), "notice"));
 }
 
 /* ---- cg_receipt_append ---- */
@@ -713,6 +832,11 @@ static void append_child(apr_pool_t *parent, const char *name,
         r.policy_revision = child;
         r.gpc = n & 1;
         r.dnt = child & 1;
+        r.method = "custom";
+        r.host = "www.example.com";
+        r.lang = "en";
+        r.expires = r.when;
+        r.notice = NULL;
         if (!(line = cg_receipt_line(it, &r))) {
             _exit(12);
         }
@@ -789,6 +913,301 @@ static void append_from_many_processes(void **state)
 }
 
 /* ---- cg_choice_parse ---- */
+
+/* ---- the hash chain (lib/cg_chain.c) ---- */
+
+/* Lines chained from the genesis, as a file would hold them. */
+static const char *chained_file(apr_pool_t *p, int n)
+{
+    const char *head = CG_CHAIN_GENESIS, *all = "";
+    int i;
+
+    for (i = 0; i < n; ++i) {
+        cg_receipt_t r = receipt(p);
+        const char *line;
+
+        r.id = apr_psprintf(p, "%032x", i);
+        line = cg_chain_line(p, cg_receipt_line(p, &r), head);
+        assert_non_null(line);
+        head = cg_chain_head(p, line, strlen(line) - 1);
+        all = apr_pstrcat(p, all, line, NULL);
+    }
+    return all;
+}
+
+/* Verifies `text` line by line: 0 when good, else the first bad line. */
+static long verify_text(apr_pool_t *p, const char *text, const char **why)
+{
+    cg_chain_verify_t v;
+    long n = 0;
+
+    memset(&v, 0, sizeof(v));
+    *why = NULL;
+    while (*text) {
+        const char *nl = strchr(text, '\n');
+
+        ++n;
+        if (!nl) {
+            *why = "no newline";
+            return n;
+        }
+        if ((*why = cg_chain_verify_line(p, &v, text, nl - text))) {
+            return n;
+        }
+        text = nl + 1;
+    }
+    return 0;
+}
+
+static void chain_sha256(void **state)
+{
+    /* FIPS 180-2's "abc" */
+    assert_string_equal(cg_sha256_hex(*state, "abc", 3),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void chain_line_format(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_receipt_t r = receipt(p);
+    const char *line = cg_receipt_line(p, &r);
+    const char *c = cg_chain_line(p, line, CG_CHAIN_GENESIS);
+    const char *h = strstr(c, ",\"hash\":\"");
+    json_t *obj;
+
+    assert_non_null(h);
+    /* the receipt's members, then prev and hash, one line */
+    assert_memory_equal(c, line, strlen(line) - 2);
+    assert_non_null(strstr(c, ",\"prev\":\"" CG_CHAIN_GENESIS "\","));
+    assert_int_equal(strlen(h), strlen(",\"hash\":\"\"}\n") + 64);
+    assert_memory_equal(h + 9, cg_sha256_hex(p, c, h - c), 64);
+    assert_ptr_equal(strchr(c, '\n'), c + strlen(c) - 1);
+    obj = json_loads(c, JSON_REJECT_DUPLICATES, NULL);
+    assert_non_null(obj);
+    json_decref(obj);
+    assert_memory_equal(cg_chain_head(p, c, strlen(c) - 1), h + 9, 64);
+    /* refused: not an object line, a bad prev */
+    assert_null(cg_chain_line(p, "[1]\n", CG_CHAIN_GENESIS));
+    assert_null(cg_chain_line(p, "{\"a\":1}", CG_CHAIN_GENESIS));
+    assert_null(cg_chain_line(p, line, "00"));
+    assert_null(cg_chain_line(p, line, NULL));
+    assert_null(cg_chain_line(p, NULL, CG_CHAIN_GENESIS));
+    /* an empty object, spaced or not, takes its members without a comma */
+    {
+        static const char *const empty[] = { "{}\n", "{ }\n", "{\t}\n" };
+        apr_size_t i;
+
+        for (i = 0; i < N(empty); ++i) {
+            const char *e = cg_chain_line(p, empty[i], CG_CHAIN_GENESIS);
+            cg_chain_verify_t v;
+
+            assert_non_null(e);
+            memset(&v, 0, sizeof(v));
+            assert_null(cg_chain_verify_line(p, &v, e, strlen(e) - 1));
+        }
+    }
+    /* a receipt may hold any escaped character */
+    {
+        const char *e = cg_chain_line(p, "{\"a\":\"x\\u0000y\"}\n",
+                                      CG_CHAIN_GENESIS);
+        cg_chain_verify_t v;
+
+        memset(&v, 0, sizeof(v));
+        assert_null(cg_chain_verify_line(p, &v, e, strlen(e) - 1));
+    }
+}
+
+static void chain_head_of_other_lines(void **state)
+{
+    apr_pool_t *p = *state;
+
+    assert_string_equal(cg_chain_head(p, "", 0), CG_CHAIN_GENESIS);
+    /* a line from before chaining, or a damaged one: its bytes */
+    assert_string_equal(cg_chain_head(p, "{\"id\":\"x\"}", 10),
+                        cg_sha256_hex(p, "{\"id\":\"x\"}", 10));
+}
+
+static void chain_verifies_untouched(void **state)
+{
+    const char *why;
+
+    assert_int_equal(verify_text(*state, chained_file(*state, 50), &why), 0);
+}
+
+/* The text with line `n` (from 1) replaced by `with` (NULL: deleted). */
+static const char *replace_line(apr_pool_t *p, const char *text, int n,
+                                const char *with)
+{
+    const char *out = "";
+    int i = 1;
+
+    while (*text) {
+        const char *nl = strchr(text, '\n') + 1;
+
+        out = apr_pstrcat(p, out, i == n ? (with ? with : "")
+                                         : apr_pstrmemdup(p, text, nl - text),
+                          NULL);
+        text = nl;
+        ++i;
+    }
+    return out;
+}
+
+static const char *line_of(apr_pool_t *p, const char *text, int n)
+{
+    while (--n) {
+        text = strchr(text, '\n') + 1;
+    }
+    return apr_pstrmemdup(p, text, strchr(text, '\n') + 1 - text);
+}
+
+static void chain_names_the_first_bad_line(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *f = chained_file(p, 10), *why, *l4, *edited;
+    char *e;
+
+    /* an edit: the line itself is named */
+    l4 = line_of(p, f, 4);
+    e = apr_pstrdup(p, l4);
+    memcpy(strstr(e, "\"grant\""), "\"grunt\"", 7);
+    edited = replace_line(p, f, 4, e);
+    assert_int_equal(verify_text(p, edited, &why), 4);
+    assert_non_null(strstr(why, "edited"));
+    /* a deletion: the line after the gap */
+    assert_int_equal(verify_text(p, replace_line(p, f, 4, NULL), &why), 4);
+    assert_non_null(strstr(why, "does not follow"));
+    /* two lines swapped: the first of them */
+    assert_int_equal(verify_text(p, replace_line(p, replace_line(p, f, 4,
+                                     line_of(p, f, 5)), 5, l4), &why), 4);
+    /* an inserted copy */
+    assert_int_equal(verify_text(p, replace_line(p, f, 7,
+                         apr_pstrcat(p, line_of(p, f, 7), line_of(p, f, 2),
+                                     NULL)), &why), 8);
+    /* an edit whose hash was recomputed: the line after it */
+    {
+        const char *body = apr_pstrmemdup(p, e, strstr(e, ",\"prev\":") - e);
+        const char *prev = cg_chain_head(p, line_of(p, f, 3),
+                                         strlen(line_of(p, f, 3)) - 1);
+        const char *forged = cg_chain_line(p, apr_pstrcat(p, body, "}\n",
+                                                          NULL), prev);
+
+        assert_int_equal(verify_text(p, replace_line(p, f, 4, forged), &why),
+                         5);
+    }
+    /* an unchained line after the chain began */
+    assert_int_equal(verify_text(p, replace_line(p, f, 6, "{\"id\":\"x\"}\n"),
+                                 &why), 6);
+    /* the first line is the anchor: dropping it leaves a chain that
+     * begins later, which only the file before it can check */
+    assert_int_equal(verify_text(p, replace_line(p, f, 1, NULL), &why), 0);
+}
+
+static void chain_after_unchained_lines(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *old = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n", *why;
+    const char *head = cg_chain_head(p, "{\"id\":\"b\"}", 10);
+    const char *next = cg_chain_line(p, "{\"id\":\"c\"}\n", head);
+
+    assert_int_equal(verify_text(p, apr_pstrcat(p, old, next, NULL), &why), 0);
+    /* editing the old line the chain begins from is seen */
+    assert_int_equal(verify_text(p, apr_pstrcat(p, "{\"id\":\"a\"}\n"
+                                                "{\"id\":\"B\"}\n", next,
+                                                NULL), &why), 3);
+}
+
+static void chain_sealed_files(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *f = chained_file(p, 3), *why, *seal, *after;
+    const char *last = line_of(p, f, 3);
+
+    assert_false(cg_chain_sealed(last, strlen(last) - 1));
+    seal = cg_chain_line(p, "{\"rotated_to\":\"r.jsonl\",\"time\":\"x\"}\n",
+                         cg_chain_head(p, last, strlen(last) - 1));
+    assert_true(cg_chain_sealed(seal, strlen(seal) - 1));
+    assert_false(cg_chain_sealed("{\"rotated_from\":1}", 18));
+    assert_false(cg_chain_sealed(NULL, 0));
+    assert_int_equal(verify_text(p, apr_pstrcat(p, f, seal, NULL), &why), 0);
+    /* a line after the closing one: from a process that should have
+     * stopped writing there */
+    after = cg_chain_line(p, "{\"id\":\"late\"}\n",
+                          cg_chain_head(p, seal, strlen(seal) - 1));
+    assert_int_equal(verify_text(p, apr_pstrcat(p, f, seal, after, NULL),
+                                 &why), 5);
+    assert_non_null(strstr(why, "closed"));
+}
+
+static void chain_tail_and_file(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *name = temp_file(p), *text = chained_file(p, 5);
+    const char *last, *why;
+    apr_size_t len;
+    apr_file_t *f;
+    cg_chain_verify_t v;
+    int torn;
+
+    f = open_append(p, name);
+    apr_file_close(f);
+    assert_int_equal(apr_file_open(&f, name, APR_FOPEN_READ | APR_FOPEN_WRITE
+                                   | APR_FOPEN_APPEND, APR_FPROT_OS_DEFAULT,
+                                   p), APR_SUCCESS);
+    assert_int_equal(cg_chain_tail(p, f, &last, &len, &torn), APR_SUCCESS);
+    assert_int_equal(len, 0);
+    assert_string_equal(cg_chain_head(p, last, len), CG_CHAIN_GENESIS);
+    assert_int_equal(cg_receipt_append(f, text), APR_SUCCESS);
+    assert_int_equal(cg_chain_tail(p, f, &last, &len, &torn), APR_SUCCESS);
+    assert_false(torn);
+    assert_memory_equal(last, line_of(p, text, 5), len);
+    /* the next line appends after the seek, and chains */
+    {
+        cg_receipt_t r = receipt(p);
+        const char *more = cg_chain_line(p, cg_receipt_line(p, &r),
+                                         cg_chain_head(p, last, len));
+        assert_int_equal(cg_receipt_append(f, more), APR_SUCCESS);
+    }
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(cg_chain_verify_file(p, name, &v, &why), 0);
+    assert_int_equal(v.lines, 6);
+    assert_string_equal(v.anchor, CG_CHAIN_GENESIS);
+    /* a write cut short */
+    assert_int_equal(cg_receipt_append(f, "{\"id\":"), APR_SUCCESS);
+    assert_int_equal(cg_chain_tail(p, f, &last, &len, &torn), APR_SUCCESS);
+    assert_true(torn);
+    assert_int_equal(len, 6);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(cg_chain_verify_file(p, name, &v, &why), 7);
+    apr_file_close(f);
+    memset(&v, 0, sizeof(v));
+    assert_int_equal(cg_chain_verify_file(p, "/nonexistent/x", &v, &why), -1);
+}
+
+/* Files of every length up to a few lines, each line read whole whatever
+ * the reads return: an empty file, one line, two. */
+static void chain_file_lengths(void **state)
+{
+    apr_pool_t *p = *state;
+    int n;
+
+    for (n = 0; n <= 3; ++n) {
+        const char *name = temp_file(p), *why;
+        apr_file_t *f = open_append(p, name);
+        cg_chain_verify_t v;
+
+        if (n) {
+            assert_int_equal(cg_receipt_append(f, chained_file(p, n)),
+                             APR_SUCCESS);
+        }
+        apr_file_close(f);
+        memset(&v, 0, sizeof(v));
+        if (cg_chain_verify_file(p, name, &v, &why) != 0) {
+            fail_tap("%d lines: %s", n, why);
+        }
+        assert_int_equal(v.lines, n);
+    }
+}
 
 /* Parses `body` as `type` and fails unless the result is `expected`
  * (categories joined with ','; NULL expects a failure with *err set). */
@@ -1432,6 +1851,19 @@ int main(void)
         CG_TEST(line_times),
         CG_TEST(line_refuses_what_is_no_receipt),
         CG_TEST(line_has_no_identifying_data),
+        CG_TEST(line_methods),
+        CG_TEST(line_defaults_for_unknown),
+        CG_TEST(method_of_a_posted_choice),
+        CG_TEST(choice_fields),
+        CG_TEST(chain_sha256),
+        CG_TEST(chain_line_format),
+        CG_TEST(chain_head_of_other_lines),
+        CG_TEST(chain_verifies_untouched),
+        CG_TEST(chain_names_the_first_bad_line),
+        CG_TEST(chain_after_unchained_lines),
+        CG_TEST(chain_sealed_files),
+        CG_TEST(chain_tail_and_file),
+        CG_TEST(chain_file_lengths),
         CG_TEST(append_writes_lines),
         CG_TEST(append_after_others),
         CG_TEST(append_refuses_buffered),

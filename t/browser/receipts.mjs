@@ -1,0 +1,91 @@
+// Receipts of choices made by clicking the real banner in Debian's chromium:
+// each cites the notice that banner.js showed (archived, byte for byte)
+// and the button (accept_all, reject_all, custom). Prints TAP. Called by
+// t/browser/receipts.t with CG_BANNER (base URL of the banner vhost) and
+// CG_LOGS (the server's log directory).
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+
+const BANNER = process.env.CG_BANNER;
+const LOGS = process.env.CG_LOGS;
+const RECEIPTS = LOGS + '/receipts-banner.jsonl';
+
+let count = 0;
+let failed = 0;
+function ok(cond, name, diag) {
+    count += 1;
+    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
+    if (!cond) {
+        failed += 1;
+        if (diag !== undefined) {
+            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
+        }
+    }
+}
+function is(got, want, name) {
+    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+}
+
+// the notice banner.js carries for a language: the text and its hash
+async function served(lang) {
+    const js = await (await fetch(BANNER + '/consentgate/banner.js', { headers: { 'Accept-Language': lang } })).text();
+    const m = js.match(/\((\{[^\n]*),"notice":"([0-9a-f]{64})"\}\);\n$/);
+    return m ? { text: m[1] + '}', hash: m[2] } : {};
+}
+
+function receipt(id) {
+    const lines = fs.readFileSync(RECEIPTS, 'utf8').split('\n').filter((l) => l);
+    return lines.map((l) => JSON.parse(l)).find((r) => r.id === id);
+}
+
+const browser = await chromium.launch({
+    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+async function click(lang, steps, name) {
+    const context = await browser.newContext({ locale: lang });
+    const page = await context.newPage();
+    try {
+        await page.goto(BANNER + '/cgi/landing');
+        await page.waitForSelector('#cg-banner', { state: 'visible', timeout: 5000 });
+        const answer = page.waitForResponse((r) => r.url().endsWith('/consentgate/consent'));
+        for (const s of steps) {
+            await page.click(s);
+        }
+        is((await answer).status(), 204, `${name}: recorded`);
+        const c = (await context.cookies()).find((k) => k.name === 'mautic_consent');
+        const m = c && c.value.match(/\.([0-9a-f]{32})$/);
+        return m ? receipt(m[1]) : undefined;
+    } finally {
+        await context.close();
+    }
+}
+
+try {
+    const de = await served('de');
+    ok(de.hash && crypto.createHash('sha256').update(de.text).digest('hex') === de.hash,
+       'banner.js carries the hash of its German notice');
+    let r = await click('de-DE', ['#cg-accept'], 'accept');
+    ok(r, 'accept: a receipt for the cookie');
+    is(r && r.method, 'accept_all', 'accept: method accept_all');
+    is(r && r.lang, 'de', 'accept: in German');
+    is(r && r.notice, de.hash, 'accept: citing the notice shown');
+    ok(r && fs.readFileSync(`${LOGS}/notices/${r.notice}.json`, 'utf8') === de.text,
+       'accept: the archived notice is exactly the text served');
+    r = await click('de-DE', ['#cg-reject'], 'reject');
+    is(r && r.method, 'reject_all', 'reject: method reject_all');
+    is(r && r.notice, de.hash, 'reject: citing the notice shown');
+    r = await click('en-US', ['#cg-settings', '#cg-cat-tracking', '#cg-save'], 'custom');
+    is(r && r.method, 'custom', 'save: method custom');
+    is(r && r.lang, 'en', 'save: in English');
+    is(r && r.notice, (await served('en')).hash, 'save: citing the English notice');
+} catch (e) {
+    ok(false, 'ran to the end', e.stack || String(e));
+}
+await browser.close();
+console.log(`1..${count}`);
+process.exit(failed ? 1 : 0);
