@@ -3,7 +3,7 @@
 // and the button (accept_all, reject_all, custom). Prints TAP. Called by
 // t/browser/receipts.t with CG_BANNER (base URL of the banner vhost) and
 // CG_LOGS (the server's log directory).
-import { chromium } from 'playwright-core';
+import { ok, is, launch, finish } from './tap.mjs';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 
@@ -11,21 +11,6 @@ const BANNER = process.env.CG_BANNER;
 const LOGS = process.env.CG_LOGS;
 const RECEIPTS = LOGS + '/receipts-banner.jsonl';
 
-let count = 0;
-let failed = 0;
-function ok(cond, name, diag) {
-    count += 1;
-    console.log(`${cond ? 'ok' : 'not ok'} ${count} - ${name}`);
-    if (!cond) {
-        failed += 1;
-        if (diag !== undefined) {
-            console.log('# ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).replace(/\n/g, '\n# '));
-        }
-    }
-}
-function is(got, want, name) {
-    ok(JSON.stringify(got) === JSON.stringify(want), name, `got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
-}
 
 // the notice banner.js carries for a language: the text and its hash
 async function served(lang) {
@@ -39,12 +24,7 @@ function receipt(id) {
     return lines.map((l) => JSON.parse(l)).find((r) => r.id === id);
 }
 
-const browser = await chromium.launch({
-    executablePath: process.env.CG_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 async function click(lang, steps, name) {
     const context = await browser.newContext({ locale: lang });
@@ -86,6 +66,4 @@ try {
 } catch (e) {
     ok(false, 'ran to the end', e.stack || String(e));
 }
-await browser.close();
-console.log(`1..${count}`);
-process.exit(failed ? 1 : 0);
+await finish(browser);

@@ -4,19 +4,12 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
+use CG;
 use Apache::Test ();
 use Apache::TestRequest ();
 
-my $top = Apache::Test::vars('top_dir');
-my ($node) = grep { -x } map { "$_/node" } split /:/, $ENV{PATH};
-my $chromium = $ENV{CG_CHROMIUM} || '/usr/bin/chromium';
-if (!$node || !-x $chromium || !-d "$top/node_modules/playwright-core") {
-    # scripts/install-deps installs them: a missing one is a failure
-    print "1..1\nnot ok 1 - the browser test can run (node, chromium, npm ci)\n";
-    exit 1;
-}
-Apache::TestRequest::module('banner');
-$ENV{CG_BANNER} = 'http://' . Apache::TestRequest::hostport();
+my ($top, $node, $chromium) = browser_tools();
+$ENV{CG_BANNER} = vhost_url('banner');
 $ENV{CG_LOGS} = Apache::Test::vars('t_logs');
 $ENV{CG_CHROMIUM} = $chromium;
 $ENV{HOME} = "$top/t/logs" unless $ENV{HOME} && -w $ENV{HOME};
