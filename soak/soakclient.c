@@ -194,6 +194,7 @@ static struct {
     unsigned long long tracking_delivered, tracking_withheld;
     unsigned long long injected_ok, consent_ok, forget_ok, receipts_expected;
     unsigned long long forget_receipts;     /* forgets of a held consent */
+    unsigned long long revoke_receipts;     /* refusals set on a revocation path */
     unsigned long long xsite_refused;
     unsigned long long pixel_counted_ok, pixel_counted_sent, pixel_skipped_ok;
     unsigned long long status_checks;
@@ -1011,12 +1012,17 @@ static void check_gated(struct conn *c, const struct response *r,
             for (i = 0; i < r->ncookies; ++i) {
                 char cats[64], rid[33], value[128];
                 long long secs;
-                if (name_is(r->cookies[i], "mautic_consent")
-                    && (!parse_consent(r->cookies[i], cats, sizeof(cats), &secs, rid, value, sizeof(value))
-                        || cats[0])) {
+                if (!name_is(r->cookies[i], "mautic_consent")) {
+                    continue;
+                }
+                if (!parse_consent(r->cookies[i], cats, sizeof(cats), &secs, rid, value, sizeof(value))
+                    || cats[0]) {
                     fail(c, F_CONSENT, r, "bad refusal on the revocation path: '%s'", r->cookies[i]);
                     return;
                 }
+                /* the withdrawal is recorded like a forget's */
+                record_rid(rid, "revoke", q->gpc, q->dnt);
+                st.revoke_receipts++;
             }
         }
     }
@@ -1686,14 +1692,14 @@ int main(int argc, char **argv)
     if (!(sf = fopen(path, "w"))) die("cannot write %s", path);
     fprintf(sf, "requests=%llu\nseconds=%.1f\nrate=%.0f\nok=%llu\nfailed=%llu\nlost=%llu\n"
             "retries=%llu\nidle_closed=%llu\nserver_closes=%llu\nconnects=%llu\n"
-            "consent_ok=%llu\nforget_ok=%llu\nforget_receipts=%llu\n"
+            "consent_ok=%llu\nforget_ok=%llu\nforget_receipts=%llu\nrevoke_receipts=%llu\n"
             "xsite_refused=%llu\n"
             "pixel_counted_ok=%llu\npixel_counted_sent=%llu\npixel_skipped_ok=%llu\n"
             "injected_ok=%llu\ntracking_delivered=%llu\ntracking_withheld=%llu\n"
             "status_checks=%llu\ninterrupted=%d\n",
             st.completed, t_end - t0, st.completed / (t_end - t0), st.ok, st.failed,
             st.lost, st.retries, st.idle_closed, st.server_closes, st.connects,
-            st.consent_ok, st.forget_ok, st.forget_receipts, st.xsite_refused,
+            st.consent_ok, st.forget_ok, st.forget_receipts, st.revoke_receipts, st.xsite_refused,
             st.pixel_counted_ok, st.pixel_counted_sent, st.pixel_skipped_ok,
             st.injected_ok, st.tracking_delivered, st.tracking_withheld,
             st.status_checks, stop ? 1 : 0);
