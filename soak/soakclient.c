@@ -6,7 +6,9 @@
  * Mautic-like app through php-fpm, through mod_proxy_http and as CGI, and
  * the module's endpoints), in one of several consent states, and every
  * response is checked against what the gate must do with it (see
- * soak/README.md). Exit status 0 when every response passed, 1 when any
+ * soak/README.md). A share of the requests comes from an attacker (one
+ * X-Forwarded-For address flooding consent, forget and junk pixel paths),
+ * the rest from visitors spread over many addresses. Exit status 0 when every response passed, 1 when any
  * failed or was lost, 2 on a usage or setup error.
  *
  * A connection the server closed between two requests is normal HTTP: the
