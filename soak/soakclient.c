@@ -6,7 +6,9 @@
  * Mautic-like app through php-fpm, through mod_proxy_http and as CGI, and
  * the module's endpoints), in one of several consent states, and every
  * response is checked against what the gate must do with it (see
- * soak/README.md). Exit status 0 when every response passed, 1 when any
+ * soak/README.md). A share of the requests comes from an attacker (one
+ * X-Forwarded-For address flooding consent, forget and junk pixel paths),
+ * the rest from visitors spread over many addresses. Exit status 0 when every response passed, 1 when any
  * failed or was lost, 2 on a usage or setup error.
  *
  * A connection the server closed between two requests is normal HTTP: the
@@ -59,6 +61,10 @@ enum kind {
     K_FORGET_POST,
     K_STATUS,           /* {endpoint}/status?format=json */
     K_GPCJSON,          /* {endpoint}/gpc.json */
+    /* the attacker: one address (HOSTILE_ADDR), flooding */
+    K_H_CONSENT,        /* POST consent, a grant, same-origin */
+    K_H_FORGET,         /* POST forget with a consent to withdraw */
+    K_H_PIXEL,          /* the pixel with a junk ?u= path, no Referer */
     K_NKINDS
 };
 
@@ -66,7 +72,7 @@ static const char *const kind_name[K_NKINDS] = {
     "page", "proxy-page", "fpm", "proxy-fpm", "cgi", "pixel", "pixel-skip",
     "banner.js", "consent", "consent-origin", "refuse", "consent-form",
     "consent-gpc", "consent-xsite", "forget-get", "forget-post", "status",
-    "gpc.json"
+    "gpc.json", "hostile-consent", "hostile-forget", "hostile-pixel"
 };
 
 /* weights per 10000 requests */
@@ -78,7 +84,23 @@ static int kind_weight[K_NKINDS] = {
     [K_GRANT_FORM] = 60, [K_GRANT_GPC] = 40, [K_XSITE] = 40,
     [K_FORGET_GET] = 100, [K_FORGET_POST] = 100,
     [K_STATUS] = 47, [K_GPCJSON] = 210,
+    /* 1700 of 11700: about 15 % of the requests come from the attacker */
+    [K_H_CONSENT] = 500, [K_H_FORGET] = 400, [K_H_PIXEL] = 800,
 };
+
+static int kind_hostile(enum kind k)
+{
+    return k == K_H_CONSENT || k == K_H_FORGET || k == K_H_PIXEL;
+}
+
+/* Addresses, sent in X-Forwarded-For (soak/run trusts it from loopback
+ * with mod_remoteip). The module's limits count per masked address (the
+ * /16 of IPv4), so the visitors come from LEGIT_NETS different /16s,
+ * 20.0.0.1 to 27.255.0.1, and the attacker from one address. Public
+ * ranges, as mod_remoteip takes no private address from a
+ * RemoteIPTrustedProxy. */
+#define LEGIT_NETS 2048
+#define HOSTILE_ADDR "203.0.113.66"
 
 enum route {
     R_LANDING, R_MTRACKING, R_REDIRECT_CT, R_REDIRECT, R_ASSET, R_FORM,
@@ -166,6 +188,7 @@ struct request {
     long long views_floor;  /* status: views the counters must show at least */
     long long pixels_done;  /* status: counted pixels answered before it was sent */
     char line[300];         /* method and target, for messages */
+    char addr[16];          /* X-Forwarded-For of a visitor */
 };
 
 struct conn {
@@ -194,9 +217,14 @@ static struct {
     unsigned long long tracking_delivered, tracking_withheld;
     unsigned long long injected_ok, consent_ok, forget_ok, receipts_expected;
     unsigned long long forget_receipts;     /* forgets of a held consent */
+    unsigned long long revoke_receipts;     /* refusals set on a revocation path */
     unsigned long long xsite_refused;
     unsigned long long pixel_counted_ok, pixel_counted_sent, pixel_skipped_ok;
     unsigned long long status_checks;
+    /* the attacker's answers */
+    unsigned long long hostile_granted, hostile_refused, hostile_limited;
+    unsigned long long hostile_forget_ok, hostile_forget_refused;
+    unsigned long long hostile_pixel_sent, hostile_pixel_ok;
     unsigned long long fail_reason[32];
 } st;
 
@@ -226,6 +254,7 @@ static int epfd;
 static struct sockaddr_in addr;
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static double t0;
+static long long epoch_first;   /* the wall clock's second of the first request */
 static volatile sig_atomic_t stop;
 
 static double now(void)
@@ -742,6 +771,24 @@ static void build(struct conn *c)
     case K_GPCJSON:
         snprintf(path, sizeof(path), "/consentgate/gpc.json");
         break;
+    case K_H_CONSENT:
+        snprintf(path, sizeof(path), "/consentgate/consent");
+        method = "POST";
+        ctype = "application/json";
+        snprintf(body, sizeof(body), "{\"categories\":[\"tracking\"]}");
+        break;
+    case K_H_FORGET:
+        snprintf(path, sizeof(path), "/consentgate/forget");
+        method = "POST";
+        ctype = "application/x-www-form-urlencoded";
+        snprintf(body, sizeof(body), "why=flood");
+        break;
+    case K_H_PIXEL:
+        /* a new page every time: it must never get a slot of its own */
+        snprintf(path, sizeof(path), "/consentgate/pixel.gif?u=%%2Frandom-junk-%llu",
+                 st.hostile_pixel_sent);
+        ua = "Mozilla/5.0 (X11; Linux x86_64) flood/1.0";
+        break;
     default:
         die("internal: kind %d", q->kind);
     }
@@ -783,8 +830,11 @@ static void build(struct conn *c)
                  (c->id % 3) ? "en-GB,en;q=0.8" : "de-DE,de;q=0.9,en;q=0.5",
                  cookie[0] ? "Cookie: " : "", cookie, cookie[0] ? "\r\n" : "",
                  signal ? signal : "", extra);
-    if (q->kind == K_FORGET_POST) {
-        /* the banner's fetch() comes from the site itself */
+    n += snprintf(c->wbuf + n, sizeof(c->wbuf) - n, "X-Forwarded-For: %s\r\n",
+                  kind_hostile(q->kind) ? HOSTILE_ADDR : q->addr);
+    if (q->kind == K_FORGET_POST || q->kind == K_H_CONSENT || q->kind == K_H_FORGET) {
+        /* the banner's fetch() comes from the site itself; the attacker
+         * forges the same */
         n += snprintf(c->wbuf + n, sizeof(c->wbuf) - n,
                       "Sec-Fetch-Site: same-origin\r\n");
     }
@@ -832,6 +882,16 @@ static void choose(struct conn *c)
     q->carries = rnd_below(100) < 35;
     if (q->kind == K_FORGET_GET || q->kind == K_FORGET_POST) {
         q->carries = rnd_below(100) < 70;
+    }
+    if (kind_hostile(q->kind)) {
+        /* a flood sends no cookie, but a consent to withdraw at forget
+         * (which writes a receipt while within the rate) */
+        q->state = q->kind == K_H_FORGET ? S_PLAIN : S_NONE;
+        q->carries = 0;
+    }
+    else {
+        unsigned k = rnd_below(LEGIT_NETS);
+        snprintf(q->addr, sizeof(q->addr), "%u.%u.0.1", 20 + k / 256, k % 256);
     }
     if (q->kind == K_STATUS) {
         q->views_floor = status_max_views;
@@ -901,10 +961,12 @@ static void check_injected(struct conn *c, const struct response *r)
     st.injected_ok++;
 }
 
+static int recording_hostile;   /* record_rid() is for the attacker */
+
 static void record_rid(const char *rid, const char *action, int gpc, int dnt)
 {
-    fprintf(rids_f, "%s\t%s\t%s\t%s\n", rid, action, gpc ? "true" : "false",
-            dnt ? "true" : "false");
+    fprintf(rids_f, "%s\t%s\t%s\t%s\t%s\n", rid, action, gpc ? "true" : "false",
+            dnt ? "true" : "false", recording_hostile ? "hostile" : "visitor");
 }
 
 /* the consent cookie a consent or forget response sets */
@@ -1011,12 +1073,17 @@ static void check_gated(struct conn *c, const struct response *r,
             for (i = 0; i < r->ncookies; ++i) {
                 char cats[64], rid[33], value[128];
                 long long secs;
-                if (name_is(r->cookies[i], "mautic_consent")
-                    && (!parse_consent(r->cookies[i], cats, sizeof(cats), &secs, rid, value, sizeof(value))
-                        || cats[0])) {
+                if (!name_is(r->cookies[i], "mautic_consent")) {
+                    continue;
+                }
+                if (!parse_consent(r->cookies[i], cats, sizeof(cats), &secs, rid, value, sizeof(value))
+                    || cats[0]) {
                     fail(c, F_CONSENT, r, "bad refusal on the revocation path: '%s'", r->cookies[i]);
                     return;
                 }
+                /* the withdrawal is recorded like a forget's */
+                record_rid(rid, "revoke", q->gpc, q->dnt);
+                st.revoke_receipts++;
             }
         }
     }
@@ -1194,9 +1261,10 @@ static void check(struct conn *c, struct response *r)
                      views - views_base, q->pixels_done);
                 return;
             }
-            if (views - views_base > (long long)st.pixel_counted_sent) {
-                fail(c, F_COUNTER, r, "%lld views counted, only %llu counted pixels sent",
-                     views - views_base, st.pixel_counted_sent);
+            if (views - views_base > (long long)(st.pixel_counted_sent + st.hostile_pixel_sent)) {
+                fail(c, F_COUNTER, r, "%lld views counted, only %llu counted pixels sent (%llu of them the attacker's)",
+                     views - views_base, st.pixel_counted_sent + st.hostile_pixel_sent,
+                     st.hostile_pixel_sent);
                 return;
             }
         }
@@ -1205,6 +1273,83 @@ static void check(struct conn *c, struct response *r)
         st.ok++;
         return;
     }
+    case K_H_CONSENT: {
+        /* 204 with a grant while within ConsentReceiptRate, then 429
+         * without one; 403 would be a stricter module, also fine */
+        char keep[sizeof(c->grant)];
+        int granted = 0;
+        for (i = 0; i < r->ncookies; ++i) {
+            if (name_is(r->cookies[i], "mautic_consent")
+                && strncmp(r->cookies[i], "mautic_consent=cg1..", 20)) {
+                granted = 1;
+            }
+        }
+        if (r->status == 204) {
+            /* the visitor behind this connection keeps its own grant */
+            memcpy(keep, c->grant, sizeof(keep));
+            recording_hostile = 1;
+            if (check_consent_cookie(c, r, 1, "grant")) {
+                st.hostile_granted++;
+                st.ok++;
+            }
+            recording_hostile = 0;
+            memcpy(c->grant, keep, sizeof(keep));
+            return;
+        }
+        if (r->status != 429 && r->status != 403) break;
+        if (granted) {
+            fail(c, F_CONSENT, r, "a consent cookie with a %d", r->status);
+            return;
+        }
+        if (r->status == 429) st.hostile_limited++;
+        else st.hostile_refused++;
+        st.ok++;
+        return;
+    }
+    case K_H_FORGET: {
+        /* a withdrawal always takes effect (a receipt only within the
+         * rate, which the client cannot see: the end check bounds them) */
+        char keep[sizeof(c->refusal)];
+        if (r->status == 204) {
+            for (i = 0; i < r->ncookies; ++i) {
+                if (tracking_bit(r->cookies[i]) && !is_deletion(r->cookies[i])) {
+                    fail(c, F_LEAK, r, "forget set a tracking cookie");
+                    return;
+                }
+            }
+            memcpy(keep, c->refusal, sizeof(keep));
+            recording_hostile = 1;
+            if (check_consent_cookie(c, r, 0, "revoke")) {
+                st.hostile_forget_ok++;
+                st.ok++;
+            }
+            recording_hostile = 0;
+            memcpy(c->refusal, keep, sizeof(keep));
+            return;
+        }
+        if (r->status != 429 && r->status != 403) break;
+        for (i = 0; i < r->ncookies; ++i) {
+            if (name_is(r->cookies[i], "mautic_consent")
+                && strncmp(r->cookies[i], "mautic_consent=cg1..", 20)) {
+                fail(c, F_CONSENT, r, "forget granted a consent");
+                return;
+            }
+        }
+        st.hostile_forget_refused++;
+        st.ok++;
+        return;
+    }
+    case K_H_PIXEL:
+        /* the GIF, counted or not (the end check bounds the views) */
+        if (r->status != 200) break;
+        if (r->ncookies || strncmp(r->ctype, "image/gif", 9) || r->body_len != 43) {
+            fail(c, F_PIXEL, r, "not the 43-byte GIF without cookies (%s, %zu bytes)",
+                 r->ctype, r->body_len);
+            return;
+        }
+        st.hostile_pixel_ok++;
+        st.ok++;
+        return;
     case K_GPCJSON:
         if (r->status != 200) break;
         if (!memmem(r->body, r->body_len, "\"gpc\": true", 11)) {
@@ -1341,6 +1486,7 @@ static void start_next(struct conn *c)
     st.by_kind[c->req.kind]++;
     st.by_state[c->req.state]++;
     if (c->req.kind == K_PIXEL) st.pixel_counted_sent++;
+    if (c->req.kind == K_H_PIXEL) st.hostile_pixel_sent++;
     c->req.sent_at = now();
     if (c->fd >= 0) {
         /* did the server close this idle connection? look before reusing */
@@ -1632,6 +1778,7 @@ int main(int argc, char **argv)
     if (!conns) die("out of memory");
 
     t0 = now();
+    epoch_first = (long long)time(NULL);
     last_report = last_progress = t0;
     for (i = 0; i < nconns; ++i) {
         struct conn *c = &conns[i];
@@ -1686,17 +1833,25 @@ int main(int argc, char **argv)
     if (!(sf = fopen(path, "w"))) die("cannot write %s", path);
     fprintf(sf, "requests=%llu\nseconds=%.1f\nrate=%.0f\nok=%llu\nfailed=%llu\nlost=%llu\n"
             "retries=%llu\nidle_closed=%llu\nserver_closes=%llu\nconnects=%llu\n"
-            "consent_ok=%llu\nforget_ok=%llu\nforget_receipts=%llu\n"
+            "consent_ok=%llu\nforget_ok=%llu\nforget_receipts=%llu\nrevoke_receipts=%llu\n"
             "xsite_refused=%llu\n"
             "pixel_counted_ok=%llu\npixel_counted_sent=%llu\npixel_skipped_ok=%llu\n"
             "injected_ok=%llu\ntracking_delivered=%llu\ntracking_withheld=%llu\n"
-            "status_checks=%llu\ninterrupted=%d\n",
+            "status_checks=%llu\ninterrupted=%d\n"
+            "hostile_granted=%llu\nhostile_refused=%llu\nhostile_limited=%llu\n"
+            "hostile_forget_ok=%llu\nhostile_forget_refused=%llu\n"
+            "hostile_pixel_sent=%llu\nhostile_pixel_ok=%llu\n"
+            "epoch_first=%lld\nepoch_last=%lld\n",
             st.completed, t_end - t0, st.completed / (t_end - t0), st.ok, st.failed,
             st.lost, st.retries, st.idle_closed, st.server_closes, st.connects,
-            st.consent_ok, st.forget_ok, st.forget_receipts, st.xsite_refused,
+            st.consent_ok, st.forget_ok, st.forget_receipts, st.revoke_receipts, st.xsite_refused,
             st.pixel_counted_ok, st.pixel_counted_sent, st.pixel_skipped_ok,
             st.injected_ok, st.tracking_delivered, st.tracking_withheld,
-            st.status_checks, stop ? 1 : 0);
+            st.status_checks, stop ? 1 : 0,
+            st.hostile_granted, st.hostile_refused, st.hostile_limited,
+            st.hostile_forget_ok, st.hostile_forget_refused,
+            st.hostile_pixel_sent, st.hostile_pixel_ok,
+            epoch_first, (long long)time(NULL));
     for (k = 0; fail_name[k]; ++k) {
         if (st.fail_reason[k]) {
             const char *p;
