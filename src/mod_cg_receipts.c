@@ -28,6 +28,7 @@
 #include "mod_cg.h"
 #include "cg_banner.h"
 #include "cg_chain.h"
+#include "cg_status.h"
 #include "cg_pixel.h"
 #include "cg_receipt.h"
 
@@ -75,18 +76,17 @@ const char *mod_cg_set_receipts(cmd_parms *cmd, void *dconf, const char *arg)
 #define MUTEX_TYPE "consentgate-receipts"
 static apr_global_mutex_t *mutex;
 
-/* The receipt rate per masked address, shared by the children: one slot
- * per hash bucket of the address, counting in the current minute.
- * Addresses that share a bucket share its count (stricter, never
- * laxer). */
-#define RATE_SLOTS 4096
+/* The receipt rate per masked address and site, shared by the children:
+ * the pixel's limiter (cg_rate_t: a hash keyed by a secret of its own, so
+ * no one can aim at another address's count, and one address per slot).
+ * Its shared memory is kept across graceful restarts, so a restart does
+ * not start every count again. */
 #define DEFAULT_RATE 30
-typedef struct rate_slot {
-    apr_uint32_t minute;
-    apr_uint32_t count;
-} rate_slot;
-static apr_shm_t *rate_shm;
-static rate_slot *rates;
+#define RATE_KEPT "consentgate-receipt-rate"
+typedef struct rate_kept {
+    apr_shm_t *shm;
+} rate_kept;
+static cg_rate_t *rates;
 
 static const char *set_age(cmd_parms *cmd, const char *arg, apr_int64_t *out)
 {
@@ -164,7 +164,6 @@ int mod_cg_receipts_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     (void)ptemp;
     mutex = NULL;
-    rate_shm = NULL;
     rates = NULL;
     return ap_mutex_register(pconf, MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
 }
@@ -393,6 +392,7 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     apr_hash_t *opened = apr_hash_make(ptemp);
     server_rec *s0 = s;
+    rate_kept *kept;
     apr_status_t rv;
     int any = 0;
 
@@ -443,15 +443,24 @@ int mod_cg_receipts_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (rv != APR_SUCCESS) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    rv = apr_shm_create(&rate_shm, sizeof(rate_slot) * RATE_SLOTS, NULL,
-                        pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s0, CGLOGNO(040)
-                     "cannot make the shared memory of ConsentReceiptRate");
+    kept = ap_retained_data_get(RATE_KEPT);
+    if (!kept) {
+        kept = ap_retained_data_create(RATE_KEPT, sizeof(*kept));
+        rv = apr_shm_create(&kept->shm, sizeof(cg_rate_t), NULL,
+                            s0->process->pool);
+        if (rv != APR_SUCCESS) {
+            kept->shm = NULL;
+            ap_log_error(APLOG_MARK, APLOG_EMERG, rv, s0, CGLOGNO(040)
+                         "cannot make the shared memory of "
+                         "ConsentReceiptRate");
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        memset(apr_shm_baseaddr_get(kept->shm), 0, sizeof(cg_rate_t));
+    }
+    if (!kept->shm) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    rates = apr_shm_baseaddr_get(rate_shm);
-    memset(rates, 0, sizeof(rate_slot) * RATE_SLOTS);
+    rates = apr_shm_baseaddr_get(kept->shm);
     return OK;
 }
 
@@ -473,11 +482,8 @@ static int rate_of(const mod_cg_server_conf *sc)
  * ConsentReceiptRate, -1 beyond it. */
 static int rate_take(request_rec *r)
 {
-    int limit = rate_of(server_conf(r->server)), over;
+    int limit = rate_of(server_conf(r->server)), allowed;
     const char *masked, *key;
-    apr_uint32_t minute = (apr_uint32_t)(apr_time_sec(r->request_time) / 60);
-    apr_ssize_t klen = APR_HASH_KEY_STRING;
-    rate_slot *slot;
 
     if (!limit || !rates || !mutex) {
         return 0;
@@ -487,20 +493,12 @@ static int rate_take(request_rec *r)
     key = apr_pstrcat(r->pool, masked ? masked : "", " ",
                       r->server->server_hostname
                       ? r->server->server_hostname : "", NULL);
-    slot = &rates[apr_hashfunc_default(key, &klen) % RATE_SLOTS];
     if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
         return 0;
     }
-    if (slot->minute != minute) {
-        slot->minute = minute;
-        slot->count = 0;
-    }
-    over = slot->count >= (apr_uint32_t)limit;
-    if (!over) {
-        slot->count++;
-    }
+    allowed = cg_rate_take(rates, key, r->request_time, (apr_uint32_t)limit);
     apr_global_mutex_unlock(mutex);
-    return over ? -1 : 0;
+    return allowed ? 0 : -1;
 }
 
 static int too_large(request_rec *r)

@@ -94,6 +94,18 @@ sub graceful {
     is(scalar(() = lines($file)) - $before, 5, 'still five receipts');
     like(`grep -c 'over ConsentReceiptRate' '$logs/error_log'`, qr/^[1-9]/,
          'the refused grants are logged');
+
+    # a graceful restart keeps the counts: within the same minute the
+    # address is still over the rate
+    my $minute = int(time / 60);
+    my $resumed = sub { my ($n) = `grep -c 'resuming normal operations' '$logs/error_log'` =~ /(\d+)/; $n || 0 };
+    my $before_restart = $resumed->();
+    ok(graceful(sub { $resumed->() > $before_restart }), 'a graceful restart');
+    $res = consent('receipts_rate', 'categories=tracking');
+    SKIP: {
+        skip 'the minute turned during the restart', 1 if int(time / 60) != $minute;
+        is($res->code, 429, 'after it, the same address is still over the rate');
+    }
 }
 
 # ---- ConsentReceiptMaxSize 1: full after the first line
