@@ -46,6 +46,11 @@ typedef struct cg_inject_span_t {
     apr_size_t len;
 } cg_inject_span_t;
 
+/* Appends a span of `len` bytes to spans[n] unless it is empty; returns
+ * the new count. The scans of cg_inject.c and cg_gcm.c answer with it. */
+int cg_span_add(cg_inject_span_t *spans, int n, cg_span_e kind,
+                const char *data, apr_size_t len);
+
 /* The most spans one call answers with. */
 #define CG_INJECT_MAX_SPANS 5
 

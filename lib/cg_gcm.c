@@ -276,18 +276,6 @@ cg_early_t *cg_early_start(apr_pool_t *p, const char *tag)
     return st;
 }
 
-static int add(cg_inject_span_t *spans, int n, cg_span_e kind,
-               const char *data, apr_size_t len)
-{
-    if (len) {
-        spans[n].kind = kind;
-        spans[n].data = data;
-        spans[n].len = len;
-        ++n;
-    }
-    return n;
-}
-
 int cg_early_feed(cg_early_t *st, const char *data, apr_size_t len,
                   cg_inject_span_t *spans)
 {
@@ -298,7 +286,7 @@ int cg_early_feed(cg_early_t *st, const char *data, apr_size_t len,
     int n = 0;
 
     if (st->done || !len) {
-        return add(spans, 0, CG_SPAN_INPUT, data, len);
+        return cg_span_add(spans, 0, CG_SPAN_INPUT, data, len);
     }
     st->held_len = 0;
     while (i < len && !st->done) {
@@ -348,14 +336,14 @@ int cg_early_feed(cg_early_t *st, const char *data, apr_size_t len,
                 }
                 st->inserted = 1;
                 if (lt_held) {
-                    n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
-                    n = add(spans, n, CG_SPAN_HELD, held, hl);
-                    return add(spans, n, CG_SPAN_INPUT, data, len);
+                    n = cg_span_add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+                    n = cg_span_add(spans, n, CG_SPAN_HELD, held, hl);
+                    return cg_span_add(spans, n, CG_SPAN_INPUT, data, len);
                 }
-                n = add(spans, n, CG_SPAN_HELD, held, hl);
-                n = add(spans, n, CG_SPAN_INPUT, data, lt);
-                n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
-                return add(spans, n, CG_SPAN_INPUT, data + lt, len - lt);
+                n = cg_span_add(spans, n, CG_SPAN_HELD, held, hl);
+                n = cg_span_add(spans, n, CG_SPAN_INPUT, data, lt);
+                n = cg_span_add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+                return cg_span_add(spans, n, CG_SPAN_INPUT, data + lt, len - lt);
             }
             break;
         case S_ATTR:
@@ -367,10 +355,10 @@ int cg_early_feed(cg_early_t *st, const char *data, apr_size_t len,
             }
             else if (c == '>') {
                 st->done = st->inserted = 1;
-                n = add(spans, n, CG_SPAN_HELD, held, hl);
-                n = add(spans, n, CG_SPAN_INPUT, data, i + 1);
-                n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
-                return add(spans, n, CG_SPAN_INPUT, data + i + 1,
+                n = cg_span_add(spans, n, CG_SPAN_HELD, held, hl);
+                n = cg_span_add(spans, n, CG_SPAN_INPUT, data, i + 1);
+                n = cg_span_add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+                return cg_span_add(spans, n, CG_SPAN_INPUT, data + i + 1,
                            len - i - 1);
             }
             break;
@@ -403,21 +391,21 @@ int cg_early_feed(cg_early_t *st, const char *data, apr_size_t len,
             st->held_len = hl + len;
         }
         else {
-            n = add(spans, n, CG_SPAN_HELD, held, hl);
-            n = add(spans, n, CG_SPAN_INPUT, data, lt);
+            n = cg_span_add(spans, n, CG_SPAN_HELD, held, hl);
+            n = cg_span_add(spans, n, CG_SPAN_INPUT, data, lt);
             memcpy(next, data + lt, len - lt);
             st->held_len = len - lt;
         }
         st->cur = !st->cur;
         return n;
     }
-    n = add(spans, n, CG_SPAN_HELD, held, hl);
-    return add(spans, n, CG_SPAN_INPUT, data, len);
+    n = cg_span_add(spans, n, CG_SPAN_HELD, held, hl);
+    return cg_span_add(spans, n, CG_SPAN_INPUT, data, len);
 }
 
 int cg_early_flush(cg_early_t *st, cg_inject_span_t *spans)
 {
-    int n = add(spans, 0, CG_SPAN_HELD, st->held[st->cur], st->held_len);
+    int n = cg_span_add(spans, 0, CG_SPAN_HELD, st->held[st->cur], st->held_len);
 
     /* a name cut by a flush is no longer followed */
     st->held_len = 0;

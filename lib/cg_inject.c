@@ -406,8 +406,8 @@ cg_inject_state_t *cg_inject_start(apr_pool_t *p, const cg_inject_t *inj,
     return st;
 }
 
-static int add(cg_inject_span_t *spans, int n, cg_span_e kind,
-               const char *data, apr_size_t len)
+int cg_span_add(cg_inject_span_t *spans, int n, cg_span_e kind,
+                const char *data, apr_size_t len)
 {
     if (len) {
         spans[n].kind = kind;
@@ -439,7 +439,7 @@ static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
     int n = 0;
 
     if (ev == EV_PARTIAL) {
-        n = add(spans, n, CG_SPAN_HELD, st->held, at);
+        n = cg_span_add(spans, n, CG_SPAN_HELD, st->held, at);
         st->held_off = at;
         st->held_len = total - at;
         return n;
@@ -447,12 +447,12 @@ static int emit_held(cg_inject_state_t *st, apr_size_t total, int end,
     if (ev != EV_AT) {
         at = total;
     }
-    n = add(spans, n, CG_SPAN_HELD, st->held, at);
+    n = cg_span_add(spans, n, CG_SPAN_HELD, st->held, at);
     /* at the end, a document gets the tag unless a comment is still open */
     if (ev == EV_AT
         || (ev == EV_NONE && end && st->document && !st->in_comment)) {
-        n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
-        n = add(spans, n, CG_SPAN_HELD, st->held + at, total - at);
+        n = cg_span_add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+        n = cg_span_add(spans, n, CG_SPAN_HELD, st->held + at, total - at);
     }
     st->held_len = 0;
     st->done = ev != EV_NONE || end;
@@ -469,7 +469,7 @@ int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
     compact(st);
     if (st->done || !len) {
         st->fed += len;
-        return add(spans, 0, CG_SPAN_INPUT, data, len);
+        return cg_span_add(spans, 0, CG_SPAN_INPUT, data, len);
     }
     if (st->held_len) {
         apr_size_t hl = st->held_len, room = st->cap - hl;
@@ -488,17 +488,17 @@ int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
                   st->fed - hl, 0, &at, &next);
         st->held_len = 0;
         if (ev == EV_AT) {
-            n = add(spans, n, CG_SPAN_HELD, st->held, at);
-            n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
-            n = add(spans, n, CG_SPAN_HELD, st->held + at, hl - at);
+            n = cg_span_add(spans, n, CG_SPAN_HELD, st->held, at);
+            n = cg_span_add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+            n = cg_span_add(spans, n, CG_SPAN_HELD, st->held + at, hl - at);
         }
         else {
-            n = add(spans, n, CG_SPAN_HELD, st->held, hl);
+            n = cg_span_add(spans, n, CG_SPAN_HELD, st->held, hl);
         }
         if (ev == EV_AT || ev == EV_NO_TAG) {
             st->done = 1;
             st->fed += len;
-            return add(spans, n, CG_SPAN_INPUT, data, len);
+            return cg_span_add(spans, n, CG_SPAN_INPUT, data, len);
         }
         /* that span is read after this call: new held bytes go behind */
         busy = hl;
@@ -513,9 +513,9 @@ int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
     }
     st->fed += len;
     if (ev == EV_NONE) {
-        return add(spans, n, CG_SPAN_INPUT, data, len);
+        return cg_span_add(spans, n, CG_SPAN_INPUT, data, len);
     }
-    n = add(spans, n, CG_SPAN_INPUT, data, ev == EV_NO_TAG ? len : at);
+    n = cg_span_add(spans, n, CG_SPAN_INPUT, data, ev == EV_NO_TAG ? len : at);
     if (ev == EV_PARTIAL) {
         memcpy(st->held + busy, data + at, len - at);
         st->held_off = busy;
@@ -524,8 +524,8 @@ int cg_inject_feed(cg_inject_state_t *st, const char *data, apr_size_t len,
     }
     st->done = 1;
     if (ev == EV_AT) {
-        n = add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
-        n = add(spans, n, CG_SPAN_INPUT, data + at, len - at);
+        n = cg_span_add(spans, n, CG_SPAN_TAG, st->tag, st->tag_len);
+        n = cg_span_add(spans, n, CG_SPAN_INPUT, data + at, len - at);
     }
     return n;
 }
@@ -535,7 +535,7 @@ int cg_inject_flush(cg_inject_state_t *st, cg_inject_span_t *spans)
     int n;
 
     compact(st);
-    n = add(spans, 0, CG_SPAN_HELD, st->held, st->held_len);
+    n = cg_span_add(spans, 0, CG_SPAN_HELD, st->held, st->held_len);
     st->held_len = 0;
     return n;
 }

@@ -5,34 +5,11 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use File::Temp qw(tempdir);
 use Apache::Test ();
+use CG;
 
-my $httpd   = Apache::Test::vars('httpd');
 my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
-my $module  = Apache::Test::vars('top_dir') . '/.libs/mod_consentgate.so';
-my $dir     = tempdir(CLEANUP => 1);
-
-# returns (exit status, output) of httpd -t on a config ending in $tail
-sub config_test {
-    my ($tail) = @_;
-    my $file = "$dir/httpd.conf";
-    open my $fh, '>', $file or die $!;
-    print $fh <<"CONF";
-ServerRoot $dir
-ServerName localhost
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-Listen 127.0.0.1:1
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule consentgate_module $module
-$tail
-CONF
-    close $fh;
-    my $out = `'$httpd' -t -f '$file' 2>&1`;
-    return ($? >> 8, $out, $file);
-}
+my $dir     = config_dir();
 
 my ($rc, $out) = config_test(<<'OK');
 ConsentGate On

@@ -10,7 +10,6 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use File::Temp qw(tempdir);
 use Apache::Test ();
 use CG;
 
@@ -91,28 +90,6 @@ like($res->content, $gtag, 'and gets its own default');
 unlike(get_from('csp', '/app/page')->content, qr/gtag/, 'no default where the mode is off');
 
 # configuration errors
-my $httpd   = Apache::Test::vars('httpd');
-my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
-my $module  = Apache::Test::vars('top_dir') . '/.libs/mod_consentgate.so';
-my $dir     = tempdir(CLEANUP => 1);
-sub config_test {
-    my ($tail) = @_;
-    open my $fh, '>', "$dir/httpd.conf" or die $!;
-    print $fh <<"CONF";
-ServerRoot $dir
-ServerName localhost
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-Listen 127.0.0.1:1
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule consentgate_module $module
-$tail
-CONF
-    close $fh;
-    my $out = `'$httpd' -t -f '$dir/httpd.conf' 2>&1`;
-    return ($? >> 8, $out);
-}
 my ($rc, $out) = config_test(<<'OK');
 ConsentGate On
 ConsentGoogleConsentMode On

@@ -9,7 +9,6 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
-use File::Temp qw(tempdir);
 use Apache::Test ();
 use CG;
 
@@ -105,28 +104,6 @@ $res = get_from('csp', '/admin/page.html', Cookie => 'mautic_consent=1');
 is_deeply(policies($res), [], 'gate off, consent: none');
 
 # a bad line fails httpd -t naming the directive
-my $httpd   = Apache::Test::vars('httpd');
-my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
-my $module  = Apache::Test::vars('top_dir') . '/.libs/mod_consentgate.so';
-my $dir     = tempdir(CLEANUP => 1);
-sub config_test {
-    my ($tail) = @_;
-    open my $fh, '>', "$dir/httpd.conf" or die $!;
-    print $fh <<"CONF";
-ServerRoot $dir
-ServerName localhost
-PidFile $dir/httpd.pid
-ErrorLog $dir/error_log
-Listen 127.0.0.1:1
-LoadModule mpm_event_module $modules/mod_mpm_event.so
-LoadModule authz_core_module $modules/mod_authz_core.so
-LoadModule consentgate_module $module
-$tail
-CONF
-    close $fh;
-    my $out = `'$httpd' -t -f '$dir/httpd.conf' 2>&1`;
-    return ($? >> 8, $out);
-}
 my ($rc, $out) = config_test(<<'OK');
 ConsentGate On
 ConsentPreset mautic

@@ -10,7 +10,7 @@ use Apache::TestRequest ();
 use Apache::TestConfig ();
 
 our @EXPORT = qw(get_from head_from post_from set_cookie_lines cookie_names
-    browser_tools vhost_url
+    browser_tools vhost_url config_test config_dir
     has_cookie tracking_names empty_set_cookie TRACKING SESSION
     structured_consent raw_request);
 
@@ -113,6 +113,40 @@ sub vhost_url {
     my ($vhost) = @_;
     Apache::TestRequest::module($vhost);
     return 'http://' . Apache::TestRequest::hostport();
+}
+
+# httpd -t on a configuration that loads the module (and the MPM and
+# mod_authz_core) and ends in $tail, in a scratch directory of the test
+# (config_dir()): (exit status, output, the configuration file).
+my $config_dir;
+sub config_dir {
+    require File::Temp;
+    $config_dir ||= File::Temp::tempdir(CLEANUP => 1);
+    return $config_dir;
+}
+
+sub config_test {
+    my ($tail) = @_;
+    my $dir = config_dir();
+    my $httpd = Apache::Test::vars('httpd');
+    my $modules = $ENV{CG_HTTPD_MODULES} or die 'CG_HTTPD_MODULES not set';
+    my $module = Apache::Test::vars('top_dir') . '/.libs/mod_consentgate.so';
+    my $file = "$dir/httpd.conf";
+    open my $fh, '>', $file or die "$file: $!";
+    print $fh <<"CONF";
+ServerRoot $dir
+ServerName localhost
+PidFile $dir/httpd.pid
+ErrorLog $dir/error_log
+Listen 127.0.0.1:1
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule consentgate_module $module
+$tail
+CONF
+    close $fh;
+    my $out = `'$httpd' -t -f '$file' 2>&1`;
+    return ($? >> 8, $out, $file);
 }
 
 1;
