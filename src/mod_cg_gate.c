@@ -419,6 +419,8 @@ static void revoke_held(gate_pass *gp)
              * that cannot be written is logged by the writer */
             (void)mod_cg_receipt_write(gp->r, "revoke", "revocation_path",
                                        NULL, rid, NULL);
+            /* and counted on the status page as a withdrawal */
+            mod_cg_status_count_choice(gp->r, NULL);
         }
         gp->decided = 1;
     }

@@ -216,6 +216,17 @@ sub uri_escape {
         or diag explain \%d;
     is(status_of('status_a')->{today}{accept_all}, 0, "not on another site's page");
 
+    # an unsubscribe link (the mautic preset's revocation path) withdraws a
+    # held consent: counted as a withdrawal; without a consent, nothing
+    my $w0 = status_of('status_b')->{today}{withdraw};
+    my $res = get_from('status_b', '/email/unsubscribe/abc',
+                       Cookie => 'mautic_consent=1; mtc_id=5');
+    like(join("\n", $res->header('Set-Cookie')), qr/mautic_consent=cg1\.\./,
+         'the revocation path refuses the held consent');
+    get_from('status_b', '/email/unsubscribe/abc', Cookie => 'mtc_id=5');
+    is(status_of('status_b')->{today}{withdraw} - $w0, 1,
+       'a revocation path that withdraws a consent counts one withdrawal');
+
     # a new visitor without a choice, with GPC; one with a choice and DNT
     my $c0 = status_of('status_b')->{today};
     get_from('status_b', $pixel, 'User-Agent' => 'Mozilla/5.0 (X11) NoChoice ' . rand(),
