@@ -67,17 +67,6 @@ sub verify {
     return ($? >> 8, $out);
 }
 
-sub graceful {
-    my ($until) = @_;
-    open my $fh, '<', "$logs/httpd.pid" or die "httpd.pid: $!";
-    chomp(my $pid = <$fh>);
-    kill 'USR1', $pid or die "USR1: $!";
-    for (1 .. 100) {
-        select(undef, undef, undef, 0.2);
-        return 1 if $until->();
-    }
-    return 0;
-}
 
 # ---- the notice archive
 my ($de_hash, $de_text) = served_notice('de');
@@ -224,7 +213,7 @@ is($rc, 0, 'the untouched file verifies') or diag($out);
     print $w $json;
     close $w;
     my $new_hash;
-    ok(graceful(sub { ($new_hash) = served_notice('de'); $new_hash && $new_hash ne $de_hash }),
+    ok(graceful_restart(sub { ($new_hash) = served_notice('de'); $new_hash && $new_hash ne $de_hash }),
        'after a graceful restart banner.js shows the changed text');
     my ($h2, $t2) = served_notice('de');
     like($t2, qr/\(neu\)/, 'the new German text');

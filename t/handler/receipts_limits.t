@@ -51,17 +51,6 @@ sub moved {
     return @f;
 }
 
-sub graceful {
-    my ($until) = @_;
-    open my $fh, '<', "$logs/httpd.pid" or die "httpd.pid: $!";
-    chomp(my $pid = <$fh>);
-    kill 'USR1', $pid or die "USR1: $!";
-    for (1 .. 100) {
-        select(undef, undef, undef, 0.2);
-        return 1 if $until->();
-    }
-    return 0;
-}
 
 # ---- ConsentReceiptRate 5: a burst of grants from one address
 {
@@ -100,7 +89,7 @@ sub graceful {
     my $minute = int(time / 60);
     my $resumed = sub { my ($n) = `grep -c 'resuming normal operations' '$logs/error_log'` =~ /(\d+)/; $n || 0 };
     my $before_restart = $resumed->();
-    ok(graceful(sub { $resumed->() > $before_restart }), 'a graceful restart');
+    ok(graceful_restart(sub { $resumed->() > $before_restart }), 'a graceful restart');
     $res = consent('receipts_rate', 'categories=tracking');
     SKIP: {
         skip 'the minute turned during the restart', 1 if int(time / 60) != $minute;
@@ -141,7 +130,7 @@ sub graceful {
     }
     my $t = time - 500 * 86400;
     utime($t, $t, $ancient) or die;
-    ok(graceful(sub { scalar(grep { $_ ne $ancient && $_ ne $recent } moved($file)) > @old
+    ok(graceful_restart(sub { scalar(grep { $_ ne $ancient && $_ ne $recent } moved($file)) > @old
                       && -s $file }),
        'a graceful restart moves the receipts aside');
     my %old = map { $_ => 1 } @old, $recent;
@@ -177,7 +166,7 @@ sub graceful {
     }
     my $n_before = () = moved($file);
     select(undef, undef, undef, 0.3);
-    ok(graceful(sub { scalar(() = moved($file)) > $n_before && -s $file }),
+    ok(graceful_restart(sub { scalar(() = moved($file)) > $n_before && -s $file }),
        'a restart during consents rotates');
     waitpid($_, 0) for @pids;
     my @history = (moved($file), $file);

@@ -10,7 +10,7 @@ use Apache::TestRequest ();
 use Apache::TestConfig ();
 
 our @EXPORT = qw(get_from head_from post_from set_cookie_lines cookie_names
-    browser_tools vhost_url config_test config_dir
+    browser_tools vhost_url config_test config_dir graceful_restart
     has_cookie tracking_names empty_set_cookie TRACKING SESSION
     structured_consent raw_request);
 
@@ -147,6 +147,21 @@ CONF
     close $fh;
     my $out = `'$httpd' -t -f '$file' 2>&1`;
     return ($? >> 8, $out, $file);
+}
+
+# Signals the test server to restart gracefully, then polls $until (every
+# 0.2 s, 20 s at most): 1 once it holds, 0 if it never did.
+sub graceful_restart {
+    my ($until) = @_;
+    my $pidfile = Apache::Test::vars('t_logs') . '/httpd.pid';
+    open my $fh, '<', $pidfile or die "$pidfile: $!";
+    chomp(my $pid = <$fh>);
+    kill 'USR1', $pid or die "USR1: $!";
+    for (1 .. 100) {
+        select(undef, undef, undef, 0.2);
+        return 1 if $until->();
+    }
+    return 0;
 }
 
 1;
