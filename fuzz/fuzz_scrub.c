@@ -11,7 +11,9 @@
  *  2. Every pair whose class is necessary is kept, the consent cookie
  *     among them.
  *  3. A pair is kept exactly when every name it may be read under
- *     (cg_crumb_every_name) passes: pairs go whole.
+ *     (cg_crumb_every_name), classified on its own (cg_policy_classify),
+ *     passes: pairs go whole, and the memo of raw names with the classes
+ *     of their forms agrees with classifying each form.
  *  4. Unless the decision is "granted", no pair of a consent category
  *     is kept.
  *  5. All kept gives the header as sent; none kept gives NULL.
@@ -20,6 +22,10 @@
  *  6. The pairs kept are the input's non-empty pairs, in order, byte for
  *     byte; a pair is removed exactly when its name (as PHP reads it) may
  *     not pass.
+ * And read as a Set-Cookie line, through cg_policy_judge():
+ *  7. The line passes exactly when every name it may be read under
+ *     (cg_setcookie_every_name of the parsed line), classified on its
+ *     own, passes; a line that does not pass names its cookie.
  */
 #include "fuzz_common.h"
 
@@ -115,6 +121,42 @@ static void check_params(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
                   cg_fuzz_show(out));
 }
 
+/* The reference reading of invariants 3 and 7: each name on its own. */
+typedef struct ref_judge {
+    const cg_policy_t *pol;
+    cg_visit_t *v;
+    cg_state_e state;
+} ref_judge;
+
+static int ref_name_passes(void *data, const char *name)
+{
+    ref_judge *r = data;
+
+    return cg_policy_passes(r->pol, r->v, r->state,
+                            cg_policy_classify(r->pol, name, r->v->matcher,
+                                               NULL));
+}
+
+static void check_line(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
+                       cg_state_e state, const char *line)
+{
+    ref_judge r = { pol, v, state };
+    cg_setcookie_t sc;
+    cg_judgement_t j;
+    int want;
+
+    cg_setcookie_parse_pair(p, line, &sc);
+    want = cg_setcookie_every_name(p, &sc, ref_name_passes, &r);
+    cg_policy_judge(p, pol, v, state, line, apr_time_from_sec(1800000000),
+                    &j);
+    CG_FUZZ_CHECK((j.verdict == CG_LINE_PASS) == want,
+                  "line '%s' judged %d, its names %s", cg_fuzz_show(line),
+                  (int)j.verdict, want ? "pass" : "do not pass");
+    CG_FUZZ_CHECK(j.verdict == CG_LINE_PASS || (j.name
+                                                && !strcmp(j.name, sc.name)),
+                  "line '%s' refused without its name", cg_fuzz_show(line));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p;
@@ -151,7 +193,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* a pair passes when every name it may be read under passes */
         int passes = cg_policy_crumb_passes(p, pol, &v, state, &in[i]);
         int is_kept = j < again->nelts && !strcmp(out[j].crumb, in[i].crumb);
+        ref_judge r = { pol, &v, state };
 
+        CG_FUZZ_CHECK(passes == cg_crumb_every_name(p, &in[i], ref_name_passes,
+                                                    &r),
+                      "pair '%s': the memo says %d, its names say otherwise",
+                      cg_fuzz_show(in[i].crumb), passes);
         CG_FUZZ_CHECK(is_kept == passes, "pair '%s' %s but its class %s",
                       cg_fuzz_show(in[i].crumb), is_kept ? "kept" : "removed",
                       passes ? "passes" : "does not pass");
@@ -171,6 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CG_FUZZ_CHECK(j > 0 || !kept || !v.crumbs->nelts,
                   "no pair kept but a header '%s' remains", cg_fuzz_show(kept));
     check_params(p, pol, &v, state, header);
+    check_line(p, pol, &v, state, header);
     apr_pool_clear(p);
     free(header);
     return 0;

@@ -60,6 +60,9 @@ const char *cg_rule_compile(apr_pool_t *p, const cg_class_t *cls,
 
 cg_matcher_t *cg_matcher_make(apr_pool_t *p);
 
+/* The pool the matcher was made with: the request's, for its scratch. */
+apr_pool_t *cg_matcher_pool(const cg_matcher_t *m);
+
 /* The class of the first rule (array of cg_rule_t, in order) that matches
  * the whole of `name`, or NULL when none does. A rule whose match fails
  * with an error (a match or depth limit) gives cg_class_undecided, a drop:

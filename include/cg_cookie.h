@@ -21,6 +21,8 @@ typedef struct cg_crumb_t {
      * that splits at commas reads them as cookies of their own, so a pair
      * is kept or removed whole, judged by these names too. */
     const char *const *inner;
+    apr_size_t name_len;    /* strlen(name) */
+    apr_size_t crumb_len;   /* strlen(crumb) */
 } cg_crumb_t;
 
 /* Splits a Cookie header into crumbs (array of cg_crumb_t) at ';'. The
@@ -63,6 +65,15 @@ typedef struct cg_setcookie_t {
  * over 1024 bytes are ignored (as Chromium does). Never fails: a line
  * without '=' is a nameless cookie. */
 void cg_setcookie_parse(apr_pool_t *p, const char *line, cg_setcookie_t *out);
+
+/* Where the name and value of a Set-Cookie line are, copying nothing:
+ * [nb, ne) and [vb, ve) trimmed, `eq` the first '=' before `pe` (NULL for
+ * a nameless line, whose value is the whole pair), `pe` the first ';' or
+ * the end. */
+typedef struct cg_pair_spans_t {
+    const char *nb, *ne, *vb, *ve, *eq, *pe;
+} cg_pair_spans_t;
+void cg_setcookie_pair_spans(const char *line, cg_pair_spans_t *out);
 
 /* Only the name and value of a Set-Cookie line (the attributes left
  * unread, `valid` from those two alone): enough to classify it. */
@@ -151,6 +162,19 @@ const char *cg_cookie_php_name(apr_pool_t *p, const char *name);
 /* Called with each name a pair may be read under; returns nonzero to go
  * on. */
 typedef int (*cg_name_fn)(void *ctx, const char *name);
+
+/* The names a server reads one name as: `name` without __Host-/__Secure-,
+ * then PHP's reading of that when it differs (NULL otherwise). */
+void cg_cookie_forms(apr_pool_t *p, const char *name, const char *forms[2]);
+
+/* The names as the pair or line gives them, before cg_cookie_forms(): the
+ * pair's own name; for a nameless pair "" and the inner name of its value;
+ * the inner names after commas. cg_crumb_every_name() and
+ * cg_setcookie_every_name() are these names, each through its forms. */
+int cg_crumb_every_raw_name(apr_pool_t *p, const cg_crumb_t *c,
+                            cg_name_fn fn, void *ctx);
+int cg_setcookie_every_raw_name(apr_pool_t *p, const cg_setcookie_t *sc,
+                                cg_name_fn fn, void *ctx);
 
 /* Every name under which a request pair reaches a browser script or a
  * backend, for classification: the name without prefixes and its PHP

@@ -87,12 +87,14 @@ const apr_array_header_t *cg_policy_categories(const cg_policy_t *pol);
  * preset and no class gates nothing). */
 int cg_policy_is_empty(const cg_policy_t *pol);
 
-/* The class of a cookie name: the consent cookie is necessary; then the
- * first rule that matches the whole name. Remembered per policy, bounded,
- * safe to call from several threads. Sets *undecidable (when given) to 1
- * the first time this process meets a name no rule could decide (a PCRE2
- * match limit): such a name is of the drop class, and the caller logs it
- * once. */
+/* The class of exactly this cookie name: the consent cookie is
+ * necessary; then the first rule that matches the whole name. A name
+ * without a __Host-/__Secure- prefix is remembered per policy (bounded,
+ * safe from several threads), together with PHP's reading of it, since
+ * the gate judges a name by every form a server reads it as. Sets
+ * *undecidable (when given) to 1 the first time this process meets a name
+ * no rule could decide (a PCRE2 match limit): such a name is of the drop
+ * class, and the caller logs it once. */
 const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
                                      cg_matcher_t *m, int *undecidable);
 
@@ -170,7 +172,8 @@ typedef struct cg_judgement_t {
     cg_verdict_e verdict;
     const cg_class_t *cls;   /* the class that refused it, else its name's */
     int depends;             /* a consent category decided: Vary on it */
-    const char *name;        /* the cookie's name as the line gives it */
+    const char *name;        /* the name as the line gives it; NULL when
+                                the line passes */
     const char *line;        /* the line to send (CG_LINE_PASS, _DELETION):
                                 a deletion goes in its canonical form */
 } cg_judgement_t;

@@ -225,6 +225,11 @@ cg_matcher_t *cg_matcher_make(apr_pool_t *p)
     return m;
 }
 
+apr_pool_t *cg_matcher_pool(const cg_matcher_t *m)
+{
+    return m->pool;
+}
+
 static apr_status_t context_cleanup(void *data)
 {
     pcre2_match_context_free(match_context);

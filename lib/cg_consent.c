@@ -260,6 +260,7 @@ void cg_consent_from_crumbs(apr_pool_t *p, const apr_array_header_t *crumbs,
                             cg_consent_t *out, int *conflict)
 {
     const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
+    apr_size_t name_len = strlen(cookie_name);
     int i, seen = 0;
 
     memset(out, 0, sizeof(*out));
@@ -268,7 +269,8 @@ void cg_consent_from_crumbs(apr_pool_t *p, const apr_array_header_t *crumbs,
     for (i = 0; i < crumbs->nelts; ++i) {
         cg_consent_t one;
 
-        if (strcmp(c[i].name, cookie_name)) {
+        if (c[i].name_len != name_len
+            || memcmp(c[i].name, cookie_name, name_len)) {
             continue;
         }
         cg_consent_parse(p, c[i].value, rules, &one);

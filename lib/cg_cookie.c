@@ -108,11 +108,13 @@ static APR_INLINE void end_crumb(apr_array_header_t *arr, char *crumbs,
         ? (cg_crumb_t *)arr->elts + arr->nelts++
         : apr_array_push(arr);
     c->crumb = b;
+    c->crumb_len = (apr_size_t)(e - b);
     c->inner = NULL;
     if (!eq || eq < b) {
         /* RFC 6265bis: a pair without '=' is a cookie with an empty name;
          * the whole pair is its value */
         c->name = "";
+        c->name_len = 0;
         c->value = b;
     }
     else {
@@ -123,6 +125,7 @@ static APR_INLINE void end_crumb(apr_array_header_t *arr, char *crumbs,
         }
         names[ne - crumbs] = '\0';
         c->name = names + (b - crumbs);
+        c->name_len = (apr_size_t)(ne - b);
         /* *e is now NUL: no bound needed */
         while (is_ows(*vb)) {
             ++vb;
@@ -239,7 +242,7 @@ const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs)
     int i;
 
     for (i = 0; i < crumbs->nelts; ++i) {
-        len += strlen(c[i].crumb) + 2;
+        len += c[i].crumb_len + 2;
     }
     w = out = apr_palloc(p, len + 1);
     for (i = 0; i < crumbs->nelts; ++i) {
@@ -247,7 +250,7 @@ const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs)
             *w++ = ';';
             *w++ = ' ';
         }
-        n = strlen(c[i].crumb);
+        n = c[i].crumb_len;
         memcpy(w, c[i].crumb, n);
         w += n;
     }
@@ -329,32 +332,23 @@ const char *cg_cookie_php_name(apr_pool_t *p, const char *name)
     return out;
 }
 
-/* Calls fn for `name`, its unprefixed form and PHP's reading of both;
- * each distinct name once. */
-static int every_form(apr_pool_t *p, const char *name, cg_name_fn fn,
-                      void *ctx)
+void cg_cookie_forms(apr_pool_t *p, const char *name, const char *forms[2])
 {
     const char *bare = cg_cookie_unprefixed(name);
     const char *php = cg_cookie_php_name(p, bare);
 
-    if (!fn(ctx, bare)) {
-        return 0;
-    }
-    if (*php && php != bare && strcmp(php, bare)) {
-        if (!fn(ctx, cg_cookie_unprefixed(php))) {
-            return 0;
-        }
-    }
-    return 1;
+    forms[0] = bare;
+    forms[1] = (*php && php != bare && strcmp(php, bare))
+               ? cg_cookie_unprefixed(php) : NULL;
 }
 
 /* A pair named `name` (or nameless) with `value`, and the names after
- * commas in its value: every name it may be read under. */
-static int every_name(apr_pool_t *p, const char *name, const char *value,
-                      const char *const *inner, cg_name_fn fn, void *ctx)
+ * commas in its value: every raw name it may be read under. */
+static int every_raw_name(apr_pool_t *p, const char *name, const char *value,
+                          const char *const *inner, cg_name_fn fn, void *ctx)
 {
     if (*name) {
-        if (!every_form(p, name, fn, ctx)) {
+        if (!fn(ctx, name)) {
             return 0;
         }
     }
@@ -365,33 +359,65 @@ static int every_name(apr_pool_t *p, const char *name, const char *value,
         if (!fn(ctx, "")) {
             return 0;
         }
-        if (in && !every_form(p, in, fn, ctx)) {
+        if (in && !fn(ctx, in)) {
             return 0;
         }
     }
     for (; inner && *inner; ++inner) {
-        if (!every_form(p, *inner, fn, ctx)) {
+        if (!fn(ctx, *inner)) {
             return 0;
         }
     }
     return 1;
 }
 
-int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
-                        void *ctx)
+int cg_crumb_every_raw_name(apr_pool_t *p, const cg_crumb_t *c,
+                            cg_name_fn fn, void *ctx)
 {
-    return every_name(p, c->name, c->value, c->inner, fn, ctx);
+    return every_raw_name(p, c->name, c->value, c->inner, fn, ctx);
 }
 
-int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
-                            cg_name_fn fn, void *ctx)
+int cg_setcookie_every_raw_name(apr_pool_t *p, const cg_setcookie_t *sc,
+                                cg_name_fn fn, void *ctx)
 {
     const char *comma = strchr(sc->value, ',');
 
     /* "a=1, mtc_id=2" comes back as a pair a server may split at the
      * comma */
-    return every_name(p, sc->name, sc->value,
-                      comma ? inner_names(p, comma) : NULL, fn, ctx);
+    return every_raw_name(p, sc->name, sc->value,
+                          comma ? inner_names(p, comma) : NULL, fn, ctx);
+}
+
+/* Each raw name through its forms, for every_name's callers. */
+typedef struct forms_walk_t {
+    apr_pool_t *p;
+    cg_name_fn fn;
+    void *ctx;
+} forms_walk_t;
+
+static int every_form(void *data, const char *name)
+{
+    forms_walk_t *w = data;
+    const char *forms[2];
+
+    cg_cookie_forms(w->p, name, forms);
+    return w->fn(w->ctx, forms[0]) && (!forms[1] || w->fn(w->ctx, forms[1]));
+}
+
+int cg_crumb_every_name(apr_pool_t *p, const cg_crumb_t *c, cg_name_fn fn,
+                        void *ctx)
+{
+    forms_walk_t w = { p, fn, ctx };
+
+    return cg_crumb_every_raw_name(p, c, every_form, &w);
+}
+
+int cg_setcookie_every_name(apr_pool_t *p, const cg_setcookie_t *sc,
+                            cg_name_fn fn, void *ctx)
+{
+    forms_walk_t w = { p, fn, ctx };
+
+    return cg_setcookie_every_raw_name(p, sc, every_form, &w);
 }
 
 /* ---- the cookie-date algorithm ---- */
@@ -541,11 +567,13 @@ static int max_age_value(const char *b, const char *e, apr_int64_t *out)
     for (; b < e; ++b) {
         int d;
 
-        if (!apr_isdigit(*b)) {
+        if (*b < '0' || *b > '9') {
             return 0;
         }
         d = *b - '0';
-        if (v > (APR_INT64_MAX - d) / 10) {
+        /* v * 10 + d > APR_INT64_MAX, without a division per digit */
+        if (v > APR_INT64_MAX / 10
+            || (v == APR_INT64_MAX / 10 && d > APR_INT64_MAX % 10)) {
             v = APR_INT64_MAX;
         }
         else {
@@ -568,7 +596,7 @@ static int has_ctl(const char *b, const char *e)
     return 0;
 }
 
-static void trim(const char **b, const char **e)
+static APR_INLINE void trim(const char **b, const char **e)
 {
     while (*b < *e && is_ows(**b)) {
         ++*b;
@@ -585,23 +613,38 @@ typedef enum {
     ATTR_SAMESITE, ATTR_SECURE, ATTR_HTTPONLY, ATTR_PARTITIONED
 } attr_e;
 
+/* `s` equals `lower` (lower case, `n` bytes) ignoring the case of letters:
+ * (c | 0x20) folds exactly two bytes onto a lower-case letter. */
+static APR_INLINE int attr_is(const char *s, const char *lower, apr_size_t n)
+{
+    apr_size_t i;
+
+    for (i = 0; i < n; ++i) {
+        char c = s[i], l = lower[i];
+
+        if (c != l && !(l >= 'a' && l <= 'z' && (c | 0x20) == l)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static attr_e attr_kind(const char *b, const char *e)
 {
     switch (e - b) {
     case 4:
-        return !strncasecmp(b, "Path", 4) ? ATTR_PATH : ATTR_OTHER;
+        return attr_is(b, "path", 4) ? ATTR_PATH : ATTR_OTHER;
     case 6:
-        return !strncasecmp(b, "Domain", 6) ? ATTR_DOMAIN
-             : !strncasecmp(b, "Secure", 6) ? ATTR_SECURE : ATTR_OTHER;
+        return attr_is(b, "domain", 6) ? ATTR_DOMAIN
+             : attr_is(b, "secure", 6) ? ATTR_SECURE : ATTR_OTHER;
     case 7:
-        return !strncasecmp(b, "Max-Age", 7) ? ATTR_MAX_AGE
-             : !strncasecmp(b, "Expires", 7) ? ATTR_EXPIRES : ATTR_OTHER;
+        return attr_is(b, "max-age", 7) ? ATTR_MAX_AGE
+             : attr_is(b, "expires", 7) ? ATTR_EXPIRES : ATTR_OTHER;
     case 8:
-        return !strncasecmp(b, "SameSite", 8) ? ATTR_SAMESITE
-             : !strncasecmp(b, "HttpOnly", 8) ? ATTR_HTTPONLY : ATTR_OTHER;
+        return attr_is(b, "samesite", 8) ? ATTR_SAMESITE
+             : attr_is(b, "httponly", 8) ? ATTR_HTTPONLY : ATTR_OTHER;
     case 11:
-        return !strncasecmp(b, "Partitioned", 11) ? ATTR_PARTITIONED
-                                                  : ATTR_OTHER;
+        return attr_is(b, "partitioned", 11) ? ATTR_PARTITIONED : ATTR_OTHER;
     default:
         return ATTR_OTHER;
     }
@@ -622,36 +665,47 @@ static int prefix_ok(const cg_setcookie_t *sc)
     return 1;
 }
 
+void cg_setcookie_pair_spans(const char *line, cg_pair_spans_t *out)
+{
+    const char *s = line ? line : "";
+    const char *semi = strchr(s, ';');
+
+    out->pe = semi ? semi : s + strlen(s);
+    out->eq = memchr(s, '=', out->pe - s);
+    if (!out->eq) {
+        /* RFC 6265bis: no '=' makes the whole pair the value of a cookie
+         * with an empty name */
+        out->nb = out->ne = s;
+        out->vb = s;
+    }
+    else {
+        out->nb = s;
+        out->ne = out->eq;
+        trim(&out->nb, &out->ne);
+        out->vb = out->eq + 1;
+    }
+    out->ve = out->pe;
+    trim(&out->vb, &out->ve);
+}
+
 /* The name and value of a Set-Cookie line; returns where its attributes
  * start (the ';' or the end). */
 static const char *parse_pair(apr_pool_t *p, const char *line,
                               cg_setcookie_t *out)
 {
-    const char *s = line ? line : "";
-    const char *pe = s + strcspn(s, ";");
-    const char *nb = s, *ne, *vb, *ve;
+    cg_pair_spans_t sp;
+    const char *nb, *ne, *vb, *ve;
 
+    cg_setcookie_pair_spans(line, &sp);
+    nb = sp.nb;
+    ne = sp.ne;
+    vb = sp.vb;
+    ve = sp.ve;
     memset(out, 0, sizeof(*out));
     out->valid = 1;
-    ne = memchr(s, '=', pe - s);
-    if (!ne) {
-        /* RFC 6265bis: no '=' makes the whole pair the value of a cookie
-         * with an empty name */
-        vb = s;
-        ve = pe;
-        trim(&vb, &ve);
-        out->name = "";
-        nb = ne = s;
-    }
-    else {
-        vb = ne + 1;
-        ve = pe;
-        trim(&nb, &ne);
-        trim(&vb, &ve);
-        out->name = apr_pstrmemdup(p, nb, ne - nb);
-        if (has_ctl(nb, ne)) {
-            out->valid = 0;
-        }
+    out->name = sp.eq ? apr_pstrmemdup(p, nb, ne - nb) : "";
+    if (has_ctl(nb, ne)) {
+        out->valid = 0;
     }
     out->value = apr_pstrmemdup(p, vb, ve - vb);
     if (has_ctl(vb, ve)
@@ -661,7 +715,7 @@ static const char *parse_pair(apr_pool_t *p, const char *line,
                             || !strncasecmp(out->value, "__Host-", 7)))) {
         out->valid = 0;
     }
-    return pe;
+    return sp.pe;
 }
 
 void cg_setcookie_parse_pair(apr_pool_t *p, const char *line,
@@ -693,16 +747,11 @@ typedef struct {
     const char *an, *ae, *av, *ave;
 } attr_span_t;
 
-static int next_attribute(const char **at, attr_span_t *sp)
+/* The attribute [a, end) (after its ';', up to the next or the end). */
+static void attribute_span(const char *a, const char *end, attr_span_t *sp)
 {
-    const char *a, *end, *eq;
+    const char *eq = memchr(a, '=', end - a);
 
-    if (!**at) {
-        return 0;
-    }
-    a = *at + 1;
-    end = a + strcspn(a, ";");
-    eq = memchr(a, '=', end - a);
     sp->an = a;
     if (eq) {
         sp->ae = eq;
@@ -714,6 +763,18 @@ static int next_attribute(const char **at, attr_span_t *sp)
     }
     trim(&sp->an, &sp->ae);
     trim(&sp->av, &sp->ave);
+}
+
+static int next_attribute(const char **at, attr_span_t *sp)
+{
+    const char *a, *end;
+
+    if (!**at) {
+        return 0;
+    }
+    a = *at + 1;
+    end = a + strcspn(a, ";");
+    attribute_span(a, end, sp);
     *at = end;
     return 1;
 }
@@ -721,7 +782,8 @@ static int next_attribute(const char **at, attr_span_t *sp)
 int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
 {
     const char *s = line ? line : "";
-    const char *at = s + strcspn(s, ";");
+    const char *end = s + strlen(s);
+    const char *at = memchr(s, ';', end - s);
     const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
     attr_span_t sp;
     apr_int64_t max_age;
@@ -731,19 +793,19 @@ int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
      * copying nothing: most lines the gate removes are judged here, so an
      * attribute whose name cannot be either is skipped at its first
      * letter */
-    while (*at) {
-        const char *an = at + 1;
+    while (at) {
+        const char *an = at + 1, *next;
 
         while (is_ows(*an)) {
             ++an;
         }
+        next = memchr(an, ';', end - an);
         if ((*an | 0x20) != 'm' && (*an | 0x20) != 'e') {
-            at = an + strcspn(an, ";");
+            at = next;
             continue;
         }
-        if (!next_attribute(&at, &sp)) {
-            break;
-        }
+        attribute_span(an, next ? next : end, &sp);
+        at = next;
         if (sp.ave - sp.av > CG_MAX_ATTR_VALUE) {
             continue;
         }

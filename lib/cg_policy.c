@@ -13,19 +13,20 @@
 #include "cg_policy.h"
 #include "cg_source.h"
 
-/* The memo of name -> class: a site sees the same few dozen cookie names,
- * so each is classified once per process and policy. Open addressing,
- * insert-only, read without a lock: an entry is published by a release
- * store of `ready` after its fields are written. */
+/* The memo of name -> classes: a site sees the same few dozen cookie
+ * names, so each name as a pair or line gives it is read through its
+ * forms (cg_cookie_forms) and classified once per process and policy.
+ * Open addressing, insert-only, read without a lock: an entry is
+ * published by a release store of `ready` after its fields are written. */
 #define MEMO_SLOTS 256              /* a power of two */
 #define MEMO_FILL (MEMO_SLOTS * 3 / 4)
 #define MEMO_PROBES 8
-#define MEMO_NAME_MAX 47            /* longer names are classified each time */
+#define MEMO_NAME_MAX 63            /* longer names are classified each time */
 
 typedef struct memo_entry_t {
     apr_uint32_t ready;
     apr_uint32_t hash;
-    const cg_class_t *cls;
+    const cg_class_t *cls[2];       /* of each form; the second may be NULL */
     unsigned char len;
     char name[MEMO_NAME_MAX];
 } memo_entry_t;
@@ -160,15 +161,20 @@ static apr_uint32_t name_hash(const char *name, apr_size_t len)
     if (len) {
         apr_uint64_t w = 0;
 
-        memcpy(&w, name, len);
+        /* the last bytes, without a memcpy() of variable length */
+        while (len--) {
+            w = (w << 8) | (unsigned char)name[len];
+        }
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
     return (apr_uint32_t)h;
 }
 
-static const cg_class_t *memo_find(const cg_policy_t *pol, apr_uint32_t h,
-                                   const char *name, apr_size_t len)
+static APR_INLINE const memo_entry_t *memo_find(const cg_policy_t *pol,
+                                                apr_uint32_t h,
+                                                const char *name,
+                                                apr_size_t len)
 {
     const memo_entry_t *memo = __atomic_load_n(&pol->memo, __ATOMIC_ACQUIRE);
     apr_uint32_t i;
@@ -183,7 +189,7 @@ static const cg_class_t *memo_find(const cg_policy_t *pol, apr_uint32_t h,
             return NULL;
         }
         if (e->hash == h && e->len == len && !memcmp(e->name, name, len)) {
-            return e->cls;
+            return e;
         }
     }
     return NULL;
@@ -191,7 +197,7 @@ static const cg_class_t *memo_find(const cg_policy_t *pol, apr_uint32_t h,
 
 /* Returns 1 when this call put the name in the memo. */
 static int memo_add(cg_policy_t *pol, apr_uint32_t h, const char *name,
-                    apr_size_t len, const cg_class_t *cls)
+                    apr_size_t len, const cg_class_t *const cls[2])
 {
     apr_uint32_t i;
     int added = 0;
@@ -216,7 +222,8 @@ static int memo_add(cg_policy_t *pol, apr_uint32_t h, const char *name,
             }
             e->hash = h;
             e->len = (unsigned char)len;
-            e->cls = cls;
+            e->cls[0] = cls[0];
+            e->cls[1] = cls[1];
             memcpy(e->name, name, len);
             __atomic_store_n(&e->ready, 1, __ATOMIC_RELEASE);
             ++pol->memo_used;
@@ -269,44 +276,61 @@ static const cg_class_t *classify_uncached(const cg_policy_t *pol,
     return cls ? cls : &cg_class_unknown;
 }
 
-/* `name` is `len` bytes and NUL-terminated there. */
-static const cg_class_t *classify_n(const cg_policy_t *pol, const char *name,
-                                    apr_size_t len, cg_matcher_t *m,
-                                    int *undecidable)
+/* The classes of the names a server reads the raw name `name` (`len`
+ * bytes, not necessarily NUL-terminated) as: remembered, so that a known
+ * name costs one hash and one probe. Sets *undecidable when a rule could
+ * not decide a form and this is the first time the process meets the
+ * name (every time, for a name too long to remember). */
+static void raw_classes(const cg_policy_t *pol, cg_matcher_t *m,
+                        const char *name, apr_size_t len,
+                        const cg_class_t *cls[2], int *undecidable)
 {
-    apr_uint32_t h;
-    const cg_class_t *cls;
+    apr_uint32_t h = 0;
+    const memo_entry_t *e;
+    const char *forms[2];
     int undecided = 0;
+    apr_pool_t *p;
 
     *undecidable = 0;
-    if (len > MEMO_NAME_MAX) {
-        cls = classify_uncached(pol, name, m, &undecided);
-        *undecidable = undecided;
-        return cls;
+    if (len <= MEMO_NAME_MAX) {
+        h = name_hash(name, len);
+        if ((e = memo_find(pol, h, name, len))) {
+            cls[0] = e->cls[0];
+            cls[1] = e->cls[1];
+            return;
+        }
     }
-    h = name_hash(name, len);
-    if ((cls = memo_find(pol, h, name, len))) {
-        return cls;
-    }
-    cls = classify_uncached(pol, name, m, &undecided);
+    p = cg_matcher_pool(m);
+    cg_cookie_forms(p, apr_pstrmemdup(p, name, len), forms);
+    cls[0] = classify_uncached(pol, forms[0], m, &undecided);
+    cls[1] = forms[1] ? classify_uncached(pol, forms[1], m, &undecided)
+                      : NULL;
     /* the memo is the policy's cache, not its meaning: filling it from a
      * const policy is safe under its lock */
-    if (memo_add((cg_policy_t *)pol, h, name, len, cls) && undecided) {
-        *undecidable = 1;
+    if (len > MEMO_NAME_MAX
+        || memo_add((cg_policy_t *)pol, h, name, len, cls)) {
+        *undecidable = undecided;
     }
-    return cls;
 }
 
 const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
                                      cg_matcher_t *m, int *undecidable)
 {
-    int undecided;
-    const cg_class_t *cls = classify_n(pol, name, strlen(name), m, &undecided);
+    const cg_class_t *cls[2];
+    int undecided = 0;
 
+    if (name[0] == '_' && name[1] == '_') {
+        /* the memo holds names as cookies are read, without prefixes */
+        cls[0] = classify_uncached(pol, name, m, &undecided);
+    }
+    else {
+        /* a name without a prefix is its own first form */
+        raw_classes(pol, m, name, strlen(name), cls, &undecided);
+    }
     if (undecidable) {
         *undecidable = undecided;
     }
-    return cls;
+    return cls[0];
 }
 
 /* What one other banner's choice means here: its explicit choice, as the
@@ -587,26 +611,11 @@ int cg_policy_passes(const cg_policy_t *pol, const cg_visit_t *v,
     return cg_class_passes(cls, state, &v->consent, pol->unknown_allowed);
 }
 
-static const cg_class_t *classify_for_visit(const cg_policy_t *pol,
-                                            cg_visit_t *v, const char *name)
-{
-    int undecidable;
-    const cg_class_t *cls = classify_n(pol, name, strlen(name), v->matcher,
-                                       &undecidable);
-
-    if (undecidable) {
-        if (!v->undecidable) {
-            v->undecidable = apr_array_make(v->crumbs->pool, 1,
-                                            sizeof(const char *));
-        }
-        APR_ARRAY_PUSH(v->undecidable, const char *) = name;
-    }
-    return cls;
-}
-
-/* Judges each name a pair or a line may be read under (cg_cookie.h's
- * every_name walks): it passes only when every name passes. */
+/* Judges each raw name a pair or a line may be read under (cg_cookie.h's
+ * every_raw_name walks), each through its forms: it passes only when
+ * every form of every name passes. */
 typedef struct name_judge_t {
+    apr_pool_t *p;
     const cg_policy_t *pol;
     cg_visit_t *v;
     cg_state_e state;
@@ -615,11 +624,8 @@ typedef struct name_judge_t {
     const cg_class_t *first;    /* the first name's class */
 } name_judge_t;
 
-static int name_passes(void *data, const char *name)
+static int class_passes(name_judge_t *j, const cg_class_t *cls)
 {
-    name_judge_t *j = data;
-    const cg_class_t *cls = classify_for_visit(j->pol, j->v, name);
-
     if (!j->first) {
         j->first = cls;
     }
@@ -633,57 +639,98 @@ static int name_passes(void *data, const char *name)
     return 0;
 }
 
+/* The caller logs the names a rule could not decide. */
+static void note_undecidable(cg_visit_t *v, const char *name,
+                             apr_size_t len, int undecidable)
+{
+    if (!undecidable) {
+        return;
+    }
+    if (!v->undecidable) {
+        v->undecidable = apr_array_make(v->crumbs->pool, 1,
+                                        sizeof(const char *));
+    }
+    APR_ARRAY_PUSH(v->undecidable, const char *) =
+        apr_pstrmemdup(v->crumbs->pool, name, len);
+}
+
+static int raw_name_passes_n(name_judge_t *j, const char *name,
+                             apr_size_t len)
+{
+    const cg_class_t *cls[2];
+    int undecidable;
+
+    raw_classes(j->pol, j->v->matcher, name, len, cls, &undecidable);
+    note_undecidable(j->v, name, len, undecidable);
+    return class_passes(j, cls[0]) && (!cls[1] || class_passes(j, cls[1]));
+}
+
+static int raw_name_passes(void *data, const char *name)
+{
+    return raw_name_passes_n(data, name, strlen(name));
+}
+
 int cg_policy_crumb_passes(apr_pool_t *p, const cg_policy_t *pol,
                            cg_visit_t *v, cg_state_e state,
                            const cg_crumb_t *crumb)
 {
-    name_judge_t j = { pol, v, state, 0, NULL, NULL };
+    name_judge_t j = { p, pol, v, state, 0, NULL, NULL };
 
-    return cg_crumb_every_name(p, crumb, name_passes, &j);
-}
-
-/* Whether a line that may not pass deletes its cookie: the lifetime read
- * off the line first, the full parse only when that says it may. */
-static int line_deletes(apr_pool_t *p, const char *line, cg_setcookie_t *sc,
-                        apr_time_t now)
-{
-    if (!cg_setcookie_lifetime_ends(line, now)) {
-        return 0;
+    /* the common pair, "token=value": one name */
+    if (crumb->name_len && !crumb->inner) {
+        return raw_name_passes_n(&j, crumb->name, crumb->name_len);
     }
-    cg_setcookie_parse_attributes(p, line, sc);
-    return cg_setcookie_is_deletion(sc, now);
+    return cg_crumb_every_raw_name(p, crumb, raw_name_passes, &j);
 }
 
 void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
                      cg_state_e state, const char *line, apr_time_t now,
                      cg_judgement_t *out)
 {
-    name_judge_t j = { pol, v, state, 0, NULL, NULL };
+    name_judge_t j = { p, pol, v, state, 0, NULL, NULL };
     cg_setcookie_t sc;
-    int passes;
+    cg_pair_spans_t sp;
+    int passes, parsed = 0;
 
     /* the name without __Host-/__Secure-, a nameless line's inner name,
      * the name PHP reads, the names after commas: each must pass; the
      * attributes matter only to a line that may not pass, and to it only
-     * when its lifetime says it deletes */
-    cg_setcookie_parse_pair(p, line, &sc);
-    passes = cg_setcookie_every_name(p, &sc, name_passes, &j);
-    out->name = sc.name;
+     * when its lifetime says it deletes. The common line, "token=value"
+     * without a comma, is judged on its name where it stands. */
+    cg_setcookie_pair_spans(line, &sp);
+    if (sp.eq && sp.ne > sp.nb && !memchr(sp.vb, ',', sp.ve - sp.vb)) {
+        passes = raw_name_passes_n(&j, sp.nb, sp.ne - sp.nb);
+    }
+    else {
+        cg_setcookie_parse_pair(p, line, &sc);
+        parsed = 1;
+        passes = cg_setcookie_every_raw_name(p, &sc, raw_name_passes, &j);
+    }
     out->cls = j.refused ? j.refused : j.first ? j.first : &cg_class_unknown;
     out->depends = j.category;
     out->line = line;
     if (passes) {
         out->verdict = CG_LINE_PASS;
+        out->name = NULL;
+        return;
     }
-    else if (line_deletes(p, line, &sc, now)
-             && (out->line = cg_setcookie_canonical_deletion(p, &sc))) {
-        /* deleting a cookie never tracks anyone: passed, rewritten to the
-         * canonical deletion so that a misread line carries no identifier */
-        out->verdict = CG_LINE_DELETION;
-    }
-    else {
-        out->verdict = CG_LINE_REMOVE;
-        out->line = NULL;
+    out->name = parsed ? sc.name : apr_pstrmemdup(p, sp.nb, sp.ne - sp.nb);
+    out->verdict = CG_LINE_REMOVE;
+    out->line = NULL;
+    /* the lifetime read off the line first, the full parse only when that
+     * says it may delete */
+    if (cg_setcookie_lifetime_ends(line, now)) {
+        if (!parsed) {
+            cg_setcookie_parse_pair(p, line, &sc);
+        }
+        cg_setcookie_parse_attributes(p, line, &sc);
+        if (cg_setcookie_is_deletion(&sc, now)
+            && (out->line = cg_setcookie_canonical_deletion(p, &sc))) {
+            /* deleting a cookie never tracks anyone: passed, rewritten to
+             * the canonical deletion so that a misread line carries no
+             * identifier */
+            out->verdict = CG_LINE_DELETION;
+        }
     }
 }
 
@@ -804,11 +851,13 @@ int cg_policy_param_passes(const cg_policy_t *pol, cg_visit_t *v,
                            cg_state_e state, const char *name)
 {
     const cg_class_t *cls;
+    int undecidable;
 
     if (!cg_policy_scrubs_params(pol) || !is_scrubbed(pol, name)) {
         return 1;
     }
-    cls = classify_for_visit(pol, v, name);
+    cls = cg_policy_classify(pol, name, v->matcher, &undecidable);
+    note_undecidable(v, name, strlen(name), undecidable);
     switch (cls->kind) {
     case CG_CLASS_NECESSARY:
         return 1;

@@ -217,6 +217,49 @@ static void undecidable_names_are_reported_once(void **state)
     assert_true(!v.undecidable || v.undecidable->nelts == 0);
 }
 
+/* The memo holds a name as the pair or line gives it, with the class of
+ * every form a server reads it as: asked again, a name whose PHP reading
+ * or unprefixed form is a tracking cookie must still not pass, on either
+ * side, and a plain name that shares the memo keeps its own class. */
+static void memo_keeps_every_form(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy(p, NULL, "mautic", 1);
+    static const char *const names[] = {
+        "mtc.id", "mtc id", "__Host-mtc_id", "__secure-mautic_device_id",
+        "mtc_id[x]", " mtc_id", NULL
+    };
+    int round, i;
+
+    for (round = 0; round < 3; ++round) {
+        for (i = 0; names[i]; ++i) {
+            cg_visit_t v;
+            cg_judgement_t j;
+            const char *line = apr_pstrcat(p, names[i], "=1; Path=/", NULL);
+
+            visit(p, pol, apr_pstrcat(p, names[i], "=1; keep=2", NULL), NULL,
+                  &v);
+            if (strcmp(cg_policy_scrub(p, pol, &v, CG_STATE_NONE), "keep=2")) {
+                fail_tap("round %d: pair '%s' passed", round, names[i]);
+            }
+            cg_policy_judge(p, pol, &v, CG_STATE_NONE, line, NOW, &j);
+            if (j.verdict != CG_LINE_REMOVE || !j.name) {
+                fail_tap("round %d: line '%s' not removed", round, line);
+            }
+            cg_policy_judge(p, pol, &v, CG_STATE_GRANTED, line, NOW, &j);
+            if (j.verdict != CG_LINE_REMOVE) {
+                fail_tap("round %d: line '%s' passed without consent", round,
+                         line);
+            }
+        }
+        /* the plain name the forms read as, and an unrelated one */
+        assert_int_equal(cg_policy_classify(pol, "mtc_id", cg_matcher_make(p),
+                                            NULL)->kind, CG_CLASS_CATEGORY);
+        assert_ptr_equal(cg_policy_classify(pol, "mtc", cg_matcher_make(p),
+                                            NULL), &cg_class_unknown);
+    }
+}
+
 typedef struct thread_job {
     const cg_policy_t *pol;
     int failures;
@@ -717,6 +760,7 @@ int main(void)
         CG_TEST(classify_pathological_pattern_is_cut_off),
         CG_TEST(undecidable_names_are_reported_once),
         CG_TEST(classify_from_several_threads),
+        CG_TEST(memo_keeps_every_form),
         CG_TEST(decide_reads_consent_and_signals),
         CG_TEST(revocation_preset_paths),
         CG_TEST(revocation_on_post_only),
