@@ -34,6 +34,12 @@ apr_array_header_t *cg_cookie_parse(apr_pool_t *p, const char *header);
 /* Joins crumbs with "; "; returns "" for none. */
 const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs);
 
+/* The same, of the crumbs whose `keep` byte is nonzero (all when `keep` is
+ * NULL). */
+const char *cg_cookie_join_kept(apr_pool_t *p,
+                                const apr_array_header_t *crumbs,
+                                const unsigned char *keep);
+
 /* What a Set-Cookie line says, read as RFC 6265bis 5.6/5.7 and Chromium
  * read it. */
 typedef struct cg_setcookie_t {

@@ -234,28 +234,37 @@ apr_array_header_t *cg_cookie_parse(apr_pool_t *p, const char *header)
     return arr;
 }
 
-const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs)
+const char *cg_cookie_join_kept(apr_pool_t *p,
+                                const apr_array_header_t *crumbs,
+                                const unsigned char *keep)
 {
     const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
-    apr_size_t len = 0, n;
+    apr_size_t len = 0;
     char *out, *w;
     int i;
 
     for (i = 0; i < crumbs->nelts; ++i) {
-        len += c[i].crumb_len + 2;
+        len += (!keep || keep[i]) ? c[i].crumb_len + 2 : 0;
     }
     w = out = apr_palloc(p, len + 1);
     for (i = 0; i < crumbs->nelts; ++i) {
-        if (i) {
+        if (keep && !keep[i]) {
+            continue;
+        }
+        if (w != out) {
             *w++ = ';';
             *w++ = ' ';
         }
-        n = c[i].crumb_len;
-        memcpy(w, c[i].crumb, n);
-        w += n;
+        memcpy(w, c[i].crumb, c[i].crumb_len);
+        w += c[i].crumb_len;
     }
     *w = '\0';
     return out;
+}
+
+const char *cg_cookie_join(apr_pool_t *p, const apr_array_header_t *crumbs)
+{
+    return cg_cookie_join_kept(p, crumbs, NULL);
 }
 
 /* ---- names ---- */
@@ -782,44 +791,63 @@ static int next_attribute(const char **at, attr_span_t *sp)
 int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
 {
     const char *s = line ? line : "";
-    const char *end = s + strlen(s);
-    const char *at = memchr(s, ';', end - s);
+    const char *at = strchr(s, ';');
     const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
-    attr_span_t sp;
     apr_int64_t max_age;
     apr_time_t expires;
 
     /* the same reading as parse_attributes(), of two attributes only and
-     * copying nothing: most lines the gate removes are judged here, so an
-     * attribute whose name cannot be either is skipped at its first
-     * letter */
+     * copying nothing: most lines the gate removes are judged here. An
+     * attribute is one of the two when its name, up to OWS and '=' (or
+     * the attribute's end), is "Max-Age" or "Expires" in any case. */
     while (at) {
-        const char *an = at + 1, *next;
+        const char *an = at + 1, *vb, *ve;
+        attr_e kind = ATTR_OTHER;
 
         while (is_ows(*an)) {
             ++an;
         }
-        next = memchr(an, ';', end - an);
-        if ((*an | 0x20) != 'm' && (*an | 0x20) != 'e') {
-            at = next;
+        if ((*an | 0x20) == 'm' && attr_is(an, "max-age", 7)) {
+            kind = ATTR_MAX_AGE;
+        }
+        else if ((*an | 0x20) == 'e' && attr_is(an, "expires", 7)) {
+            kind = ATTR_EXPIRES;
+        }
+        vb = an + (kind == ATTR_OTHER ? 0 : 7);
+        while (kind != ATTR_OTHER && is_ows(*vb)) {
+            ++vb;
+        }
+        if (kind == ATTR_OTHER || (*vb != '=' && *vb != ';' && *vb)) {
+            /* another attribute, or a longer name */
+            at = strchr(vb, ';');
             continue;
         }
-        attribute_span(an, next ? next : end, &sp);
-        at = next;
-        if (sp.ave - sp.av > CG_MAX_ATTR_VALUE) {
+        if (*vb == '=') {
+            ++vb;
+            while (is_ows(*vb)) {
+                ++vb;
+            }
+            at = strchr(vb, ';');
+            ve = at ? at : vb + strlen(vb);
+        }
+        else {
+            /* the name alone: an empty value */
+            at = *vb ? vb : NULL;
+            ve = vb;
+        }
+        while (ve > vb && is_ows(ve[-1])) {
+            --ve;
+        }
+        if (ve - vb > CG_MAX_ATTR_VALUE) {
             continue;
         }
-        switch (attr_kind(sp.an, sp.ae)) {
-        case ATTR_MAX_AGE:
-            ma_b = sp.av;
-            ma_e = sp.ave;
-            break;
-        case ATTR_EXPIRES:
-            ex_b = sp.av;
-            ex_e = sp.ave;
-            break;
-        default:
-            break;
+        if (kind == ATTR_MAX_AGE) {
+            ma_b = vb;
+            ma_e = ve;
+        }
+        else {
+            ex_b = vb;
+            ex_e = ve;
         }
     }
     /* a usable Max-Age wins over Expires (RFC 6265 section 5.3 step 3) */

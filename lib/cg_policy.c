@@ -624,7 +624,7 @@ typedef struct name_judge_t {
     const cg_class_t *first;    /* the first name's class */
 } name_judge_t;
 
-static int class_passes(name_judge_t *j, const cg_class_t *cls)
+static APR_INLINE int class_passes(name_judge_t *j, const cg_class_t *cls)
 {
     if (!j->first) {
         j->first = cls;
@@ -654,8 +654,16 @@ static void note_undecidable(cg_visit_t *v, const char *name,
         apr_pstrmemdup(v->crumbs->pool, name, len);
 }
 
-static int raw_name_passes_n(name_judge_t *j, const char *name,
-                             apr_size_t len)
+#if defined(__GNUC__)
+#define CG_COLD __attribute__((noinline, cold))
+#else
+#define CG_COLD
+#endif
+
+/* A name the memo does not hold: classified through its forms, and
+ * remembered when there is room. */
+static CG_COLD int raw_name_passes_slow(name_judge_t *j, const char *name,
+                                        apr_size_t len)
 {
     const cg_class_t *cls[2];
     int undecidable;
@@ -665,9 +673,31 @@ static int raw_name_passes_n(name_judge_t *j, const char *name,
     return class_passes(j, cls[0]) && (!cls[1] || class_passes(j, cls[1]));
 }
 
+static APR_INLINE int raw_name_passes_n(name_judge_t *j, const char *name,
+                                        apr_size_t len)
+{
+    const memo_entry_t *e = len <= MEMO_NAME_MAX
+        ? memo_find(j->pol, name_hash(name, len), name, len) : NULL;
+
+    if (!e) {
+        return raw_name_passes_slow(j, name, len);
+    }
+    return class_passes(j, e->cls[0])
+           && (!e->cls[1] || class_passes(j, e->cls[1]));
+}
+
 static int raw_name_passes(void *data, const char *name)
 {
     return raw_name_passes_n(data, name, strlen(name));
+}
+
+static APR_INLINE int crumb_passes(name_judge_t *j, const cg_crumb_t *crumb)
+{
+    /* the common pair, "token=value": one name */
+    if (crumb->name_len && !crumb->inner) {
+        return raw_name_passes_n(j, crumb->name, crumb->name_len);
+    }
+    return cg_crumb_every_raw_name(j->p, crumb, raw_name_passes, j);
 }
 
 int cg_policy_crumb_passes(apr_pool_t *p, const cg_policy_t *pol,
@@ -676,11 +706,7 @@ int cg_policy_crumb_passes(apr_pool_t *p, const cg_policy_t *pol,
 {
     name_judge_t j = { p, pol, v, state, 0, NULL, NULL };
 
-    /* the common pair, "token=value": one name */
-    if (crumb->name_len && !crumb->inner) {
-        return raw_name_passes_n(&j, crumb->name, crumb->name_len);
-    }
-    return cg_crumb_every_raw_name(p, crumb, raw_name_passes, &j);
+    return crumb_passes(&j, crumb);
 }
 
 void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
@@ -738,33 +764,31 @@ const char *cg_policy_scrub(apr_pool_t *p, const cg_policy_t *pol,
                             cg_visit_t *v, cg_state_e state)
 {
     const cg_crumb_t *c = (const cg_crumb_t *)v->crumbs->elts;
-    apr_array_header_t *kept = NULL;
-    int i, j;
+    name_judge_t j = { p, pol, v, state, 0, NULL, NULL };
+    unsigned char *keep = NULL;
+    int i, kept = 0;
 
-    if (!v->crumbs->nelts) {
-        return v->cookie_header;
-    }
     for (i = 0; i < v->crumbs->nelts; ++i) {
         /* a pair goes whole when any name it can be read under may not
          * pass (prefixed, PHP's reading, after a comma, nameless) */
-        if (cg_policy_crumb_passes(p, pol, v, state, &c[i])) {
-            if (kept) {
-                *(cg_crumb_t *)apr_array_push(kept) = c[i];
+        if (crumb_passes(&j, &c[i])) {
+            if (keep) {
+                keep[i] = 1;
             }
+            ++kept;
             continue;
         }
-        /* the first one that goes: copy those before it, skip it */
-        if (!kept) {
-            kept = apr_array_make(p, v->crumbs->nelts, sizeof(cg_crumb_t));
-            for (j = 0; j < i; ++j) {
-                *(cg_crumb_t *)apr_array_push(kept) = c[j];
-            }
+        /* the first one that goes: those before it were kept */
+        if (!keep) {
+            keep = apr_palloc(p, v->crumbs->nelts);
+            memset(keep, 1, i);
         }
+        keep[i] = 0;
     }
-    if (!kept) {
+    if (!keep) {
         return v->cookie_header;
     }
-    return kept->nelts ? cg_cookie_join(p, kept) : NULL;
+    return kept ? cg_cookie_join_kept(p, v->crumbs, keep) : NULL;
 }
 
 apr_array_header_t *cg_policy_expiries(apr_pool_t *p, const cg_policy_t *pol,
