@@ -573,6 +573,17 @@ static int max_age_value(const char *b, const char *e, apr_int64_t *out)
     if (b == e) {
         return 0;
     }
+    if (e - b <= 18) {
+        /* 18 digits cannot overflow: no check per digit */
+        for (; b < e; ++b) {
+            if (*b < '0' || *b > '9') {
+                return 0;
+            }
+            v = v * 10 + (*b - '0');
+        }
+        *out = neg ? -v : v;
+        return 1;
+    }
     for (; b < e; ++b) {
         int d;
 

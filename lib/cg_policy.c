@@ -145,25 +145,25 @@ int cg_policy_is_empty(const cg_policy_t *pol)
 }
 
 /* A word at a time: names are short, and the table only needs spread. */
-static apr_uint32_t name_hash(const char *name, apr_size_t len)
+static APR_INLINE apr_uint32_t name_hash(const char *name, apr_size_t len)
 {
-    apr_uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+    apr_uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w = 0;
+    apr_size_t i;
 
-    while (len >= 8) {
-        apr_uint64_t w;
-
-        memcpy(&w, name, 8);
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, name + i, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
-        name += 8;
-        len -= 8;
     }
-    if (len) {
-        apr_uint64_t w = 0;
-
-        /* the last bytes, without a memcpy() of variable length */
-        while (len--) {
-            w = (w << 8) | (unsigned char)name[len];
+    if (i < len) {
+        if (len >= 8) {
+            /* the last eight bytes, overlapping the word before */
+            memcpy(&w, name + len - 8, 8);
+        }
+        else {
+            for (w = 0; i < len; ++i) {
+                w = (w << 8) | (unsigned char)name[i];
+            }
         }
         h = (h ^ w) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
@@ -632,7 +632,10 @@ static APR_INLINE int class_passes(name_judge_t *j, const cg_class_t *cls)
     if (cls->kind == CG_CLASS_CATEGORY) {
         j->category = 1;
     }
-    if (cg_policy_passes(j->pol, j->v, j->state, cls)) {
+    /* the two kinds that need no consent, without a call */
+    if (cls->kind == CG_CLASS_NECESSARY
+        || (cls->kind == CG_CLASS_UNKNOWN && j->pol->unknown_allowed)
+        || cg_policy_passes(j->pol, j->v, j->state, cls)) {
         return 1;
     }
     j->refused = cls;

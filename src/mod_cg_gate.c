@@ -88,6 +88,18 @@ static mod_cg_request *request_state(request_rec *r, const cg_policy_t *pol)
     return st;
 }
 
+/* A '%', "//" or "/." in the path: one pass over a path that is short. */
+static int needs_normalising(const char *path)
+{
+    for (; *path; ++path) {
+        if (*path == '%' || (*path == '/' && (path[1] == '/'
+                                              || path[1] == '.'))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The path as the client asked for it: neither mod_rewrite nor an internal
  * redirect to index.php touches the first request's parsed URI; decoded
  * and normalised as the backend's router sees it, so "/%65mail/unsubscribe/"
@@ -98,7 +110,7 @@ static const char *original_uri(request_rec *r, mod_cg_request *st)
         request_rec *root = root_request(r);
         const char *path = root->parsed_uri.path ? root->parsed_uri.path : "";
 
-        if (strchr(path, '%') || strstr(path, "//") || strstr(path, "/.")) {
+        if (needs_normalising(path)) {
             char *uri = apr_pstrdup(root->pool, path);
 
             if (ap_unescape_url(uri) == OK) {

@@ -522,6 +522,20 @@ static void setcookie_huge_max_age_is_clamped(void **state)
     cg_setcookie_parse(*state, "a=b; Max-Age=-99999999999999999999999", &sc);
     assert_true(sc.has_max_age);
     assert_true(sc.max_age == APR_INT64_MIN);
+
+    /* either side of the 18 digits read without an overflow check */
+    cg_setcookie_parse(*state, "a=b; Max-Age=999999999999999999", &sc);
+    assert_true(sc.max_age == APR_INT64_C(999999999999999999));
+    cg_setcookie_parse(*state, "a=b; Max-Age=-000000000000000001", &sc);
+    assert_true(sc.max_age == -1);
+    cg_setcookie_parse(*state, "a=b; Max-Age=9223372036854775807", &sc);
+    assert_true(sc.max_age == APR_INT64_MAX);
+    cg_setcookie_parse(*state, "a=b; Max-Age=9223372036854775808", &sc);
+    assert_true(sc.max_age == APR_INT64_MAX);
+    cg_setcookie_parse(*state, "a=b; Max-Age=0000000000000000000000042", &sc);
+    assert_true(sc.max_age == 42);
+    cg_setcookie_parse(*state, "a=b; Max-Age=12345678901234567x", &sc);
+    assert_false(sc.has_max_age);
 }
 
 static void setcookie_unparseable_expires_is_zero(void **state)
