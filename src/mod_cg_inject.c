@@ -14,6 +14,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <util_filter.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "mod_cg.h"
@@ -264,6 +265,19 @@ static const char *consent_script(request_rec *r, inject_ctx *ctx)
     return NULL;
 }
 
+/* "text/html", with or without parameters: what ap_field_noparam() would
+ * leave, read without a copy. */
+static int is_html(const char *type)
+{
+    if (!type || strncasecmp(type, "text/html", 9)) {
+        return 0;
+    }
+    for (type += 9; apr_isspace(*type); ++type) {
+        /* ap_field_noparam() drops the space before a ';' too */
+    }
+    return !*type || *type == ';';
+}
+
 /* The first call, in mod_deflate's order: checks that leave the response
  * alone (0), then the header changes, made before anything is passed on.
  * HEAD goes the same way as GET, so that its header fields are GET's. */
@@ -275,9 +289,7 @@ static int start(ap_filter_t *f, inject_ctx *ctx, apr_bucket_brigade *bb)
     const char *script = NULL;
 
     ctx->started = 1;
-    if (!sc->inject_scanner || !r->content_type
-        || strcasecmp(ap_field_noparam(r->pool, r->content_type),
-                      "text/html")) {
+    if (!sc->inject_scanner || !is_html(r->content_type)) {
         return 0;
     }
     /* an HTML response depends on who asks for it now */

@@ -50,6 +50,13 @@ for my $c (@cases) {
     like($res->header('ETag') // '', qr/^"[^"]+-cg"$/, "$name: the ETag as a variant");
 }
 
+# the media type as ap_field_noparam() reads it: parameters and the space
+# before them do not matter, a longer type is another type
+is(get_from('banner', '/type-params/head.html')->content,
+   expect(file('head.html'), $HEAD), 'text/html ; charset=utf-8: tagged');
+is(get_from('banner', '/type-other/head.html')->content, file('head.html'),
+   'text/htmlx: no tag');
+
 # a fragment (no <html, <!doctype html or <head) gets no tag
 is(get_from('banner', '/neither.html')->content, file('neither.html'),
    'a fragment: no tag at its end');
