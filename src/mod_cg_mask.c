@@ -99,7 +99,7 @@ static void set_masked(request_rec *r, const mask_state *ms,
             != APR_SUCCESS) {
             sa = NULL;
         }
-        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(150)
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(154)
                       "ConsentMaskAddress: '%s' is no address; 0.0.0.0 "
                       "stands for it", ms->ip ? ms->ip : "(none)");
     }

@@ -213,7 +213,7 @@ static void store_load(apr_pool_t *ptemp, server_rec *s)
     err = cg_sites_load_json(ptemp, &shared->sites, text, len,
                              apr_time_now());
     if (err) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, CGLOGNO(038)
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, CGLOGNO(156)
                      "ConsentStatusStore %s: %s; the status page starts "
                      "empty", store_path, err);
     }

@@ -599,7 +599,7 @@ static int insert_receipt(request_rec *r, const cg_receipt_t *rec)
         return -1;
     }
     if (!cg_receipt_values(r->pool, rec, values)) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(023)
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, CGLOGNO(155)
                       "cannot build the consent receipt %s", rec->id);
         return -1;
     }
