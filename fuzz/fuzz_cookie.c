@@ -15,7 +15,12 @@
  *  4. Round trip: cg_cookie_join() of the crumbs, parsed again, gives the
  *     same number of crumbs with the same names, values and crumbs, and
  *     joining those again gives the same header (a fixed point).
- *  5. A NULL header gives an empty array and joins to "". */
+ *  5. A NULL header gives an empty array and joins to "".
+ *  6. The crumbs are those of a naive reference of cg_cookie.h's rules
+ *     written here, byte by byte: split at ';', trimmed, empty ones
+ *     skipped, the name before the first '=' (trimmed), the value after
+ *     it, the "token=" names after each comma that follows that '=';
+ *     name_len and crumb_len are the lengths. */
 #include "fuzz_common.h"
 
 #include <apr_tables.h>
@@ -86,6 +91,97 @@ static void check_crumb(const char *header, const cg_crumb_t *c)
                   "untrimmed value '%s'", cg_fuzz_show(c->value));
 }
 
+/* ---- the naive reference (invariant 6) ---- */
+
+static int is_tchar_ref(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && !strchr("()<>@,;:\\\"/[]?={}", c);
+}
+
+static void check_reference(const char *header, const apr_array_header_t *got)
+{
+    const cg_crumb_t *g = (const cg_crumb_t *)got->elts;
+    size_t len = strlen(header), i = 0, b, e;
+    int n = 0;
+
+    while (i <= len) {
+        size_t eq, k;
+        int inner = 0;
+
+        for (b = i; b < len && header[b] != ';'; ++b) {
+        }
+        e = b;
+        b = i;
+        i = e + 1;
+        while (b < e && is_ows(header[b])) {
+            ++b;
+        }
+        while (e > b && is_ows(header[e - 1])) {
+            --e;
+        }
+        if (b == e) {
+            continue;
+        }
+        CG_FUZZ_CHECK(n < got->nelts, "more crumbs than %d in '%s'",
+                      got->nelts, cg_fuzz_show(header));
+        CG_FUZZ_CHECK(g[n].crumb_len == e - b
+                      && !strncmp(g[n].crumb, header + b, e - b),
+                      "crumb %d is '%s'", n, cg_fuzz_show(g[n].crumb));
+        for (eq = b; eq < e && header[eq] != '='; ++eq) {
+        }
+        if (eq == e) {
+            CG_FUZZ_CHECK(!*g[n].name && g[n].name_len == 0
+                          && !strcmp(g[n].value, g[n].crumb),
+                          "crumb %d without '=' read as '%s'='%s'", n,
+                          cg_fuzz_show(g[n].name), cg_fuzz_show(g[n].value));
+        }
+        else {
+            size_t ne = eq, vb = eq + 1;
+
+            while (ne > b && is_ows(header[ne - 1])) {
+                --ne;
+            }
+            while (vb < e && is_ows(header[vb])) {
+                ++vb;
+            }
+            CG_FUZZ_CHECK(g[n].name_len == ne - b
+                          && strlen(g[n].name) == ne - b
+                          && !strncmp(g[n].name, header + b, ne - b),
+                          "crumb %d: name '%s'", n, cg_fuzz_show(g[n].name));
+            CG_FUZZ_CHECK(strlen(g[n].value) == e - vb
+                          && !strncmp(g[n].value, header + vb, e - vb),
+                          "crumb %d: value '%s'", n, cg_fuzz_show(g[n].value));
+            /* the names after commas, in order */
+            for (k = eq + 1; k < e; ++k) {
+                size_t s, t;
+
+                if (header[k] != ',') {
+                    continue;
+                }
+                for (s = k + 1; s < e && is_ows(header[s]); ++s) {
+                }
+                for (t = s; t < e && is_tchar_ref((unsigned char)header[t]);
+                     ++t) {
+                }
+                if (t > s && t < e && header[t] == '=') {
+                    CG_FUZZ_CHECK(g[n].inner && g[n].inner[inner]
+                                  && strlen(g[n].inner[inner]) == t - s
+                                  && !strncmp(g[n].inner[inner], header + s,
+                                              t - s),
+                                  "crumb %d: inner name %d", n, inner);
+                    ++inner;
+                }
+            }
+        }
+        CG_FUZZ_CHECK(inner ? !g[n].inner[inner] : !g[n].inner
+                      || !g[n].inner[0],
+                      "crumb %d: %d inner names, more read", n, inner);
+        ++n;
+    }
+    CG_FUZZ_CHECK(n == got->nelts, "%d crumbs, the reference %d", got->nelts,
+                  n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *header = cg_fuzz_cstr(data, size);
@@ -101,6 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (i = 0; i < crumbs->nelts; ++i) {
         check_crumb(header, &a[i]);
     }
+    check_reference(header, crumbs);
 
     joined = cg_cookie_join(p, crumbs);
     CG_FUZZ_CHECK(joined != NULL, "NULL join");

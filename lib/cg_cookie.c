@@ -7,10 +7,6 @@
 #include <apr_strings.h>
 #include <apr_lib.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "cg_cookie.h"
 
 /* Chromium's limits: a name plus value longer than this refuses the line;
@@ -142,16 +138,15 @@ apr_array_header_t *cg_cookie_parse(apr_pool_t *p, const char *header)
     /* One allocation holds the array, its first elements and two copies
      * of the header: in `crumbs` each pair ends with a NUL after its
      * value, in `names` each name ends with a NUL before its '=', so
-     * names need no allocation of their own. `crumbs` is padded so a
-     * 32-byte block read never leaves the allocation. */
-    enum { FIRST = 16, PAD = 32 };
+     * names need no allocation of their own. */
+    enum { FIRST = 16 };
     apr_size_t len = header ? strlen(header) : 0;
     apr_array_header_t *arr;
-    char *crumbs, *names, *b, *eq = NULL, *comma = NULL;
-    apr_size_t i;
+    char *crumbs, *names, *b, *end;
+    int commas;
 
     arr = apr_palloc(p, sizeof(*arr) + FIRST * sizeof(cg_crumb_t)
-                        + 2 * (len + 1) + PAD);
+                        + 2 * (len + 1));
     arr->pool = p;
     arr->elt_size = sizeof(cg_crumb_t);
     arr->nelts = 0;
@@ -161,76 +156,28 @@ apr_array_header_t *cg_cookie_parse(apr_pool_t *p, const char *header)
         return arr;
     }
     crumbs = arr->elts + FIRST * sizeof(cg_crumb_t);
-    names = crumbs + len + PAD;
+    names = crumbs + len + 1;
     memcpy(crumbs, header, len + 1);
     memcpy(names, header, len + 1);
-    b = crumbs;
+    end = crumbs + len;
+    /* a header without a comma (nearly all) needs no look for one in
+     * each value */
+    commas = memchr(crumbs, ',', len) != NULL;
 
-    /* One pass that stops only at ';', '=' and ',', 32 bytes at a time
-     * where SSE2 is there; the padding is zeroed so the last block needs
-     * no bounds check, and a ';' in place of the final NUL ends the last
-     * pair like any other (end_crumb() puts the NUL back). */
-#if defined(__SSE2__)
-    memset(crumbs + len, 0, PAD);
-    crumbs[len] = ';';
-    {
-        const __m128i semi = _mm_set1_epi8(';'), equals = _mm_set1_epi8('=');
-        const __m128i com = _mm_set1_epi8(',');
+    /* pair by pair: memchr() jumps over the values, however long */
+    for (b = crumbs; b < end; ) {
+        char *e = memchr(b, ';', end - b), *eq, *comma = NULL;
 
-        for (i = 0; i <= len; i += 32) {
-            __m128i v0 = _mm_loadu_si128((const __m128i *)(crumbs + i));
-            __m128i v1 = _mm_loadu_si128((const __m128i *)(crumbs + i + 16));
-            unsigned int m0 = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v0, semi),
-                             _mm_cmpeq_epi8(v0, equals)),
-                _mm_cmpeq_epi8(v0, com)));
-            unsigned int m1 = (unsigned int)_mm_movemask_epi8(_mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v1, semi),
-                             _mm_cmpeq_epi8(v1, equals)),
-                _mm_cmpeq_epi8(v1, com)));
-            unsigned int m = m0 | (m1 << 16);
-
-            while (m) {
-                char *s = crumbs + i + __builtin_ctz(m);
-
-                m &= m - 1;
-                if (*s == ';') {
-                    end_crumb(arr, crumbs, names, b, s, eq, comma);
-                    b = s + 1;
-                    eq = comma = NULL;
-                }
-                else if (*s == '=') {
-                    if (!eq) {
-                        eq = s;
-                    }
-                }
-                else if (eq && !comma) {
-                    comma = s;
-                }
-            }
+        if (!e) {
+            e = end;
         }
+        eq = memchr(b, '=', e - b);
+        if (commas && eq) {
+            comma = memchr(eq + 1, ',', e - eq - 1);
+        }
+        end_crumb(arr, crumbs, names, b, e, eq, comma);
+        b = e + 1;
     }
-#else
-    crumbs[len] = ';';
-    for (i = 0; i <= len; ++i) {
-        char *s = crumbs + i;
-
-        if (*s == ';') {
-            end_crumb(arr, crumbs, names, b, s, eq, comma);
-            b = s + 1;
-            eq = comma = NULL;
-        }
-        else if (*s == '=') {
-            if (!eq) {
-                eq = s;
-            }
-        }
-        else if (*s == ',' && eq && !comma) {
-            comma = s;
-        }
-    }
-#endif
-    crumbs[len] = '\0';
     return arr;
 }
 
