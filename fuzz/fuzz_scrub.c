@@ -152,8 +152,9 @@ static void check_line(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
     CG_FUZZ_CHECK((j.verdict == CG_LINE_PASS) == want,
                   "line '%s' judged %d, its names %s", cg_fuzz_show(line),
                   (int)j.verdict, want ? "pass" : "do not pass");
-    CG_FUZZ_CHECK(j.verdict == CG_LINE_PASS || (j.name
-                                                && !strcmp(j.name, sc.name)),
+    CG_FUZZ_CHECK(j.verdict == CG_LINE_PASS
+                  || (j.name && j.name_len == strlen(sc.name)
+                      && !memcmp(j.name, sc.name, j.name_len)),
                   "line '%s' refused without its name", cg_fuzz_show(line));
 }
 

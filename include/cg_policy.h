@@ -172,8 +172,10 @@ typedef struct cg_judgement_t {
     cg_verdict_e verdict;
     const cg_class_t *cls;   /* the class that refused it, else its name's */
     int depends;             /* a consent category decided: Vary on it */
-    const char *name;        /* the name as the line gives it; NULL when
-                                the line passes */
+    const char *name;        /* the name as the line gives it, name_len
+                                bytes (not NUL-terminated); NULL when the
+                                line passes */
+    apr_size_t name_len;
     const char *line;        /* the line to send (CG_LINE_PASS, _DELETION):
                                 a deletion goes in its canonical form */
 } cg_judgement_t;

@@ -741,9 +741,12 @@ void cg_policy_judge(apr_pool_t *p, const cg_policy_t *pol, cg_visit_t *v,
     if (passes) {
         out->verdict = CG_LINE_PASS;
         out->name = NULL;
+        out->name_len = 0;
         return;
     }
-    out->name = parsed ? sc.name : apr_pstrmemdup(p, sp.nb, sp.ne - sp.nb);
+    /* for the log: where it stands, no copy */
+    out->name = parsed ? sc.name : sp.nb;
+    out->name_len = parsed ? strlen(sc.name) : (apr_size_t)(sp.ne - sp.nb);
     out->verdict = CG_LINE_REMOVE;
     out->line = NULL;
     /* the lifetime read off the line first, the full parse only when that

@@ -334,8 +334,8 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
         gp->decided |= j.depends;
         if (j.verdict == CG_LINE_REMOVE) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, gp->r, CGLOGNO(002)
-                          "removed Set-Cookie %s (%s, consent state %s)",
-                          j.name, j.cls->category ? j.cls->category
+                          "removed Set-Cookie %.*s (%s, consent state %s)",
+                          (int)j.name_len, j.name, j.cls->category ? j.cls->category
                           : j.cls->kind == CG_CLASS_DROP ? "drop" : "unknown",
                           cg_state_name(gp->state));
             changed = 1;

@@ -6,6 +6,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
+use Apache::Test ();
 use CG;
 
 my @tracking = TRACKING;
@@ -18,6 +19,20 @@ my @consent = (Cookie => "mautic_consent=1");
     is_deeply([ tracking_names($res) ], [], 'HEAD: gated');
     $res = head_from('gate', '/cgi/mtracking.gif', Cookie => 'mautic_consent=1');
     is_deeply([ sort(tracking_names($res)) ], $all, 'HEAD with consent');
+}
+
+# the debug log names each removed line's cookie and why, once per line
+{
+    my $log = Apache::Test::vars('t_logs') . '/error_log';
+    my $before = -s $log // 0;
+    my $res = get_from('gate', '/cgi/mtracking.gif', 'X-Log-Mark' => 'responses');
+    is_deeply([ tracking_names($res) ], [], 'removed for the log check');
+    open my $fh, '<', $log or die "$log: $!";
+    seek $fh, $before, 0;
+    my @lines = grep { /CG002: removed Set-Cookie/ } <$fh>;
+    my @names = map { /removed Set-Cookie (\S+) \(tracking, consent state none\)/ ? $1 : () } @lines;
+    is_deeply([ sort @names ], $all, 'CG002 names each removed tracking cookie')
+        or diag(@lines);
 }
 
 # 304 Not Modified

@@ -455,7 +455,8 @@ static void judge_lines(void **state)
     cg_policy_judge(p, pol, &v, CG_STATE_NONE, "mtc_id=42; path=/", NOW, &j);
     assert_int_equal(j.verdict, CG_LINE_REMOVE);
     assert_null(j.line);
-    assert_string_equal(j.name, "mtc_id");
+    assert_int_equal(j.name_len, 6);
+    assert_memory_equal(j.name, "mtc_id", 6);
     assert_string_equal(j.cls->category, "tracking");
 
     cg_policy_judge(p, pol, &v, CG_STATE_NONE, "mtc_id=; Max-Age=0", NOW, &j);
