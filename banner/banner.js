@@ -46,14 +46,63 @@ var later = (e) => setTimeout(() => {
 // behind its JavaScript API, both out of the server's sight. After the
 // visitor chose there, a first-party cookie consentgate_<source> holds
 // {"time": ms, "consents": {id: bool}} for ConsentSource usercentrics /
-// osano (lib/cg_source_mirror.c). It stores no identifier. With
-// data-consentgate="mirror" on the script tag, banner.js does only this.
-var mirror = (name, consents, time) => {
-    var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
-    if (Object.keys(consents).length && d.cookie.split('; ').indexOf('consentgate_' + name + '=' + v) < 0) {
-        d.cookie = 'consentgate_' + name + '=' + v + '; Path=/; Max-Age=' + (C.maxAge || 15552000) +
-            '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+// osano (lib/cg_source_mirror.c). It stores no identifier. The choice is
+// posted to the consent endpoint, which sets that cookie and writes a
+// receipt. With data-consentgate="mirror" on the script tag, banner.js
+// does only this.
+var posted = {};
+var held = (name) => {
+    var v;
+    d.cookie.split('; ').forEach((c) => {
+        if (c.indexOf(name + '=') === 0) {
+            v = c.slice(name.length + 1);
+        }
+    });
+    return v;
+};
+// what the page may write without the server's receipt: every refusal,
+// and the grants the held mirror already made; never a new grant
+var narrowed = (old, consents) => {
+    var o = {}, out = {};
+    try {
+        o = JSON.parse(decodeURIComponent(old)).consents || {};
+    } catch (e) {
+        o = {};
     }
+    Object.keys(consents).forEach((k) => {
+        if (consents[k] === false || o[k] === true) {
+            out[k] = consents[k];
+        }
+    });
+    return out;
+};
+var mirror = (name, consents, time) => {
+    var n = 'consentgate_' + name, old = held(n);
+    var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
+    if (!Object.keys(consents).length || old === v || posted[n] === v) {
+        return;
+    }
+    posted[n] = v;
+    fetch(C.endpoint + '/consent', {
+        method: 'POST',
+        headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({mirror: name, value: v}),
+        credentials: 'same-origin'
+    }).then((r) => {
+        if (!r.ok) {
+            throw new Error('consentgate: HTTP ' + r.status);
+        }
+    }).catch(() => {
+        // fail closed: a refusal takes effect at once, a grant waits for a
+        // page whose POST gets its receipt (this value differs from v, so
+        // the next page posts again)
+        var c = narrowed(old, consents);
+        if (Object.keys(c).length) {
+            d.cookie = n + '=' + encodeURIComponent(JSON.stringify({time: time, consents: c})) +
+                '; Path=/; Max-Age=' + (C.maxAge || 15552000) +
+                '; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+        }
+    });
 };
 var fromUc = () => {
     var s, out = {}, t = 0;

@@ -15,13 +15,19 @@
  *  4. A form body that holds neither '%' nor a NUL byte and whose every
  *     '&'-separated field not named "categories" is free of '+' gives
  *     exactly the categories a reference split here finds (non-NULL iff
- *     all of them are known). */
+ *     all of them are known).
+ *  5. cg_mirror_parse() on the same body: 1 gives a mirror source and a
+ *     value of 1 to CG_SOURCE_MAX_VALUE bytes that encodeURIComponent()
+ *     would leave alone (nothing that can end a Set-Cookie value); -1
+ *     comes with an error text; 0 sets nothing. */
 #include "fuzz_common.h"
 
 #include <apr_strings.h>
 #include <apr_tables.h>
 
+#include "cg_mirror.h"
 #include "cg_receipt.h"
+#include "cg_source.h"
 
 static apr_array_header_t *known;
 
@@ -172,6 +178,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                       "form body: %s from the parser, %s from the reference "
                       "(err '%s')", out ? "a list" : "NULL",
                       ref ? "a list" : "NULL", cg_fuzz_show(err));
+    }
+
+    {
+        const char *src = NULL, *val = NULL, *merr = NULL;
+        int rc = cg_mirror_parse(p, type, body, len, &src, &val, &merr);
+
+        if (rc == 1) {
+            size_t n = val ? strlen(val) : 0;
+
+            CG_FUZZ_CHECK(cg_mirror_cookie(src) != NULL, "mirror source '%s'",
+                          cg_fuzz_show(src));
+            CG_FUZZ_CHECK(n > 0 && n <= CG_SOURCE_MAX_VALUE
+                          && strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "abcdefghijklmnopqrstuvwxyz0123456789"
+                                    "-_.!~*'()%") == n,
+                          "mirror value '%s'", cg_fuzz_show(val));
+        }
+        else if (rc == -1) {
+            CG_FUZZ_CHECK(merr && *merr, "a bad mirror without an error");
+        }
+        else {
+            CG_FUZZ_CHECK(rc == 0 && !src && !val, "no mirror, yet %d", rc);
+        }
     }
 
     apr_pool_clear(p);

@@ -203,6 +203,11 @@ int mod_cg_cookies_forbidden(request_rec *r);
 int mod_cg_handle_consent(request_rec *r);
 int mod_cg_handle_forget(request_rec *r);
 int mod_cg_handle_gpc_json(request_rec *r);
+/* mod_cg_mirror.c: a mirror of another banner's choice posted to the
+ * consent endpoint (cg_mirror_parse()): sets its cookie and writes its
+ * receipt */
+int mod_cg_mirror_consent(request_rec *r, const char *source,
+                          const char *value);
 
 /* mod_cg_object.c: the objection to the anonymous count */
 int mod_cg_handle_object(request_rec *r);

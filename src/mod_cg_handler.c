@@ -12,6 +12,7 @@
 
 #include "mod_cg.h"
 #include "cg_cookie.h"
+#include "cg_mirror.h"
 #include "cg_receipt.h"
 #include "cg_site.h"
 #include "cg_text.h"
@@ -104,6 +105,7 @@ int mod_cg_handle_consent(request_rec *r)
 {
     const char *ctype = apr_table_get(r->headers_in, "Content-Type");
     const char *err = NULL, *rid, *return_to, *line, *method;
+    const char *mirror, *mirror_value;
     apr_array_header_t *categories;
     char *body;
     apr_size_t len;
@@ -121,6 +123,16 @@ int mod_cg_handle_consent(request_rec *r)
     }
     if ((rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
         return rc;
+    }
+    /* banner.js's mirror of another banner's choice (mod_cg_mirror.c) */
+    if ((rc = cg_mirror_parse(r->pool, ctype, body, len, &mirror,
+                              &mirror_value, &err))) {
+        if (rc > 0) {
+            return mod_cg_mirror_consent(r, mirror, mirror_value);
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(113)
+                      "mirror refused: %s", err);
+        return HTTP_BAD_REQUEST;
     }
     /* the categories the scope offers, as its policy built them once */
     categories = cg_choice_parse(r->pool, ctype, body, len,

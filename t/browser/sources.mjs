@@ -13,6 +13,7 @@
 // backend was told (CONSENTGATE, CONSENTGATE_SOURCE, the Cookie header).
 import { ok, is, launch, finish } from './tap.mjs';
 import * as tcf from '@iabtcf/core';
+import fs from 'node:fs';
 
 const CMP = process.env.CG_CMP;
 const TRACKING = /^(mtc_id|mtc_sid|mautic_device_id|mautic_referer_id|mautic_page_\d+)$/;
@@ -318,6 +319,24 @@ for (const [button, want] of [['#accept', 'granted'], ['#reject', 'denied'], ['#
 // ---- banners that keep the choice in storage: banner.js mirrors it ----
 const mirrorOf = (d) => (d.sent === undefined ? undefined : JSON.parse(decodeURIComponent(d.sent)));
 
+// The mirror posts the choice to the consent endpoint, which sets the
+// mirror cookie and writes a receipt: `act`, then that POST's answer and
+// the receipts written meanwhile.
+const RECEIPTS = process.env.CG_LOGS + '/receipts-cmp.jsonl';
+const receipts = () => (fs.existsSync(RECEIPTS) ? fs.readFileSync(RECEIPTS, 'utf8') : '')
+    .split('\n').filter((l) => l).map((l) => JSON.parse(l));
+async function mirrored(page, act) {
+    const before = receipts().length;
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/consentgate/consent', { timeout: 5000 });
+    await act();
+    const res = await answer;
+    const setCookie = (await res.headersArray())
+        .filter((h) => h.name.toLowerCase() === 'set-cookie')
+        .flatMap((h) => h.value.split('\n'));
+    return { status: res.status(), body: res.request().postDataJSON(), setCookie, receipts: receipts().slice(before) };
+}
+const brief = (r) => [r.action, r.method, r.categories];
+
 await scenario('usercentrics mirror', {}, async (page, context) => {
     await page.goto(CMP + '/usercentrics.html');
     await page.waitForLoadState('load');
@@ -340,17 +359,29 @@ await scenario('usercentrics mirror', {}, async (page, context) => {
         }
         return { time, consents };
     });
-    await page.click('#accept');
+    let m = await mirrored(page, () => page.click('#accept'));
+    is(m.status, 204, 'usercentrics accept: the mirror posted the choice to the consent endpoint');
+    is(m.body, { mirror: 'usercentrics', value: m.body.value }, 'usercentrics accept: the source and the cookie value, nothing else');
+    ok(m.setCookie.some((l) => l.startsWith(`consentgate_usercentrics=${m.body.value};`)),
+       'usercentrics accept: the server set the mirror cookie', m.setCookie);
+    is(m.receipts.map(brief), [['grant', 'source:usercentrics', ['tracking']]],
+       'usercentrics accept: one receipt, a grant of what ConsentSourceMap maps');
     d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
     ok(d.stored && d.sent === d.stored, 'usercentrics accept: the gate read the mirror as stored', d);
+    is(d.stored, m.body.value, 'usercentrics accept: the cookie is the one the server set');
     is(mirrorOf(d), await want(), 'usercentrics accept: the mirror holds what localStorage holds');
     is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
        'usercentrics accept: granted through ConsentSourceMap usercentrics svc-mautic tracking');
     is(await gated(page, '/uc/'), MAUTIC, 'usercentrics accept: the tracking cookies pass');
 
+    let n = receipts().length;
     await page.reload();
+    await page.waitForLoadState('load');
     await page.evaluate(() => { document.getElementById('uc').hidden = false; });
-    await page.click('#matomo');
+    is(receipts().length, n, 'usercentrics: a page load with the choice already mirrored posts nothing');
+    m = await mirrored(page, () => page.click('#matomo'));
+    is(m.receipts.map(brief), [['revoke', 'source:usercentrics', []]],
+       'usercentrics custom without Mautic: a withdrawal receipt');
     d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
     is(mirrorOf(d), await want(), 'usercentrics custom: the mirror follows the new choice');
     is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': true }, 'usercentrics custom: Matomo only');
@@ -358,14 +389,17 @@ await scenario('usercentrics mirror', {}, async (page, context) => {
     is(await gated(page, '/uc/'), [], 'usercentrics custom without Mautic: the tracking cookies are removed');
 
     await page.evaluate(() => { document.getElementById('uc').hidden = false; });
-    await page.click('#accept');
+    m = await mirrored(page, () => page.click('#accept'));
+    is(m.receipts.map(brief), [['grant', 'source:usercentrics', ['tracking']]], 'usercentrics accept again: a grant receipt');
     is(await gated(page, '/uc/'), MAUTIC, 'usercentrics accept again: the tracking cookies pass');
     await page.evaluate(() => { document.getElementById('uc').hidden = false; });
-    await page.click('#deny');
+    m = await mirrored(page, () => page.click('#deny'));
+    is([m.status, m.receipts.map(brief)], [204, [['revoke', 'source:usercentrics', []]]],
+       'usercentrics deny: a withdrawal receipt');
     d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
     is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': false }, 'usercentrics deny: every service refused');
     is(await gated(page, '/uc/'), [], 'usercentrics withdraw: the tracking cookies are removed again');
-    // the mirror is written by the page, for the site only, and carries no identifier
+    // the mirror is set by the server, for the site only, and carries no identifier
     const c = (await context.cookies()).find((x) => x.name === 'consentgate_usercentrics');
     ok(c && c.sameSite === 'Lax' && c.path === '/' && c.expires > Date.now() / 1000 + 86400 * 150,
        'usercentrics: the mirror is a first-party cookie for ConsentMaxAge, SameSite=Lax', c);
@@ -378,7 +412,9 @@ await scenario('osano mirror', {}, async (page, context) => {
     let d = await decision(page, context, '/osano/', 'consentgate_osano');
     is(d.stored, undefined, 'osano: no mirror before the visitor chose');
     is(d.env, 'none', 'osano: the state is none');
-    await page.click('#accept');
+    let m = await mirrored(page, () => page.click('#accept'));
+    is([m.status, m.receipts.map(brief)], [204, [['grant', 'source:osano', ['tracking']]]],
+       'osano accept: posted, a grant receipt (MARKETING maps to tracking)');
     d = await decision(page, context, '/osano/', 'consentgate_osano');
     ok(d.stored && d.sent === d.stored, 'osano accept: the gate read the mirror as stored', d);
     const own = await page.evaluate(() => window.Osano.cm.getConsent());
@@ -386,11 +422,50 @@ await scenario('osano mirror', {}, async (page, context) => {
        'osano accept: the mirror holds what Osano.cm.getConsent() says');
     is([d.env, d.source, d.categories], ['granted', 'osano', 'tracking'], 'osano accept: MARKETING grants tracking');
     is(await gated(page, '/osano/'), MAUTIC, 'osano accept: the tracking cookies pass');
-    await page.click('#analytics');
+    m = await mirrored(page, () => page.click('#analytics'));
+    is([m.status, m.receipts.map(brief)], [204, [['revoke', 'source:osano', []]]],
+       'osano analytics only: a withdrawal receipt');
     d = await decision(page, context, '/osano/', 'consentgate_osano');
     is(mirrorOf(d).consents.MARKETING, false, 'osano analytics only: MARKETING refused in the mirror');
     is([d.env, d.source], ['denied', 'osano'], 'osano analytics only: denied');
     is(await gated(page, '/osano/'), [], 'osano analytics only: the tracking cookies are removed');
+});
+
+// When the endpoint does not answer, the page writes the mirror itself
+// with the refusals only (and grants the held mirror already made): a
+// refusal takes effect at once, a grant waits for a POST that gets its
+// receipt.
+await scenario('osano mirror, the endpoint down', {}, async (page, context) => {
+    let down = true;
+    await page.route('**/consentgate/consent', (route) => (down ? route.fulfill({ status: 503, body: '' }) : route.continue()));
+    await page.goto(CMP + '/osano.html');
+    await page.waitForLoadState('load');
+    let m = await mirrored(page, () => page.click('#accept'));
+    is(m.status, 503, 'osano accept, endpoint down: the POST failed');
+    await page.waitForTimeout(100);
+    is(await jarValue(context, 'consentgate_osano'), undefined, 'osano accept, endpoint down: no grant without a receipt');
+    is((await told(page, '/osano/')).env, 'none', 'osano accept, endpoint down: the gate sees no choice');
+    m = await mirrored(page, () => page.click('#deny'));
+    await page.waitForTimeout(100);
+    const stored = await jarValue(context, 'consentgate_osano');
+    is(stored && JSON.parse(decodeURIComponent(stored)).consents,
+       { ANALYTICS: false, MARKETING: false, PERSONALIZATION: false, STORAGE: false },
+       'osano deny, endpoint down: the page writes the refusals, and no grant (ESSENTIAL) the server did not receipt');
+    is((await told(page, '/osano/')).env, 'denied', 'osano deny, endpoint down: the gate follows the refusal');
+    down = false;
+    m = await mirrored(page, () => page.click('#accept'));
+    is([m.status, m.receipts.map(brief)], [204, [['grant', 'source:osano', ['tracking']]]],
+       'osano accept, endpoint back: posted with its receipt');
+    is(await gated(page, '/osano/'), MAUTIC, 'osano accept, endpoint back: the tracking cookies pass');
+    // a withdrawal while the endpoint is down still takes effect
+    down = true;
+    m = await mirrored(page, () => page.click('#analytics'));
+    await page.waitForTimeout(100);
+    is(JSON.parse(decodeURIComponent(await jarValue(context, 'consentgate_osano'))).consents,
+       { ESSENTIAL: true, ANALYTICS: true, MARKETING: false, PERSONALIZATION: false, STORAGE: false },
+       'osano analytics only, endpoint down: the page writes it (it grants nothing the held mirror did not)');
+    is((await told(page, '/osano/')).env, 'denied', 'osano analytics only, endpoint down: the withdrawal takes effect');
+    is(await gated(page, '/osano/'), [], 'osano analytics only, endpoint down: the tracking cookies are removed');
 });
 
 await finish(browser);

@@ -16,6 +16,7 @@ my ($top, $node, $chromium) = browser_tools('vanilla-cookieconsent', 'klaro', '@
 
 $ENV{CG_CMP} = vhost_url('cmp');
 $ENV{CG_BANNER} = vhost_url('banner');
+$ENV{CG_LOGS} = Apache::Test::vars('t_logs');
 $ENV{CG_CHROMIUM} = $chromium;
 # chromium wants a writable home for its crash and font caches
 $ENV{HOME} = "$top/t/logs" unless $ENV{HOME} && -w $ENV{HOME};
