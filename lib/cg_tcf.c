@@ -85,6 +85,82 @@ static int alphabet_only_avx2(const char *s, apr_size_t len)
 }
 #endif
 
+/* The whole TC string in one pass, for cg_tcf_decode_lean(): every
+ * character in the alphabet or a '.', and where the dots are (at most
+ * PRESCAN_DOTS). Each byte's class from its two nibbles (a table lookup
+ * each, AND-ed: 0 outside the alphabet, 0x20 for '.'), 32 at a time; the
+ * last block overlaps the one before, its bytes already seen masked off
+ * for the dots. -1 when anything else is there (padding, a stray byte,
+ * too many segments): then the segments are read one by one. */
+#define PRESCAN_DOTS 8
+
+/* The classes of 32 bytes: bit 0 "+-/", 1 digits, 2 "A-O" "a-o", 3
+ * "P-Z" "p-z", 4 '_', 5 '.'; a byte from 0x80 on has its top bit set,
+ * which pshufb turns into 0. */
+__attribute__((target("avx2")))
+static APR_INLINE __m256i classes_avx2(const char *s)
+{
+    const __m256i by_low = _mm256_setr_epi8(
+        0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
+        0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x05, 0x24, 0x15,
+        0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0e,
+        0x0e, 0x0e, 0x0c, 0x05, 0x04, 0x05, 0x24, 0x15);
+    const __m256i by_high = _mm256_setr_epi8(
+        0, 0, 0x21, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0x21, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
+    __m256i v = _mm256_loadu_si256((const __m256i *)s);
+
+    return _mm256_and_si256(_mm256_shuffle_epi8(by_low, v),
+                            _mm256_shuffle_epi8(by_high, _mm256_and_si256(
+                                _mm256_srli_epi16(v, 4),
+                                _mm256_set1_epi8(0x0f))));
+}
+
+/* Adds the dots that `m` marks in the block at `at` to dots[]; 0 when
+ * there are too many. */
+static int add_dots(unsigned m, apr_size_t at, apr_size_t *dots, int *n)
+{
+    while (m) {
+        if (*n == PRESCAN_DOTS) {
+            return 0;
+        }
+        dots[(*n)++] = at + (apr_size_t)__builtin_ctz(m);
+        m &= m - 1;
+    }
+    return 1;
+}
+
+__attribute__((target("avx2")))
+static int prescan_avx2(const char *s, apr_size_t len,
+                        apr_size_t dots[PRESCAN_DOTS])
+{
+    const __m256i zero = _mm256_setzero_si256(), dot = _mm256_set1_epi8(0x20);
+    __m256i bad = zero, cls;
+    apr_size_t i;
+    unsigned m;
+    int n = 0;
+
+    for (i = 0; i + 32 <= len; i += 32) {
+        cls = classes_avx2(s + i);
+        bad = _mm256_or_si256(bad, _mm256_cmpeq_epi8(cls, zero));
+        m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, dot));
+        if (m && !add_dots(m, i, dots, &n)) {
+            return -1;
+        }
+    }
+    if (i < len) {
+        /* the last 32 bytes; those before i were seen already */
+        cls = classes_avx2(s + len - 32);
+        bad = _mm256_or_si256(bad, _mm256_cmpeq_epi8(cls, zero));
+        m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, dot));
+        m &= ~0u << (i - (len - 32));
+        if (m && !add_dots(m, len - 32, dots, &n)) {
+            return -1;
+        }
+    }
+    return _mm256_movemask_epi8(bad) ? -1 : n;
+}
+
 static int alphabet_only(const char *s, apr_size_t len)
 {
     apr_size_t i = 0;
@@ -176,19 +252,31 @@ static APR_INLINE apr_uint64_t peek(const unsigned char *t, apr_size_t pos,
     return (v >> (k * 6 - span)) & ((APR_UINT64_C(1) << n) - 1);
 }
 
-/* cg_bits_read(), inlined into the decoder */
+/* cg_bits_read(), inlined into the decoder. A field of up to 18 bits
+ * (every one after the core segment's head) lies within four characters:
+ * read them without a loop where the segment has them. */
 static APR_INLINE apr_uint64_t take(cg_bits_t *b, unsigned n)
 {
-    apr_uint64_t v;
+    apr_size_t pos = b->pos, c;
+    unsigned span;
 
-    if (b->pos > b->nbits || n > b->nbits - b->pos) {
+    if (pos > b->nbits || n > b->nbits - pos) {
         b->overrun = 1;
         b->pos = b->nbits;
         return 0;
     }
-    v = peek(b->text, b->pos, n);
-    b->pos += n;
-    return v;
+    b->pos = pos + n;
+    c = pos / 6;
+    span = (unsigned)(pos - c * 6) + n;
+    if (span <= 24 && c * 6 + 24 <= b->nbits) {
+        const unsigned char *x = b->text + c;
+        apr_uint32_t v = ((apr_uint32_t)sextets[x[0]] << 18)
+            | ((apr_uint32_t)sextets[x[1]] << 12)
+            | ((apr_uint32_t)sextets[x[2]] << 6) | (apr_uint32_t)sextets[x[3]];
+
+        return (v >> (24 - span)) & (((apr_uint32_t)1 << n) - 1);
+    }
+    return peek(b->text, pos, n);
 }
 
 apr_uint64_t cg_bits_read(cg_bits_t *b, unsigned n)
@@ -395,7 +483,10 @@ static const char *decode(apr_pool_t *p, const char *s, apr_size_t len,
                           cg_tcf_t *tc, int lean)
 {
     apr_size_t start = 0;
-    int segment = 0, seen = 0;
+    int segment = 0, seen = 0, ndots = -1;
+#if defined(CG_TCF_AVX2)
+    apr_size_t dots[PRESCAN_DOTS];
+#endif
 
     memset(tc, 0, sizeof(*tc));
     if (!s || len == 0) {
@@ -404,16 +495,39 @@ static const char *decode(apr_pool_t *p, const char *s, apr_size_t len,
     if (len > CG_SOURCE_MAX_VALUE) {
         return "TC string too long";
     }
+#if defined(CG_TCF_AVX2)
+    /* the lean reading checks the string whole where it can; the full one
+     * segment by segment, so fuzz_tcf compares the two */
+    if (lean && len >= 32 && __builtin_cpu_supports("avx2")) {
+        ndots = prescan_avx2(s, len, dots);
+    }
+#endif
     /* one pass over the segments; each is at least one character */
     while (start <= len) {
-        const char *dot = memchr(s + start, '.', len - start);
-        apr_size_t end = dot ? (apr_size_t)(dot - s) : len;
+        const char *dot;
+        apr_size_t end;
         cg_bits_t b;
 
+#if defined(CG_TCF_AVX2)
+        if (ndots >= 0) {
+            dot = segment < ndots ? s + dots[segment] : NULL;
+        }
+        else
+#endif
+        {
+            dot = memchr(s + start, '.', len - start);
+        }
+        end = dot ? (apr_size_t)(dot - s) : len;
         if (end == start) {
             return "empty segment";
         }
-        if (!cg_bits_init(p, &b, s + start, end - start)) {
+        if (ndots >= 0) {
+            /* checked already */
+            memset(&b, 0, sizeof(b));
+            b.text = (const unsigned char *)s + start;
+            b.nbits = (end - start) * 6;
+        }
+        else if (!cg_bits_init(p, &b, s + start, end - start)) {
             return "not base64url";
         }
         if (segment == 0) {
@@ -500,13 +614,11 @@ int cg_tcf_vendor_purpose(const cg_tcf_t *tc, unsigned v, int n)
     return 1;
 }
 
-static const char *const purpose_names[TCF_PURPOSES] = {
+/* What cg_tcf_apply() lists: the purposes, then the special features */
+static const char *const listed_names[TCF_PURPOSES + TCF_SPECIAL_FEATURES] = {
     "purpose:1", "purpose:2", "purpose:3", "purpose:4", "purpose:5",
     "purpose:6", "purpose:7", "purpose:8", "purpose:9", "purpose:10",
-    "purpose:11"
-};
-static const char *const special_feature_names[TCF_SPECIAL_FEATURES] = {
-    "special_feature:1", "special_feature:2"
+    "purpose:11", "special_feature:1", "special_feature:2"
 };
 
 void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
@@ -537,10 +649,11 @@ void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
     out->tcf = tc;
     out->explicit_choice = 1;
     /* constant, distinct names: no copy, no duplicate check */
-    cg_source_add_consts(out, purpose_names, TCF_PURPOSES,
-                         tc->purposes_consent >> (24 - TCF_PURPOSES));
-    cg_source_add_consts(out, special_feature_names, TCF_SPECIAL_FEATURES,
-                         tc->special_features >> (12 - TCF_SPECIAL_FEATURES));
+    cg_source_add_consts(out, listed_names, TCF_PURPOSES + TCF_SPECIAL_FEATURES,
+                         ((tc->purposes_consent >> (24 - TCF_PURPOSES))
+                          << TCF_SPECIAL_FEATURES)
+                         | (tc->special_features
+                            >> (12 - TCF_SPECIAL_FEATURES)));
 }
 
 /* A decimal number of at most 5 digits (vendor ids are 16 bits); the end
