@@ -83,7 +83,6 @@ static int alphabet_only_avx2(const char *s, apr_size_t len)
     }
     return _mm256_movemask_epi8(ok) == -1;
 }
-#endif
 
 /* The whole TC string in one pass, for cg_tcf_decode_lean(): every
  * character in the alphabet or a '.', and where the dots are (at most
@@ -160,6 +159,8 @@ static int prescan_avx2(const char *s, apr_size_t len,
     }
     return _mm256_movemask_epi8(bad) ? -1 : n;
 }
+
+#endif /* CG_TCF_AVX2 */
 
 static int alphabet_only(const char *s, apr_size_t len)
 {
@@ -303,7 +304,7 @@ static APR_INLINE void letters_at(const unsigned char *t, apr_size_t pos,
 /* NumEntries(12), then IsARange(1) StartOrOnlyVendorId(16)
  * [EndVendorId(16)]; ids 1..max, each range ordered. With `out` NULL the
  * entries are checked, not kept. */
-static const char *read_ranges(apr_pool_t *p, cg_bits_t *b, unsigned max,
+static APR_INLINE const char *read_ranges(apr_pool_t *p, cg_bits_t *b, unsigned max,
                                apr_array_header_t **out)
 {
     unsigned n = (unsigned)take(b, 12), i;
@@ -343,7 +344,7 @@ static const char *read_ranges(apr_pool_t *p, cg_bits_t *b, unsigned max,
 
 /* MaxVendorId(16) IsRangeEncoding(1), then a bitfield or ranges; `keep`
  * 0: checked only (set->ranges stays NULL). */
-static const char *read_vendors(apr_pool_t *p, cg_bits_t *b,
+static APR_INLINE const char *read_vendors(apr_pool_t *p, cg_bits_t *b,
                                 cg_tcf_vendors_t *set, int keep)
 {
     unsigned head;
