@@ -10,11 +10,15 @@
  *     max_age, no older than it;
  *  4. conjunctions: two granted names joined by '+' are granted, a
  *     granted and a refused one are refused and not granted (names
- *     without '+' of their own). */
+ *     without '+' of their own);
+ *  5. a result that keeps a TC string lists no name with a '+' (so
+ *     cg_source_granted() need not look a conjunction up whole), and
+ *     answers each listed name from the string's bits as its list does. */
 #ifndef CG_FUZZ_SOURCE_CHECK_H
 #define CG_FUZZ_SOURCE_CHECK_H
 
 #include "cg_source.h"
+#include "cg_tcf.h"
 
 static void cg_fuzz_check_result(const cg_source_result_t *r,
                                  const cg_source_opts_t *opts)
@@ -33,6 +37,22 @@ static void cg_fuzz_check_result(const cg_source_result_t *r,
                       && !cg_source_granted(r, "marketing"),
                       "%s: grants without a choice", r->source);
         return;
+    }
+    for (i = 0; r->tcf && i < r->granted->nelts + r->refused->nelts; ++i) {
+        int granted = i < r->granted->nelts;
+        const char *s = granted
+            ? APR_ARRAY_IDX(r->granted, i, const char *)
+            : APR_ARRAY_IDX(r->refused, i - r->granted->nelts, const char *);
+        cg_tcf_name_t nm;
+
+        CG_FUZZ_CHECK(!strchr(s, '+'), "%s: '%s' listed with a TC string",
+                      r->source, cg_fuzz_show(s));
+        if (cg_tcf_parse_name(s, &nm)) {
+            CG_FUZZ_CHECK(cg_tcf_answer_name(r->tcf, &nm, granted) == 1
+                          && cg_tcf_answer_name(r->tcf, &nm, !granted) == 0,
+                          "%s: '%s' listed %s, the bits disagree", r->source,
+                          cg_fuzz_show(s), granted ? "granted" : "refused");
+        }
     }
     CG_FUZZ_CHECK(r->granted->nelts <= CG_SOURCE_MAX_CATEGORIES
                   && r->refused->nelts <= CG_SOURCE_MAX_CATEGORIES,

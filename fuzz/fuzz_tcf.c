@@ -13,12 +13,26 @@
  *     and refused;
  *  6. the same string as the EU TCF section of a GPP string
  *     ("DBABMA~" + it) decodes exactly when it decodes alone, and the
- *     gpp source grants the same purposes. */
+ *     gpp source grants the same purposes;
+ *  7. cg_tcf_decode_lean() (what the tcf source reads) fails exactly as
+ *     cg_tcf_decode() does, with the same error, and otherwise agrees on
+ *     every field it reads: the dates, policy version, purposes, special
+ *     features, the consented and disclosed vendors (a sweep of ids) and
+ *     the publisher restrictions;
+ *  8. the string as a Cookie header carries it (after two other cookies,
+ *     and twice: the same value, then another one) reads the same through
+ *     cg_source_read_crumbs() as through a table of the header's cookies
+ *     and cg_source_read();
+ *  9. the mautic preset's map line, "purpose:1+purpose:3+purpose:5",
+ *     parsed once (cg_source_query_make()), is granted exactly when the
+ *     result lists all three purposes granted, and refused exactly when it
+ *     lists one of them refused. */
 #include "fuzz_common.h"
 
 #include <apr_strings.h>
 
 #include "fuzz_source_check.h"
+#include "cg_cookie.h"
 #include "cg_gpp.h"
 #include "cg_tcf.h"
 
@@ -56,6 +70,104 @@ static void check_set(const cg_tcf_vendors_t *set, const char *what)
     }
 }
 
+
+static int in_list(const apr_array_header_t *a, const char *name)
+{
+    int i;
+
+    for (i = 0; i < a->nelts; ++i) {
+        if (!strcmp(APR_ARRAY_IDX(a, i, const char *), name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Invariant 7: the lean reading against the full one. */
+static void check_lean(apr_pool_t *p, const char *s, size_t len,
+                       const cg_tcf_t *tc, const char *err)
+{
+    cg_tcf_t lean;
+    const char *lerr = cg_tcf_decode_lean(p, s, len, &lean);
+    unsigned v, top;
+    int i;
+
+    CG_FUZZ_CHECK(!err == !lerr && (!err || !strcmp(err, lerr)),
+                  "full: %s, lean: %s", err ? err : "ok", lerr ? lerr : "ok");
+    if (err) {
+        return;
+    }
+    CG_FUZZ_CHECK(lean.version == tc->version && lean.created == tc->created
+                  && lean.last_updated == tc->last_updated
+                  && lean.policy_version == tc->policy_version
+                  && lean.special_features == tc->special_features
+                  && lean.purposes_consent == tc->purposes_consent
+                  && lean.has_publisher_tc == tc->has_publisher_tc,
+                  "lean head differs");
+    CG_FUZZ_CHECK(!lean.vendor_li.present, "lean kept the LI vendors");
+    CG_FUZZ_CHECK(lean.vendor_consents.max_vendor_id
+                  == tc->vendor_consents.max_vendor_id
+                  && lean.disclosed.present == tc->disclosed.present
+                  && lean.disclosed.max_vendor_id == tc->disclosed.max_vendor_id,
+                  "lean vendor sets differ");
+    top = tc->vendor_consents.max_vendor_id > tc->disclosed.max_vendor_id
+        ? tc->vendor_consents.max_vendor_id : tc->disclosed.max_vendor_id;
+    for (v = 0; v <= top + 1 && v <= 4096; ++v) {
+        CG_FUZZ_CHECK(cg_tcf_vendor_in(&lean.vendor_consents, v)
+                      == cg_tcf_vendor_in(&tc->vendor_consents, v)
+                      && cg_tcf_vendor_in(&lean.disclosed, v)
+                      == cg_tcf_vendor_in(&tc->disclosed, v),
+                      "lean: vendor %u differs", v);
+    }
+    CG_FUZZ_CHECK(lean.restrictions->nelts == tc->restrictions->nelts,
+                  "lean: %d restrictions, full: %d", lean.restrictions->nelts,
+                  tc->restrictions->nelts);
+    for (i = 0; i < tc->restrictions->nelts; ++i) {
+        const cg_tcf_restriction_t *a = &APR_ARRAY_IDX(lean.restrictions, i,
+                                                       cg_tcf_restriction_t);
+        const cg_tcf_restriction_t *b = &APR_ARRAY_IDX(tc->restrictions, i,
+                                                       cg_tcf_restriction_t);
+
+        CG_FUZZ_CHECK(a->purpose == b->purpose && a->type == b->type
+                      && a->start == b->start && a->end == b->end,
+                      "lean: restriction %d differs", i);
+    }
+}
+
+/* Invariant 8: the header `header` read both ways. */
+static void check_crumbs(apr_pool_t *p, const char *header,
+                         const cg_source_opts_t *opts)
+{
+    const cg_source_t *src = cg_source_find("tcf");
+    apr_array_header_t *crumbs = cg_cookie_parse(p, header);
+    const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
+    apr_table_t *t = NULL;
+    cg_source_result_t a, b;
+    int i, got;
+
+    memset(&a, 0, sizeof(a));
+    got = cg_source_read_crumbs(p, src, crumbs, opts, &a);
+    for (i = 0; i < crumbs->nelts; ++i) {
+        if (cg_source_wants(src, c[i].name)) {
+            if (!t) {
+                t = apr_table_make(p, 2);
+            }
+            apr_table_addn(t, c[i].name, c[i].value);
+        }
+    }
+    CG_FUZZ_CHECK(got == (t != NULL), "crumbs: %d, table: %s", got,
+                  t ? "some" : "none");
+    if (!got) {
+        return;
+    }
+    cg_source_read(p, src, t, opts, &b);
+    cg_fuzz_check_result(&a, opts);
+    CG_FUZZ_CHECK(cg_fuzz_same_result(&a, &b) && !a.error == !b.error
+                  && (!a.error || !strcmp(a.error, b.error)),
+                  "crumbs: %s, table: %s", cg_fuzz_show(a.error),
+                  cg_fuzz_show(b.error));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = cg_fuzz_pool;
@@ -77,6 +189,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CG_FUZZ_CHECK(tc.restrictions->nelts <= CG_TCF_MAX_RESTRICTIONS,
                       "%d restrictions", tc.restrictions->nelts);
     }
+
+    check_lean(p, s, len, &tc, err);
 
     apr_table_set(t, "euconsent-v2", s);
     cg_source_read(p, cg_source_find("tcf"), t, &unlimited, &r);
@@ -113,6 +227,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                             && cg_source_refused(&r, vp)),
                           "%s granted and refused", vp);
         }
+    }
+
+    check_crumbs(p, apr_pstrcat(p, "_ga=GA1.1.1; mtc_id=1; euconsent-v2=", s,
+                                NULL), &unlimited);
+    check_crumbs(p, apr_pstrcat(p, "euconsent-v2=", s, "; euconsent-v2=", s,
+                                NULL), &unlimited);
+    check_crumbs(p, apr_pstrcat(p, "euconsent-v2=", s, "; euconsent-v2=",
+                                s, "A", NULL), &unlimited);
+
+    {
+        const cg_source_query_t *q =
+            cg_source_query_make(p, "purpose:1+purpose:3+purpose:5");
+        int all = in_list(r.granted, "purpose:1")
+            && in_list(r.granted, "purpose:3")
+            && in_list(r.granted, "purpose:5");
+        int any = in_list(r.refused, "purpose:1")
+            || in_list(r.refused, "purpose:3")
+            || in_list(r.refused, "purpose:5");
+
+        CG_FUZZ_CHECK(cg_source_query_granted(&r, q) == all
+                      && cg_source_query_refused(&r, q) == any,
+                      "the map line: granted %d refused %d, the lists %d %d",
+                      cg_source_query_granted(&r, q),
+                      cg_source_query_refused(&r, q), all, any);
     }
 
     /* the same string inside a GPP string */

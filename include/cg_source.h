@@ -6,7 +6,9 @@
  *
  * The caller picks the cookies a source reads out of the Cookie header
  * (cg_source_wants()), puts them in a table (name -> raw value, as sent,
- * duplicates kept) and calls the source's reader. Every reader fails
+ * duplicates kept) and calls the source's reader; or hands the parsed
+ * header to cg_source_read_crumbs(), which does that (and for a source of
+ * one cookie finds it without a table). Every reader fails
  * closed: anything malformed, stale, from the future or ambiguous (the same
  * cookie twice with different values) is no consent: explicit_choice 0,
  * nothing granted, nothing refused, `error` says why. */
@@ -69,10 +71,18 @@ typedef void cg_source_read_fn(apr_pool_t *p, const apr_table_t *cookies,
                                const cg_source_opts_t *opts,
                                cg_source_result_t *out);
 
+/* A reader of a source of one cookie, given what cg_source_cookie()
+ * says of it: rc 1 its `len`-byte value, -1 ambiguous or oversized. */
+typedef void cg_source_value_fn(apr_pool_t *p, int rc, const char *value,
+                                apr_size_t len, const cg_source_opts_t *opts,
+                                cg_source_result_t *out);
+
 typedef struct cg_source_t {
     const char *name;                   /* "cookiebot", "tcf", ... */
     const cg_source_cookie_t *cookies;  /* ends with a NULL name */
     cg_source_read_fn *read;
+    cg_source_value_fn *read_value;     /* NULL, or `read` for one cookie
+                                           found without a table */
 } cg_source_t;
 
 /* The sources, ending with a NULL name. */
@@ -90,6 +100,15 @@ void cg_source_read(apr_pool_t *p, const cg_source_t *source,
                     const apr_table_t *cookies, const cg_source_opts_t *opts,
                     cg_source_result_t *out);
 
+/* cg_source_read() over the request's cookies as cg_cookie_parse()
+ * splits them (cg_crumb_t), without a table where the source reads one
+ * cookie: 0 (`out` untouched) when none of them is the source's, else 1
+ * and `out` filled. */
+int cg_source_read_crumbs(apr_pool_t *p, const cg_source_t *source,
+                          const apr_array_header_t *crumbs,
+                          const cg_source_opts_t *opts,
+                          cg_source_result_t *out);
+
 /* Whether the result grants / refuses the banner's category `name`. For a
  * TC string also "vendor:V" and "vendor:V:purpose:N" (the purpose consented,
  * the vendor consented, no publisher restriction against it), and
@@ -101,7 +120,21 @@ void cg_source_read(apr_pool_t *p, const cg_source_t *source,
 int cg_source_granted(const cg_source_result_t *r, const char *name);
 int cg_source_refused(const cg_source_result_t *r, const char *name);
 
+/* A name for cg_source_granted() / cg_source_refused() read once (a
+ * ConsentSourceMap line's category, asked on every request): the same
+ * answers, without parsing the name again. `name` must outlive it. */
+typedef struct cg_source_query_t cg_source_query_t;
+cg_source_query_t *cg_source_query_make(apr_pool_t *p, const char *name);
+int cg_source_query_granted(const cg_source_result_t *r,
+                            const cg_source_query_t *q);
+int cg_source_query_refused(const cg_source_result_t *r,
+                            const cg_source_query_t *q);
+
 /* Helpers the readers share (and the tests use). */
+
+/* apr_array_make() in one allocation, the elements not zeroed. */
+apr_array_header_t *cg_source_array_make(apr_pool_t *p, int nalloc,
+                                         int elt_size);
 
 /* An empty result: no choice, no error. */
 void cg_source_result_init(apr_pool_t *p, cg_source_result_t *out,
@@ -122,6 +155,10 @@ void cg_source_refuse(apr_pool_t *p, cg_source_result_t *out,
  * construction. Still fails the result past the cap. */
 void cg_source_add_const(cg_source_result_t *out, const char *name,
                          int grant);
+/* cg_source_add_const() for n names at once: names[i] granted when bit
+ * n-1-i of `grant` is set (the first name the top bit), else refused. */
+void cg_source_add_consts(cg_source_result_t *out, const char *const *names,
+                          int n, apr_uint32_t grant);
 
 /* The single value of cookie `name`: 1 found (*value set), 0 absent, -1
  * ambiguous (sent twice with different values) or longer than
@@ -155,6 +192,7 @@ cg_source_read_fn cg_source_read_cc_cookie;
 cg_source_read_fn cg_source_read_klaro;
 cg_source_read_fn cg_source_read_matomo;
 cg_source_read_fn cg_source_read_tcf;
+cg_source_value_fn cg_source_read_tcf_value;
 cg_source_read_fn cg_source_read_gpp;
 /* lib/cg_source_mirror.c: the cookies banner.js mirrors from storage */
 cg_source_read_fn cg_source_read_usercentrics;

@@ -11,16 +11,17 @@
 
 #include "cg_source.h"
 
-/* A segment's bits, packed into bytes. */
+/* A segment's bits, read where they stand: six to a character. */
 typedef struct cg_bits_t {
-    const unsigned char *bytes;     /* nbits bits, then 8 zero bytes */
+    const unsigned char *text;      /* nbits / 6 checked characters */
     apr_size_t nbits;
     apr_size_t pos;
     int overrun;        /* a read went past the end */
 } cg_bits_t;
 
-/* Decodes `len` characters of base64url (the standard alphabet and
- * trailing '=' accepted too) into `b`; 0 on a character outside them. */
+/* Checks `len` characters of base64url (the standard alphabet and
+ * trailing '=' accepted too) and points `b` at them (no copy: they must
+ * outlive `b`); 0 on a character outside them. */
 int cg_bits_init(apr_pool_t *p, cg_bits_t *b, const char *s, apr_size_t len);
 /* The next `n` (1..36) bits as an unsigned number; 0 and `overrun` set
  * past the end (0 and nothing else for n = 0). */
@@ -80,6 +81,16 @@ typedef struct cg_tcf_t {
 const char *cg_tcf_decode(apr_pool_t *p, const char *s, apr_size_t len,
                           cg_tcf_t *tc);
 
+/* cg_tcf_decode() reading only what cg_tcf_apply() and cg_tcf_answer()
+ * look at: the same checks and the same errors on every string (fuzz_tcf
+ * compares the two), but CmpId, CmpVersion, ConsentScreen,
+ * ConsentLanguage, VendorListVersion, IsServiceSpecific,
+ * UseNonStandardTexts, PurposesLITransparency, PurposeOneTreatment and
+ * PublisherCC stay 0 and the LI vendors are checked, not kept (vendor_li
+ * not present). */
+const char *cg_tcf_decode_lean(apr_pool_t *p, const char *s, apr_size_t len,
+                               cg_tcf_t *tc);
+
 /* Whether vendor `v` is in the set. */
 int cg_tcf_vendor_in(const cg_tcf_vendors_t *set, unsigned v);
 /* Consent to purpose n (1..24) / special feature n (1..12). */
@@ -103,9 +114,35 @@ int cg_tcf_vendor_purpose(const cg_tcf_t *tc, unsigned v, int n);
 void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
                   const cg_source_opts_t *opts, cg_source_result_t *out);
 
-/* Answers "vendor:V" and "vendor:V:purpose:N" for cg_source_granted()
- * (granted != 0) and cg_source_refused(); -1 when `name` is not such a
- * name. */
+/* A name a TC string answers, parsed once: "purpose:N" (1..11) and
+ * "special_feature:N" (1..2) exactly as cg_tcf_apply() lists them,
+ * "vendor:V" and "vendor:V:purpose:N". */
+enum {
+    CG_TCF_NAME_NONE = 0,
+    CG_TCF_NAME_PURPOSE,
+    CG_TCF_NAME_SPECIAL_FEATURE,
+    CG_TCF_NAME_VENDOR,
+    CG_TCF_NAME_VENDOR_PURPOSE
+};
+
+typedef struct cg_tcf_name_t {
+    int kind;           /* CG_TCF_NAME_* */
+    unsigned v;         /* vendor id */
+    int n;              /* purpose or special feature; 0 none */
+} cg_tcf_name_t;
+
+/* Parses `name` into `out`; returns its kind (CG_TCF_NAME_NONE: not a
+ * name the TC string answers). */
+int cg_tcf_parse_name(const char *name, cg_tcf_name_t *out);
+
+/* Whether the string grants (granted != 0) / refuses a parsed name, as
+ * cg_source_granted() and cg_source_refused() answer it: a purpose or
+ * special feature as its bit says (the same as its place in the result's
+ * lists), a vendor as described there; -1 for CG_TCF_NAME_NONE. */
+int cg_tcf_answer_name(const cg_tcf_t *tc, const cg_tcf_name_t *nm,
+                       int granted);
+
+/* cg_tcf_answer_name() on a name still to be parsed. */
 int cg_tcf_answer(const cg_tcf_t *tc, const char *name, int granted);
 
 #endif /* CG_TCF_H */

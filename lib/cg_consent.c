@@ -296,7 +296,10 @@ int cg_consent_allows(const cg_consent_t *c, const char *category)
         return 1;
     }
     for (i = 0; i < c->categories->nelts; ++i) {
-        if (!strcmp(APR_ARRAY_IDX(c->categories, i, const char *), category)) {
+        const char *cat = APR_ARRAY_IDX(c->categories, i, const char *);
+
+        /* another source's consent holds the policy's own strings */
+        if (cat == category || !strcmp(cat, category)) {
             return 1;
         }
     }

@@ -47,6 +47,7 @@ struct cg_policy_t {
     cg_consent_rules_t consent_rules;
     const apr_array_header_t *sources;      /* const cg_source_t * */
     const apr_array_header_t *source_maps;  /* cg_source_map_t */
+    cg_source_query_t **source_queries;     /* each map line's THEIRS */
     apr_array_header_t *categories;
     apr_pool_t *pool;
     memo_entry_t *memo;             /* made by the first name remembered */
@@ -55,6 +56,24 @@ struct cg_policy_t {
     apr_thread_mutex_t *memo_lock;
 #endif
 };
+
+/* Each ConsentSourceMap line's category, parsed once. */
+static cg_source_query_t **source_queries(apr_pool_t *p,
+                                          const apr_array_header_t *maps)
+{
+    cg_source_query_t **q;
+    int i;
+
+    if (!maps || !maps->nelts) {
+        return NULL;
+    }
+    q = apr_palloc(p, (apr_size_t)maps->nelts * sizeof(*q));
+    for (i = 0; i < maps->nelts; ++i) {
+        q[i] = cg_source_query_make(p, APR_ARRAY_IDX(maps, i,
+                                                     cg_source_map_t).theirs);
+    }
+    return q;
+}
 
 cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
 {
@@ -90,6 +109,7 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     pol->sources = (spec->sources && spec->sources->nelts) ? spec->sources
                                                            : NULL;
     pol->source_maps = spec->source_maps;
+    pol->source_queries = source_queries(p, spec->source_maps);
 
     pol->categories = cg_rules_categories(p, pol->rules, NULL);
     pol->pool = p;
@@ -342,32 +362,23 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
                           cg_consent_t *out, cg_source_result_t *res,
                           apr_array_header_t **refused_ours)
 {
-    const cg_crumb_t *c = (const cg_crumb_t *)crumbs->elts;
     const cg_source_map_t *m;
-    apr_table_t *cookies = NULL;
     cg_source_opts_t opts;
     int i, j;
 
-    for (i = 0; i < crumbs->nelts; ++i) {
-        if (cg_source_wants(source, c[i].name)) {
-            if (!cookies) {
-                cookies = apr_table_make(p, 2);
-            }
-            apr_table_addn(cookies, c[i].name, c[i].value);
-        }
-    }
-    if (!cookies) {
-        return 0;
-    }
     opts.now = rules->now;
     opts.max_age = rules->max_age;
-    cg_source_read(p, source, cookies, &opts, res);
+    if (!cg_source_read_crumbs(p, source, crumbs, &opts, res)) {
+        return 0;
+    }
     if (!res->explicit_choice) {
         return 0;
     }
     memset(out, 0, sizeof(*out));
-    out->categories = apr_array_make(p, 2, sizeof(const char *));
-    *refused_ours = apr_array_make(p, 2, sizeof(const char *));
+    out->categories = cg_source_array_make(p, pol->categories->nelts,
+                                           sizeof(const char *));
+    *refused_ours = cg_source_array_make(p, pol->categories->nelts,
+                                         sizeof(const char *));
     out->when = res->when;
     m = pol->source_maps ? (const cg_source_map_t *)pol->source_maps->elts
                          : NULL;
@@ -379,8 +390,8 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
             if (m[j].source != source || strcmp(m[j].ours, ours)) {
                 continue;
             }
-            granted |= cg_source_granted(res, m[j].theirs);
-            refused |= cg_source_refused(res, m[j].theirs);
+            granted |= cg_source_query_granted(res, pol->source_queries[j]);
+            refused |= cg_source_query_refused(res, pol->source_queries[j]);
         }
         if (granted && !refused) {
             APR_ARRAY_PUSH(out->categories, const char *) = ours;

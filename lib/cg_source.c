@@ -8,6 +8,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "cg_cookie.h"
 #include "cg_source.h"
 #include "cg_tcf.h"
 
@@ -56,7 +57,7 @@ const cg_source_t cg_sources[] = {
     {"cc_cookie", cookies_cc_cookie, cg_source_read_cc_cookie},
     {"klaro", cookies_klaro, cg_source_read_klaro},
     {"matomo", cookies_matomo, cg_source_read_matomo},
-    {"tcf", cookies_tcf, cg_source_read_tcf},
+    {"tcf", cookies_tcf, cg_source_read_tcf, cg_source_read_tcf_value},
     {"gpp", cookies_gpp, cg_source_read_gpp},
     {"usercentrics", cookies_usercentrics, cg_source_read_usercentrics},
     {"osano", cookies_osano, cg_source_read_osano},
@@ -88,13 +89,44 @@ int cg_source_wants(const cg_source_t *source, const char *name)
     return 0;
 }
 
+apr_array_header_t *cg_source_array_make(apr_pool_t *p, int nalloc,
+                                         int elt_size)
+{
+    apr_array_header_t *a;
+
+    if (nalloc < 1) {
+        nalloc = 1;
+    }
+    a = apr_palloc(p, sizeof(*a) + (apr_size_t)nalloc * (apr_size_t)elt_size);
+    a->pool = p;
+    a->elt_size = elt_size;
+    a->nelts = 0;
+    a->nalloc = nalloc;
+    a->elts = (char *)(a + 1);
+    return a;
+}
+
 void cg_source_result_init(apr_pool_t *p, cg_source_result_t *out,
                            const char *source)
 {
+    /* both lists in one allocation, room for a TC string's purposes and
+     * special features in each */
+    enum { ROOM = 16 };
+    apr_array_header_t *a = apr_palloc(p, 2 * sizeof(*a)
+                                          + 2 * ROOM * sizeof(const char *));
+    int i;
+
     memset(out, 0, sizeof(*out));
     out->source = source;
-    out->granted = apr_array_make(p, 16, sizeof(const char *));
-    out->refused = apr_array_make(p, 16, sizeof(const char *));
+    for (i = 0; i < 2; ++i) {
+        a[i].pool = p;
+        a[i].elt_size = sizeof(const char *);
+        a[i].nelts = 0;
+        a[i].nalloc = ROOM;
+        a[i].elts = (char *)(a + 2) + i * ROOM * sizeof(const char *);
+    }
+    out->granted = &a[0];
+    out->refused = &a[1];
     out->revision = -1;
 }
 
@@ -168,41 +200,163 @@ void cg_source_add_const(cg_source_result_t *out, const char *name,
         cg_source_fail(out, "too many categories");
         return;
     }
-    APR_ARRAY_PUSH(a, const char *) = name;
+    if (a->nelts < a->nalloc) {
+        ((const char **)a->elts)[a->nelts++] = name;
+    }
+    else {
+        APR_ARRAY_PUSH(a, const char *) = name;
+    }
 }
 
-/* One name, or a conjunction "a+b+c": every term granted (all == 1), or
- * any term refused (all == 0). A name listed as it is wins over its
- * terms, so a banner's own category containing '+' still answers. */
-static int answer(const cg_source_result_t *r, const char *name, int grant)
+void cg_source_add_consts(cg_source_result_t *out, const char *const *names,
+                          int n, apr_uint32_t grant)
+{
+    apr_array_header_t *g = out->granted, *r = out->refused;
+    const char **ge, **re;
+    int i;
+
+    if (out->error || g->nalloc - g->nelts < n || r->nalloc - r->nelts < n
+        || g->nelts + n > CG_SOURCE_MAX_CATEGORIES
+        || r->nelts + n > CG_SOURCE_MAX_CATEGORIES) {
+        for (i = 0; i < n; ++i) {
+            cg_source_add_const(out, names[i], (grant >> (n - 1 - i)) & 1);
+        }
+        return;
+    }
+    /* room for all of them: no call, no check per name */
+    ge = (const char **)g->elts + g->nelts;
+    re = (const char **)r->elts + r->nelts;
+    for (i = 0; i < n; ++i) {
+        if ((grant >> (n - 1 - i)) & 1) {
+            *ge++ = names[i];
+        }
+        else {
+            *re++ = names[i];
+        }
+    }
+    g->nelts = (int)(ge - (const char **)g->elts);
+    r->nelts = (int)(re - (const char **)r->elts);
+}
+
+/* A name as cg_source_granted() reads it: one name, or a conjunction
+ * "a+b+c" of at most QUERY_TERMS terms, each parsed once as a name a TC
+ * string answers. */
+#define QUERY_TERMS 8
+
+struct cg_source_query_t {
+    const char *name;
+    int plus;                   /* a conjunction */
+    int nterms;                 /* the well-formed terms from the left */
+    int malformed;              /* then an empty term, one too many, or
+                                   a name too long */
+    const char *terms[QUERY_TERMS];
+    cg_tcf_name_t tcf[QUERY_TERMS];
+    /* every term a purpose, none malformed: their bits (purpose n at bit
+     * 24 - n, as TC strings hold them), answered at once */
+    apr_uint32_t purposes;
+    char buf[4 * CG_SOURCE_MAX_NAME + 4];
+};
+
+static void query_purposes(cg_source_query_t *q)
+{
+    int i;
+
+    q->purposes = 0;
+    for (i = 0; i < q->nterms && !q->malformed; ++i) {
+        if (q->tcf[i].kind != CG_TCF_NAME_PURPOSE) {
+            q->purposes = 0;
+            return;
+        }
+        q->purposes |= (apr_uint32_t)1 << (24 - q->tcf[i].n);
+    }
+}
+
+static void query_init(cg_source_query_t *q, const char *name)
+{
+    const char *plus, *term;
+    apr_size_t len;
+
+    q->name = name;
+    q->nterms = 0;
+    q->malformed = 0;
+    q->purposes = 0;
+    q->plus = strchr(name, '+') != NULL;
+    if (!q->plus) {
+        q->terms[0] = name;
+        cg_tcf_parse_name(name, &q->tcf[0]);
+        q->nterms = 1;
+        query_purposes(q);
+        return;
+    }
+    len = strlen(name);
+    if (len >= sizeof(q->buf)) {
+        q->malformed = 1;
+        return;
+    }
+    memcpy(q->buf, name, len + 1);
+    for (term = q->buf; term; term = plus ? plus + 1 : NULL) {
+        plus = strchr(term, '+');
+        if (plus == term || !*term || q->nterms == QUERY_TERMS) {
+            q->malformed = 1;
+            return;
+        }
+        if (plus) {
+            *(char *)plus = '\0';
+        }
+        q->terms[q->nterms] = term;
+        cg_tcf_parse_name(term, &q->tcf[q->nterms]);
+        ++q->nterms;
+    }
+    query_purposes(q);
+}
+
+cg_source_query_t *cg_source_query_make(apr_pool_t *p, const char *name)
+{
+    cg_source_query_t *q = apr_palloc(p, sizeof(*q));
+
+    query_init(q, name ? name : "");
+    return q;
+}
+
+/* One term: a name a TC string answers is answered by its bits (which
+ * cg_tcf_apply() lists as they are, and lists no vendor), any other
+ * name by the lists. */
+static int term_answer(const cg_source_result_t *r,
+                       const apr_array_header_t *list,
+                       const cg_source_query_t *q, int i, int grant)
+{
+    if (r->tcf && q->tcf[i].kind) {
+        return cg_tcf_answer_name(r->tcf, &q->tcf[i], grant) == 1;
+    }
+    return in_array(list, q->terms[i]);
+}
+
+/* Every term granted (grant == 1), or any term refused (grant == 0). A
+ * name listed as it is wins over its terms, so a banner's own category
+ * containing '+' still answers; a TC string's results list only the
+ * names of cg_tcf_apply() and of GPP's US sections, none with a '+'. */
+static int answer(const cg_source_result_t *r, const cg_source_query_t *q,
+                  int grant)
 {
     const apr_array_header_t *list = grant ? r->granted : r->refused;
-    const char *plus, *term;
-    char buf[4 * CG_SOURCE_MAX_NAME + 4];
-    int terms = 0;
+    int i;
 
-    if (in_array(list, name)) {
+    if (q->plus && !r->tcf && in_array(list, q->name)) {
         return 1;
     }
-    if (!(plus = strchr(name, '+'))) {
-        return r->tcf && cg_tcf_answer(r->tcf, name, grant) == 1;
-    }
-    if (strlen(name) >= sizeof(buf)) {
-        return 0;
-    }
-    for (term = name; term; term = plus ? plus + 1 : NULL) {
-        apr_size_t len;
-        int yes;
+    if (r->tcf && q->purposes) {
+        apr_uint32_t have = grant ? r->tcf->purposes_consent
+                                  : ~r->tcf->purposes_consent;
 
-        plus = strchr(term, '+');
-        len = plus ? (apr_size_t)(plus - term) : strlen(term);
-        if (len == 0 || ++terms > 8) {
-            return 0;
+        return grant ? (have & q->purposes) == q->purposes
+                     : (have & q->purposes) != 0;
+    }
+    for (i = 0; i < q->nterms; ++i) {
+        int yes = term_answer(r, list, q, i, grant);
+
+        if (!q->plus) {
+            return yes;
         }
-        memcpy(buf, term, len);
-        buf[len] = '\0';
-        yes = in_array(list, buf)
-            || (r->tcf && cg_tcf_answer(r->tcf, buf, grant) == 1);
         if (grant && !yes) {
             return 0;
         }
@@ -210,23 +364,47 @@ static int answer(const cg_source_result_t *r, const char *name, int grant)
             return 1;
         }
     }
-    return grant;
+    return q->malformed ? 0 : grant;
+}
+
+int cg_source_query_granted(const cg_source_result_t *r,
+                            const cg_source_query_t *q)
+{
+    if (!r || !q || !r->explicit_choice || r->error) {
+        return 0;
+    }
+    return answer(r, q, 1);
+}
+
+int cg_source_query_refused(const cg_source_result_t *r,
+                            const cg_source_query_t *q)
+{
+    if (!r || !q || !r->explicit_choice || r->error) {
+        return 0;
+    }
+    return answer(r, q, 0);
 }
 
 int cg_source_granted(const cg_source_result_t *r, const char *name)
 {
+    cg_source_query_t q;
+
     if (!r || !name || !r->explicit_choice || r->error) {
         return 0;
     }
-    return answer(r, name, 1);
+    query_init(&q, name);
+    return answer(r, &q, 1);
 }
 
 int cg_source_refused(const cg_source_result_t *r, const char *name)
 {
+    cg_source_query_t q;
+
     if (!r || !name || !r->explicit_choice || r->error) {
         return 0;
     }
-    return answer(r, name, 0);
+    query_init(&q, name);
+    return answer(r, &q, 0);
 }
 
 int cg_source_cookie(const apr_table_t *cookies, const char *name,
@@ -389,6 +567,18 @@ int cg_source_check_age(cg_source_result_t *out, apr_time_t when,
     return 1;
 }
 
+/* One place makes sure no reader lets a grant slip past its own rules. */
+static void read_done(cg_source_result_t *out)
+{
+    if (out->error || !out->explicit_choice) {
+        out->explicit_choice = 0;
+        out->tcf = NULL;
+        out->gpp = NULL;
+        apr_array_clear(out->granted);
+        apr_array_clear(out->refused);
+    }
+}
+
 void cg_source_read(apr_pool_t *p, const cg_source_t *source,
                     const apr_table_t *cookies, const cg_source_opts_t *opts,
                     cg_source_result_t *out)
@@ -399,14 +589,68 @@ void cg_source_read(apr_pool_t *p, const cg_source_t *source,
         return;
     }
     source->read(p, cookies, opts, out);
-    /* one place makes sure no reader lets a grant slip past its own rules */
-    if (out->error || !out->explicit_choice) {
-        out->explicit_choice = 0;
-        out->tcf = NULL;
-        out->gpp = NULL;
-        apr_array_clear(out->granted);
-        apr_array_clear(out->refused);
+    read_done(out);
+}
+
+int cg_source_read_crumbs(apr_pool_t *p, const cg_source_t *source,
+                          const apr_array_header_t *crumbs,
+                          const cg_source_opts_t *opts,
+                          cg_source_result_t *out)
+{
+    const cg_crumb_t *c = crumbs ? (const cg_crumb_t *)crumbs->elts : NULL;
+    apr_table_t *cookies = NULL;
+    int i;
+
+    if (!source || !c) {
+        return 0;
     }
+    /* a source of one cookie: its value found where it stands, as
+     * cg_source_cookie() finds it in a table */
+    if (source->read_value && source->cookies[0].name
+        && !source->cookies[0].prefix && !source->cookies[1].name) {
+        const char *want = source->cookies[0].name, *found = NULL;
+        apr_size_t want_len = strlen(want), len = 0;
+        int rc = 1;
+
+        for (i = 0; i < crumbs->nelts; ++i) {
+            if (c[i].name_len != want_len || !c[i].value
+                || memcmp(c[i].name, want, want_len)) {
+                continue;
+            }
+            if (found && strcmp(found, c[i].value)) {
+                rc = -1;
+                break;
+            }
+            found = c[i].value;
+        }
+        if (!found) {
+            return 0;
+        }
+        if (rc > 0 && (len = strlen(found)) > CG_SOURCE_MAX_VALUE) {
+            rc = -1;
+        }
+        cg_source_result_init(p, out, source->name);
+        if (!opts) {
+            cg_source_fail(out, "no source");
+            return 1;
+        }
+        source->read_value(p, rc, found, len, opts, out);
+        read_done(out);
+        return 1;
+    }
+    for (i = 0; i < crumbs->nelts; ++i) {
+        if (cg_source_wants(source, c[i].name)) {
+            if (!cookies) {
+                cookies = apr_table_make(p, 2);
+            }
+            apr_table_addn(cookies, c[i].name, c[i].value);
+        }
+    }
+    if (!cookies) {
+        return 0;
+    }
+    cg_source_read(p, source, cookies, opts, out);
+    return 1;
 }
 
 /* A name of letters, digits, '_' and '-', 1..CG_SOURCE_MAX_NAME long. */

@@ -568,6 +568,55 @@ static int sextet_of(unsigned char c)
     return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
+/* The tcf source's lean reading (which checks the string whole, 32
+ * characters at a time) against the full one (segment by segment): every
+ * byte value at places spread over each vector, in each block of 32 and
+ * in the overlapping last one, fails or decodes both ways alike, with the
+ * same error and the same fields the policy reads. */
+static void test_tcf_lean_every_byte(void **state)
+{
+    apr_pool_t *p = *state;
+    size_t i;
+
+    for (i = 0; i < sizeof(tcf_vectors) / sizeof(tcf_vectors[0]); ++i) {
+        size_t len = strlen(tcf_vectors[i].tc), at;
+        char *s = apr_pstrdup(p, tcf_vectors[i].tc);
+        int c;
+
+        for (at = 0; at < len; at += at < 40 || at + 40 > len ? 1 : 13) {
+            char keep = s[at];
+
+            for (c = 1; c < 256; ++c) {
+                cg_tcf_t full, lean;
+                const char *ef, *el;
+
+                s[at] = (char)c;
+                ef = cg_tcf_decode(p, s, len, &full);
+                el = cg_tcf_decode_lean(p, s, len, &lean);
+                if (!ef != !el || (ef && strcmp(ef, el))) {
+                    fail_tap("%s: byte 0x%02x at %lu: full %s, lean %s",
+                             tcf_vectors[i].name, c, (unsigned long)at,
+                             ef ? ef : "ok", el ? el : "ok");
+                }
+                if (!ef && (full.created != lean.created
+                            || full.last_updated != lean.last_updated
+                            || full.policy_version != lean.policy_version
+                            || full.purposes_consent != lean.purposes_consent
+                            || full.special_features != lean.special_features
+                            || full.disclosed.present != lean.disclosed.present
+                            || full.vendor_consents.max_vendor_id
+                               != lean.vendor_consents.max_vendor_id)) {
+                    fail_tap("%s: byte 0x%02x at %lu: fields differ",
+                             tcf_vectors[i].name, c, (unsigned long)at);
+                }
+            }
+            s[at] = keep;
+            apr_pool_clear(p);
+            s = apr_pstrdup(p, tcf_vectors[i].tc);
+        }
+    }
+}
+
 static void test_bits_every_byte(void **state)
 {
     apr_pool_t *p = *state;
@@ -674,6 +723,7 @@ int main(void)
         CG_TEST(test_gpp_vectors),
         CG_TEST(test_gpp_source),
         CG_TEST(test_gpp_published_examples),
+        CG_TEST(test_tcf_lean_every_byte),
         CG_TEST(test_bits_every_byte),
         CG_TEST(test_bits_read_back),
     };
