@@ -1,5 +1,6 @@
 # The profile tools the README and bench/README point to still build and
-# count: bench/gate-callgrind and bench/inject-callgrind, a few rounds each.
+# count: bench/gate-callgrind, bench/inject-callgrind and bench/tcf-callgrind,
+# a few rounds each.
 use strict;
 use warnings;
 use FindBin;
@@ -25,5 +26,14 @@ $out = `cd '$top' && ROUNDS=2 bench/inject-callgrind 2>&1`;
 is($? >> 8, 0, 'bench/inject-callgrind runs') or diag($out);
 like($out, qr/^p100k: \d+ instructions per page$/m, 'the 100 KB page counted');
 like($out, qr/^nohead: \d+ instructions per page$/m, 'the page without </head> counted');
+
+# the TC string comes from the IAB's library (npm ci)
+SKIP: {
+    skip 'no node_modules/@iabtcf/core (npm ci)', 2
+        unless -d "$top/node_modules/\@iabtcf/core";
+    $out = `cd '$top' && ROUNDS=20 bench/tcf-callgrind 2>&1`;
+    is($? >> 8, 0, 'bench/tcf-callgrind runs') or diag($out);
+    like($out, qr/^tc - own: -?\d+ instructions per request/m, 'the TC string counted');
+}
 
 done_testing();
