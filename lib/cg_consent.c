@@ -431,18 +431,3 @@ const char *cg_state_name(cg_state_e state)
         ? names[state] : "none";
 }
 
-int cg_class_passes(const cg_class_t *cls, cg_state_e state,
-                    const cg_consent_t *consent, int unknown_allowed)
-{
-    switch (cls->kind) {
-    case CG_CLASS_NECESSARY:
-        return 1;
-    case CG_CLASS_DROP:
-        return 0;
-    case CG_CLASS_CATEGORY:
-        return state == CG_STATE_GRANTED
-            && cg_consent_allows(consent, cls->category);
-    default:
-        return unknown_allowed;
-    }
-}

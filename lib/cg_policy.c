@@ -643,10 +643,7 @@ static APR_INLINE int class_passes(name_judge_t *j, const cg_class_t *cls)
     if (cls->kind == CG_CLASS_CATEGORY) {
         j->category = 1;
     }
-    /* the two kinds that need no consent, without a call */
-    if (cls->kind == CG_CLASS_NECESSARY
-        || (cls->kind == CG_CLASS_UNKNOWN && j->pol->unknown_allowed)
-        || cg_policy_passes(j->pol, j->v, j->state, cls)) {
+    if (cg_policy_passes(j->pol, j->v, j->state, cls)) {
         return 1;
     }
     j->refused = cls;
