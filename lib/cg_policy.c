@@ -165,30 +165,75 @@ int cg_policy_is_empty(const cg_policy_t *pol)
 }
 
 /* A word at a time: names are short, and the table only needs spread. */
+/* Loads of 8 and 4 bytes, of any alignment. */
+static APR_INLINE apr_uint64_t load8(const char *s)
+{
+    apr_uint64_t w;
+
+    memcpy(&w, s, 8);
+    return w;
+}
+
+static APR_INLINE apr_uint32_t load4(const char *s)
+{
+    apr_uint32_t w;
+
+    memcpy(&w, s, 4);
+    return w;
+}
+
+/* The hash reads at most three words (head, middle, tail; overlapping
+ * when the name is short): every byte of a name of up to 24 bytes, and
+ * for longer ones enough to tell a site's names apart. Names that share
+ * all three words only cost more probes: the memo compares whole names,
+ * and a name that finds no room is classified each time. */
 static APR_INLINE apr_uint32_t name_hash(const char *name, apr_size_t len)
 {
-    apr_uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w = 0;
+    apr_uint64_t h;
+
+    if (len >= 8) {
+        h = (load8(name) * 0x9e3779b97f4a7c15ULL)
+            ^ (load8(name + (len - 8) / 2) * 0xc2b2ae3d27d4eb4fULL)
+            ^ (load8(name + len - 8) + len) * 0xff51afd7ed558ccdULL;
+    }
+    else if (len >= 4) {
+        h = ((apr_uint64_t)load4(name) << 32 | load4(name + len - 4))
+            * 0xff51afd7ed558ccdULL + len;
+    }
+    else if (len) {
+        h = ((apr_uint64_t)(unsigned char)name[0] << 16
+             | (apr_uint64_t)(unsigned char)name[len / 2] << 8
+             | (unsigned char)name[len - 1]) * 0xff51afd7ed558ccdULL + len;
+    }
+    else {
+        h = 0;
+    }
+    return (apr_uint32_t)(h ^ h >> 32);
+}
+
+/* memcmp() of two names of `len` bytes, word by word and inline: the
+ * names are short and a call costs as much as the comparison. */
+static APR_INLINE int name_equal(const char *a, const char *b, apr_size_t len)
+{
     apr_size_t i;
 
-    for (i = 0; i + 8 <= len; i += 8) {
-        memcpy(&w, name + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    if (i < len) {
-        if (len >= 8) {
-            /* the last eight bytes, overlapping the word before */
-            memcpy(&w, name + len - 8, 8);
-        }
-        else {
-            for (w = 0; i < len; ++i) {
-                w = (w << 8) | (unsigned char)name[i];
+    if (len >= 8) {
+        for (i = 0; i + 8 < len; i += 8) {
+            if (load8(a + i) != load8(b + i)) {
+                return 0;
             }
         }
-        h = (h ^ w) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
+        return load8(a + len - 8) == load8(b + len - 8);
     }
-    return (apr_uint32_t)h;
+    if (len >= 4) {
+        return load4(a) == load4(b) && load4(a + len - 4) == load4(b + len - 4);
+    }
+    for (i = 0; i < len; ++i) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static APR_INLINE const memo_entry_t *memo_find(const cg_policy_t *pol,
@@ -208,7 +253,7 @@ static APR_INLINE const memo_entry_t *memo_find(const cg_policy_t *pol,
         if (!__atomic_load_n(&e->ready, __ATOMIC_ACQUIRE)) {
             return NULL;
         }
-        if (e->hash == h && e->len == len && !memcmp(e->name, name, len)) {
+        if (e->hash == h && e->len == len && name_equal(e->name, name, len)) {
             return e;
         }
     }
