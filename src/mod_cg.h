@@ -203,6 +203,10 @@ int mod_cg_cookies_forbidden(request_rec *r);
 int mod_cg_handle_consent(request_rec *r);
 int mod_cg_handle_forget(request_rec *r);
 int mod_cg_handle_gpc_json(request_rec *r);
+/* the request body, NUL-terminated, at most `limit` bytes: OK, 413 beyond,
+ * 400 when it breaks off */
+int mod_cg_read_body(request_rec *r, apr_size_t limit, char **body,
+                     apr_size_t *len);
 /* mod_cg_mirror.c: a mirror of another banner's choice posted to the
  * consent endpoint (cg_mirror_parse()): sets its cookie and writes its
  * receipt */

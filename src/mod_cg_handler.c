@@ -29,8 +29,7 @@ static mod_cg_dir_conf *dir_conf(request_rec *r)
     return ap_get_module_config(r->per_dir_config, &consentgate_module);
 }
 
-/* Reads the request body, at most `limit` bytes (413 beyond). */
-static int read_body(request_rec *r, apr_size_t limit, char **body,
+int mod_cg_read_body(request_rec *r, apr_size_t limit, char **body,
                      apr_size_t *len)
 {
     char *buf;
@@ -121,7 +120,7 @@ int mod_cg_handle_consent(request_rec *r)
                       "consent refused: not a request from this site");
         return HTTP_FORBIDDEN;
     }
-    if ((rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
+    if ((rc = mod_cg_read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
         return rc;
     }
     /* banner.js's mirror of another banner's choice (mod_cg_mirror.c) */
@@ -223,7 +222,7 @@ int mod_cg_handle_forget(request_rec *r)
         return forget_page(r);
     }
     if (r->method_number == M_POST
-        && (rc = read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
+        && (rc = mod_cg_read_body(r, CG_CHOICE_MAX_BODY, &body, &len)) != OK) {
         return rc;
     }
     /* a withdrawal never fails: what the visitor holds is expired and the

@@ -60,7 +60,6 @@ int mod_cg_handle_object(request_rec *r)
     const char *return_to = NULL, *v;
     char *body;
     apr_size_t len = 0;
-    long n;
     int rc, choice;
 
     if (r->method_number == M_GET) {
@@ -79,23 +78,9 @@ int mod_cg_handle_object(request_rec *r)
                       "objection refused: not a request from this site");
         return HTTP_FORBIDDEN;
     }
-    if ((rc = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+    if ((rc = mod_cg_read_body(r, OBJECT_MAX_BODY, &body, &len)) != OK) {
         return rc;
     }
-    body = apr_palloc(r->pool, OBJECT_MAX_BODY + 1);
-    if (ap_should_client_block(r)) {
-        while ((n = ap_get_client_block(r, body + len,
-                                        OBJECT_MAX_BODY + 1 - len)) > 0) {
-            len += n;
-            if (len > OBJECT_MAX_BODY) {
-                return HTTP_REQUEST_ENTITY_TOO_LARGE;
-            }
-        }
-        if (n < 0) {
-            return HTTP_BAD_REQUEST;
-        }
-    }
-    body[len] = '\0';
     if ((choice = cg_object_choice(r->pool, ctype, body, len)) < 0) {
         return HTTP_BAD_REQUEST;
     }
