@@ -332,17 +332,23 @@ static int term_answer(const cg_source_result_t *r,
 }
 
 /* Every term granted (grant == 1), or any term refused (grant == 0). A
- * name listed as it is wins over its terms, so a banner's own category
- * containing '+' still answers; a TC string's results list only the
- * names of cg_tcf_apply() and of GPP's US sections, none with a '+'. */
+ * name listed as it is wins over its terms, in both lists, so a banner's
+ * own category containing '+' answers as listed (and is never both
+ * granted and refused); a TC string's results list only the names of
+ * cg_tcf_apply() and of GPP's US sections, none with a '+'. */
 static int answer(const cg_source_result_t *r, const cg_source_query_t *q,
                   int grant)
 {
     const apr_array_header_t *list = grant ? r->granted : r->refused;
     int i;
 
-    if (q->plus && !r->tcf && in_array(list, q->name)) {
-        return 1;
+    if (q->plus && !r->tcf) {
+        if (in_array(list, q->name)) {
+            return 1;
+        }
+        if (in_array(grant ? r->refused : r->granted, q->name)) {
+            return 0;
+        }
     }
     if (r->tcf && q->purposes) {
         apr_uint32_t have = grant ? r->tcf->purposes_consent
