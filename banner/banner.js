@@ -60,12 +60,18 @@ var held = (name) => {
     });
     return v;
 };
+// with ConsentSecret the server signs the mirror: "<value>|<signature>"
+// ('|' never raw in encodeURIComponent's output); the page cannot sign
+var unsigned = (v) => {
+    var m = /^(.*)\|[A-Za-z0-9_-]{22}$/.exec(v || '');
+    return m ? m[1] : v;
+};
 // what the page may write without the server's receipt: every refusal,
 // and the grants the held mirror already made; never a new grant
 var narrowed = (old, consents) => {
     var o = {}, out = {};
     try {
-        o = JSON.parse(decodeURIComponent(old)).consents || {};
+        o = JSON.parse(decodeURIComponent(unsigned(old))).consents || {};
     } catch (e) {
         o = {};
     }
@@ -79,7 +85,7 @@ var narrowed = (old, consents) => {
 var mirror = (name, consents, time) => {
     var n = 'consentgate_' + name, old = held(n);
     var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
-    if (!Object.keys(consents).length || old === v || posted[n] === v) {
+    if (!Object.keys(consents).length || unsigned(old) === v || posted[n] === v) {
         return;
     }
     posted[n] = v;

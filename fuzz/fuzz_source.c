@@ -10,11 +10,15 @@
  * now = 2026-06-01 00:00:00 UTC; plus:
  *  4. reading twice gives the same result;
  *  5. a max_age never adds a grant: the one-year result is a choice only
- *     when the unlimited one is, with the same grants. */
+ *     when the unlimited one is, with the same grants;
+ *  6. under ConsentSecret's keys a mirror (usercentrics, osano) never
+ *     grants (the fuzzer cannot sign) and refuses what it refuses
+ *     without keys; every other source reads as without keys. */
 #include "fuzz_common.h"
 
 #include <apr_strings.h>
 
+#include "cg_consent.h"
 #include "fuzz_source_check.h"
 
 #define NOW apr_time_from_sec(APR_INT64_C(1780272000))
@@ -56,7 +60,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const cg_source_t *src;
     apr_table_t *t;
     cg_source_opts_t unlimited = {NOW, 0}, year = {NOW, 86400 * 365};
-    cg_source_result_t a, b, c;
+    cg_source_opts_t keyed = {NOW, 0};
+    static const cg_consent_key_t key = {
+        (const unsigned char *)"fuzz-key-0123456789abcdefghijklmnopq", 36
+    };
+    cg_source_result_t a, b, c, k;
+    int mirror;
     int i, ncookies = 0;
 
     if (size < 1) {
@@ -91,6 +100,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cg_fuzz_check_result(&c, &year);
     CG_FUZZ_CHECK(!c.explicit_choice || cg_fuzz_same_result(&a, &c),
                   "%s: max_age changed the grants", src->name);
+
+    keyed.keys = &key;
+    keyed.nkeys = 1;
+    keyed.site = "fuzz.example";
+    cg_source_read(p, src, t, &keyed, &k);
+    cg_fuzz_check_result(&k, &keyed);
+    mirror = !strcmp(src->name, "usercentrics") || !strcmp(src->name, "osano");
+    CG_FUZZ_CHECK(!mirror || (k.granted->nelts == 0
+                              && k.explicit_choice == a.explicit_choice
+                              && cg_fuzz_same_strings(k.refused, a.refused)),
+                  "%s: an unsigned mirror granted or changed its refusals "
+                  "under keys", src->name);
+    CG_FUZZ_CHECK(mirror || cg_fuzz_same_result(&a, &k),
+                  "%s: keys changed a source the module does not sign",
+                  src->name);
 
     cg_fuzz_free_fields(fields, 2 * PAIRS);
     apr_pool_clear(p);

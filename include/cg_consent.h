@@ -81,6 +81,22 @@ const char *cg_consent_format_signed(apr_pool_t *p,
                                      const cg_consent_key_t *key,
                                      const char *site);
 
+/* The signature ConsentSecret's keys put on what the module writes (the
+ * structured value, banner.js's mirrors): HMAC-SHA256 with `key` over
+ * `len` bytes of `data`, a newline and `site` (the ServerName), its first
+ * 16 bytes in base64url, CG_SIGNATURE_LEN characters. The signed data
+ * must say what it is, so that one kind's signature never fits another.
+ * NULL when libcrypto fails. */
+#define CG_SIGNATURE_LEN 22
+const char *cg_sign(apr_pool_t *p, const cg_consent_key_t *key,
+                    const char *data, apr_size_t len, const char *site);
+
+/* Whether `signature` is cg_sign()'s for `data` and `site` with one of the
+ * `nkeys` keys (compared in constant time); 0 for a NULL signature. */
+int cg_signature_valid(apr_pool_t *p, const cg_consent_key_t *keys,
+                       int nkeys, const char *site, const char *data,
+                       apr_size_t len, const char *signature);
+
 /* Formats the structured value (see CG_CONSENT_PREFIX). */
 const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categories,
                               apr_time_t when, int revision,

@@ -15,6 +15,7 @@
 #include "cg_cookie.h"
 
 struct cg_source_t;
+struct cg_source_opts_t;
 
 /* One ConsentSourceMap line: THEIR category of SOURCE grants OUR category. */
 typedef struct cg_source_map_t {
@@ -72,6 +73,17 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec);
 const char *cg_policy_consent_value(apr_pool_t *p, const cg_policy_t *pol,
                                     const apr_array_header_t *categories,
                                     apr_time_t when, const char *receipt_id);
+
+/* The mirror cookie this scope sets for banner.js's `value` of `source`
+ * (cg_mirror.h): signed with the first key when there is one. NULL when
+ * libcrypto fails. */
+const char *cg_policy_mirror_value(apr_pool_t *p, const cg_policy_t *pol,
+                                   const char *source, const char *value);
+
+/* What this scope's sources are read under at `now`: ConsentMaxAge, and
+ * ConsentSecret's keys for the values the module signs. */
+void cg_policy_source_opts(const cg_policy_t *pol, apr_time_t now,
+                           struct cg_source_opts_t *opts);
 
 /* The consent cookie's name, the rules consent values are read under. */
 const char *cg_policy_cookie_name(const cg_policy_t *pol);

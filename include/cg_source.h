@@ -31,6 +31,7 @@
 
 struct cg_tcf_t;
 struct cg_gpp_t;
+struct cg_consent_key_t;
 
 /* What a source says about the visitor. Category strings are the banner's
  * own names or ids: "marketing" (Cookiebot), "C0004" (OneTrust),
@@ -58,6 +59,14 @@ typedef struct cg_source_opts_t {
      * Matomo, OneTrust's AlertBoxClosed); 0: no limit but the banner's own
      * expiry. */
     apr_int64_t max_age;
+    /* ConsentSecret's keys and the site they sign for, for the sources
+     * whose cookie the module itself signs (the mirrors): with keys, such
+     * a value grants only when it carries a signature by one of them for
+     * this site and source; its refusals count either way. Without keys
+     * (NULL, 0) nothing is checked. */
+    const struct cg_consent_key_t *keys;
+    int nkeys;
+    const char *site;
 } cg_source_opts_t;
 
 /* One cookie name a source reads: the exact name, or every name that

@@ -116,20 +116,20 @@ static int parse_structured(apr_pool_t *p, char *copy, cg_consent_t *out,
     return 1;
 }
 
-/* HMAC-SHA256 of the value's signed part and the site, its first 16
- * bytes in base64url: 22 characters. */
+/* HMAC-SHA256 of the signed bytes and the site, its first 16 bytes in
+ * base64url: CG_SIGNATURE_LEN characters. */
 #define CG_SIGNATURE_BYTES 16
 
-static const char *sign(apr_pool_t *p, const cg_consent_key_t *key,
-                        const char *value, apr_size_t len, const char *site)
+const char *cg_sign(apr_pool_t *p, const cg_consent_key_t *key,
+                    const char *data, apr_size_t len, const char *site)
 {
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
-    const char *data = apr_pstrcat(p, apr_pstrmemdup(p, value, len), "\n",
-                                   site ? site : "", NULL);
+    const char *msg = apr_pstrcat(p, apr_pstrmemdup(p, data, len), "\n",
+                                  site ? site : "", NULL);
 
     if (!HMAC(EVP_sha256(), key->bytes, (int)key->len,
-              (const unsigned char *)data, strlen(data), mac, &mac_len)
+              (const unsigned char *)msg, strlen(msg), mac, &mac_len)
         || mac_len < CG_SIGNATURE_BYTES) {
         return NULL;
     }
@@ -138,17 +138,17 @@ static const char *sign(apr_pool_t *p, const cg_consent_key_t *key,
                                      NULL);
 }
 
-static int signature_valid(apr_pool_t *p, const cg_consent_rules_t *rules,
-                           const char *value, apr_size_t len,
-                           const char *signature)
+int cg_signature_valid(apr_pool_t *p, const cg_consent_key_t *keys,
+                       int nkeys, const char *site, const char *data,
+                       apr_size_t len, const char *signature)
 {
     int i;
 
     if (!signature) {
         return 0;
     }
-    for (i = 0; i < rules->nkeys; ++i) {
-        const char *want = sign(p, &rules->keys[i], value, len, rules->site);
+    for (i = 0; i < nkeys; ++i) {
+        const char *want = cg_sign(p, &keys[i], data, len, site);
 
         if (want && strlen(want) == strlen(signature)
             && CRYPTO_memcmp(want, signature, strlen(want)) == 0) {
@@ -213,8 +213,9 @@ void cg_consent_parse(apr_pool_t *p, const char *value,
             return;
         }
         /* with keys, only a value signed by one of them for this site */
-        if (rules->nkeys && !signature_valid(p, rules, copy, signed_len,
-                                             signature)) {
+        if (rules->nkeys && !cg_signature_valid(p, rules->keys, rules->nkeys,
+                                                rules->site, copy,
+                                                signed_len, signature)) {
             return;
         }
         if (parsed.when > rules->now + CG_CLOCK_SKEW
@@ -320,7 +321,7 @@ const char *cg_consent_format_signed(apr_pool_t *p,
     if (!key) {
         return value;
     }
-    sig = sign(p, key, value, strlen(value), site);
+    sig = cg_sign(p, key, value, strlen(value), site);
     return sig ? apr_pstrcat(p, value, ".", sig, NULL) : NULL;
 }
 

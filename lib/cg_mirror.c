@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <jansson.h>
 
@@ -160,4 +161,62 @@ const char *cg_mirror_action(const apr_array_header_t *before,
         return "grant";
     }
     return before && before->nelts ? "revoke" : "refuse";
+}
+
+/* What a mirror's signature covers: the source, so that one banner's
+ * signed choice is no other's, and the value. */
+static const char *signed_data(apr_pool_t *p, const char *source,
+                               const char *value, apr_size_t len)
+{
+    return apr_pstrcat(p, source, "\n", apr_pstrmemdup(p, value, len),
+                       NULL);
+}
+
+const char *cg_mirror_sign(apr_pool_t *p, const char *source,
+                           const char *value, const cg_consent_key_t *key,
+                           const char *site)
+{
+    const char *data, *sig;
+    char sep[2] = { CG_MIRROR_SIGNATURE_SEP, '\0' };
+
+    if (!key) {
+        return value;
+    }
+    data = signed_data(p, source, value, strlen(value));
+    sig = cg_sign(p, key, data, strlen(data), site);
+    return sig ? apr_pstrcat(p, value, sep, sig, NULL) : NULL;
+}
+
+void cg_mirror_split(const char *raw, apr_size_t *len,
+                     const char **signature)
+{
+    apr_size_t n = strlen(raw), i;
+
+    *len = n;
+    *signature = NULL;
+    if (n <= CG_SIGNATURE_LEN
+        || raw[n - CG_SIGNATURE_LEN - 1] != CG_MIRROR_SIGNATURE_SEP) {
+        return;
+    }
+    for (i = n - CG_SIGNATURE_LEN; i < n; ++i) {
+        if (!apr_isalnum(raw[i]) && raw[i] != '-' && raw[i] != '_') {
+            return;
+        }
+    }
+    *len = n - CG_SIGNATURE_LEN - 1;
+    *signature = raw + *len + 1;
+}
+
+int cg_mirror_signed(apr_pool_t *p, const char *source, const char *value,
+                     apr_size_t len, const char *signature,
+                     const cg_source_opts_t *opts)
+{
+    const char *data;
+
+    if (!signature || !opts->nkeys) {
+        return 0;
+    }
+    data = signed_data(p, source, value, len);
+    return cg_signature_valid(p, opts->keys, opts->nkeys, opts->site, data,
+                              strlen(data), signature);
 }

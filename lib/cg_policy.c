@@ -9,6 +9,7 @@
 #endif
 
 #include "cg_cookie.h"
+#include "cg_mirror.h"
 #include "cg_object.h"
 #include "cg_policy.h"
 #include "cg_source.h"
@@ -132,6 +133,26 @@ const char *cg_policy_consent_value(apr_pool_t *p, const cg_policy_t *pol,
     return cg_consent_format_signed(p, categories, when, r->policy_revision,
                                     receipt_id, r->nkeys ? &r->keys[0] : NULL,
                                     r->site);
+}
+
+const char *cg_policy_mirror_value(apr_pool_t *p, const cg_policy_t *pol,
+                                   const char *source, const char *value)
+{
+    const cg_consent_rules_t *r = &pol->consent_rules;
+
+    return cg_mirror_sign(p, source, value, r->nkeys ? &r->keys[0] : NULL,
+                          r->site);
+}
+
+void cg_policy_source_opts(const cg_policy_t *pol, apr_time_t now,
+                           cg_source_opts_t *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->now = now;
+    opts->max_age = pol->consent_rules.max_age;
+    opts->keys = pol->consent_rules.keys;
+    opts->nkeys = pol->consent_rules.nkeys;
+    opts->site = pol->consent_rules.site;
 }
 
 const char *cg_policy_cookie_name(const cg_policy_t *pol)
@@ -411,8 +432,7 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
     cg_source_opts_t opts;
     int i, j;
 
-    opts.now = rules->now;
-    opts.max_age = rules->max_age;
+    cg_policy_source_opts(pol, rules->now, &opts);
     if (!cg_source_read_crumbs(p, source, crumbs, &opts, res)) {
         return 0;
     }

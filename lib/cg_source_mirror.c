@@ -5,12 +5,17 @@
  *   consentgate_usercentrics, consentgate_osano =
  *     percent-encoded {"time":<ms of the choice>,"consents":{"ID":bool,...}}
  * (Usercentrics: its service ids; Osano: its categories, MARKETING, ...).
- * Duplicate keys, a missing or stale time, a non-boolean are no consent. */
+ * Duplicate keys, a missing or stale time, a non-boolean are no consent.
+ * With ConsentSecret the consent endpoint signs what it sets (cg_mirror.h):
+ * then only a signed value grants, since any script on the site can write
+ * this cookie; an unsigned or tampered one still refuses what it refuses,
+ * as a withdrawal never waits for a signature. */
 #include <string.h>
 
 #include <apr_strings.h>
 #include <jansson.h>
 
+#include "cg_mirror.h"
 #include "cg_source.h"
 
 static apr_status_t json_cleanup(void *j)
@@ -21,13 +26,15 @@ static apr_status_t json_cleanup(void *j)
 
 static void read_mirror(apr_pool_t *p, const apr_table_t *cookies,
                         const cg_source_opts_t *opts,
-                        cg_source_result_t *out, const char *name)
+                        cg_source_result_t *out, const char *source,
+                        const char *name)
 {
-    const char *raw;
+    const char *raw, *sig;
     char *value;
     json_t *j, *v, *consents;
     const char *key;
-    int rc = cg_source_cookie(cookies, name, &raw);
+    apr_size_t len;
+    int grants, rc = cg_source_cookie(cookies, name, &raw);
 
     if (rc == 0) {
         return;
@@ -36,6 +43,11 @@ static void read_mirror(apr_pool_t *p, const apr_table_t *cookies,
         cg_source_fail(out, apr_pstrcat(p, name, ": ambiguous or oversized",
                                         NULL));
         return;
+    }
+    cg_mirror_split(raw, &len, &sig);
+    grants = !opts->nkeys || cg_mirror_signed(p, source, raw, len, sig, opts);
+    if (sig) {
+        raw = apr_pstrmemdup(p, raw, len);
     }
     if (!(value = cg_source_unescape(p, raw, 0))) {
         cg_source_fail(out, apr_pstrcat(p, name, ": bad percent-encoding",
@@ -67,7 +79,9 @@ static void read_mirror(apr_pool_t *p, const apr_table_t *cookies,
     out->explicit_choice = 1;
     json_object_foreach(consents, key, v) {
         if (json_is_true(v)) {
-            cg_source_grant(p, out, key);
+            if (grants) {
+                cg_source_grant(p, out, key);
+            }
         }
         else if (json_is_false(v)) {
             cg_source_refuse(p, out, key);
@@ -84,12 +98,13 @@ void cg_source_read_usercentrics(apr_pool_t *p, const apr_table_t *cookies,
                                  const cg_source_opts_t *opts,
                                  cg_source_result_t *out)
 {
-    read_mirror(p, cookies, opts, out, "consentgate_usercentrics");
+    read_mirror(p, cookies, opts, out, "usercentrics",
+                "consentgate_usercentrics");
 }
 
 void cg_source_read_osano(apr_pool_t *p, const apr_table_t *cookies,
                           const cg_source_opts_t *opts,
                           cg_source_result_t *out)
 {
-    read_mirror(p, cookies, opts, out, "consentgate_osano");
+    read_mirror(p, cookies, opts, out, "osano", "consentgate_osano");
 }

@@ -57,7 +57,9 @@ int mod_cg_mirror_consent(request_rec *r, const char *source,
 {
     mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                   &consentgate_module);
+    const cg_policy_t *pol = mod_cg_policy(r);
     const char *name = cg_mirror_cookie(source), *rid, *action, *before_h;
+    const char *cookie;
     const cg_source_t *src = cg_source_find(source);
     apr_array_header_t *after, *before = NULL;
     apr_table_t *cookies = apr_table_make(r->pool, 1);
@@ -65,10 +67,13 @@ int mod_cg_mirror_consent(request_rec *r, const char *source,
     cg_source_result_t res;
     int widens, rc, receipt = 1;
 
+    /* signed when ConsentSecret is set: only then does it grant */
+    if (!(cookie = cg_policy_mirror_value(r->pool, pol, source, value))) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     /* the choice itself, as the source reads it: fail closed */
-    apr_table_setn(cookies, name, value);
-    opts.now = r->request_time;
-    opts.max_age = cg_policy_consent_rules(mod_cg_policy(r))->max_age;
+    apr_table_setn(cookies, name, cookie);
+    cg_policy_source_opts(pol, r->request_time, &opts);
     cg_source_read(r->pool, src, cookies, &opts, &res);
     if (res.error || !res.explicit_choice) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, CGLOGNO(110)
@@ -78,7 +83,7 @@ int mod_cg_mirror_consent(request_rec *r, const char *source,
     }
     /* a receipt says what the choice does: only where the source is
      * followed can the scope say that */
-    if (!mapped(r, apr_pstrcat(r->pool, name, "=", value, NULL), source,
+    if (!mapped(r, apr_pstrcat(r->pool, name, "=", cookie, NULL), source,
                 &after)) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, CGLOGNO(111)
                       "mirror refused: ConsentSource does not name %s "
@@ -117,7 +122,7 @@ int mod_cg_mirror_consent(request_rec *r, const char *source,
     }
     /* host-only, as banner.js writes it: two of them would disagree */
     apr_table_addn(r->err_headers_out, "Set-Cookie",
-                   cg_setcookie_line(r->pool, name, value,
+                   cg_setcookie_line(r->pool, name, cookie,
                                      mod_cg_max_age(sc), NULL,
                                      mod_cg_is_https(r)));
     mod_cg_status_count_choice(r, strcmp(action, "revoke") ? after : NULL);

@@ -203,4 +203,31 @@ SKIP: {
          'and the mirror cookie holds it');
 }
 
+# ---- ConsentSecret: the endpoint signs the mirror; only a signed one grants
+my $grant = value_of($ms, 'svc-mautic' => 1);
+$res = mirror_post('mirror_signed', { mirror => 'usercentrics', value => $grant });
+is($res->code, 204, 'signed site: the grant accepted');
+my $signed = mirror_line($res, 'consentgate_usercentrics') // '';
+like($signed, qr/^consentgate_usercentrics=\Q$grant\E\|[A-Za-z0-9_-]{22}; /,
+     'signed site: the mirror cookie is the value and a signature after a |');
+($signed) = $signed =~ /^([^;]+)/;
+is(tracked('mirror_signed', $signed // ''), 3, 'signed site: the signed mirror lets the tracking cookies through');
+is(tracked('mirror_signed', "consentgate_usercentrics=$grant"), 0,
+   'signed site: a hand-written unsigned grant grants nothing');
+(my $tampered = $signed // '') =~ s/svc-mautic/svc-matomo/;
+is(tracked('mirror_signed', $tampered), 0, 'signed site: a tampered value grants nothing');
+is(tracked('mirror_receipt', $signed // ''), 3, 'without ConsentSecret the signature is not checked');
+my $refuse = value_of($ms + 1000, 'svc-mautic' => 0);
+is(tracked('mirror_signed', "consentgate_usercentrics=$refuse; mautic_consent=1"), 0,
+   'signed site: a hand-written unsigned refusal still stops tracking');
+$res = mirror_post('mirror_signed', { mirror => 'usercentrics', value => $refuse },
+                   Cookie => $signed);
+is($res->code, 204, 'signed site: a withdrawal accepted');
+is(last_receipt("$logs/receipts-mirror-signed.jsonl")->{action}, 'revoke',
+   'signed site: withdrawing the signed grant is a revocation');
+$res = mirror_post('mirror_signed', { mirror => 'usercentrics', value => $grant },
+                   Cookie => "consentgate_usercentrics=$grant");
+is(last_receipt("$logs/receipts-mirror-signed.jsonl")->{action}, 'grant',
+   'signed site: an unsigned held grant held nothing: a new grant, with its receipt');
+
 done_testing();

@@ -8,6 +8,8 @@
 #include <apr_strings.h>
 #include <apr_tables.h>
 
+#include "cg_consent.h"
+#include "cg_mirror.h"
 #include "cg_source.h"
 
 /* 2026-06-01 00:00:00 UTC */
@@ -21,7 +23,7 @@ static void read_at(apr_pool_t *p, const char *source, cg_source_result_t *r,
 {
     apr_table_t *t = apr_table_make(p, 4);
     const char *name;
-    cg_source_opts_t opts;
+    cg_source_opts_t opts = {0};
     va_list ap;
 
     va_start(ap, max_age);
@@ -671,6 +673,84 @@ static void test_no_cookies(void **state)
     }
 }
 
+/* With ConsentSecret's keys a mirror grants only when the consent
+ * endpoint signed it for this site and source; its refusals always
+ * count. */
+static void read_keyed(apr_pool_t *p, const char *source, const char *name,
+                       const char *value, const cg_consent_key_t *keys,
+                       int nkeys, const char *site, cg_source_result_t *r)
+{
+    apr_table_t *t = apr_table_make(p, 1);
+    cg_source_opts_t opts = {0};
+
+    apr_table_set(t, name, value);
+    opts.now = NOW;
+    opts.keys = keys;
+    opts.nkeys = nkeys;
+    opts.site = site;
+    cg_source_read(p, cg_source_find(source), t, &opts, r);
+}
+
+static void test_mirrors_signed(void **state)
+{
+    apr_pool_t *p = *state;
+    static const cg_consent_key_t keys[2] = {
+        { (const unsigned char *)"the-new-key-0123456789abcdefghijklm", 35 },
+        { (const unsigned char *)"the-old-key-0123456789abcdefghijklm", 35 },
+    };
+    const char *uc = "consentgate_usercentrics", *os = "consentgate_osano";
+    const char *v = "%7B%22time%22%3A1780000000000%2C%22consents%22%3A%7B"
+                    "%22svc%22%3Atrue%2C%22no%22%3Afalse%7D%7D";
+    const char *v2 = "%7B%22time%22%3A1780000000000%2C%22consents%22%3A%7B"
+                     "%22svc%22%3Atrue%2C%22no%22%3Atrue%7D%7D";
+    const char *sig = cg_mirror_sign(p, "usercentrics", v, &keys[0],
+                                     "example.com");
+    const char *old = cg_mirror_sign(p, "usercentrics", v, &keys[1],
+                                     "example.com");
+    cg_source_result_t r;
+    char *bad;
+
+    assert_non_null(sig);
+    assert_int_equal(strlen(sig), strlen(v) + 1 + CG_SIGNATURE_LEN);
+    assert_int_equal(sig[strlen(v)], '|');
+    assert_ptr_equal(cg_mirror_sign(p, "usercentrics", v, NULL, "x"), v);
+    /* signed for this site and source: as unsigned without keys */
+    read_keyed(p, "usercentrics", uc, sig, keys, 2, "example.com", &r);
+    assert_categories(&r, CATS("svc"), CATS("no"));
+    /* the rotated-out key still verifies */
+    read_keyed(p, "usercentrics", uc, old, keys, 2, "example.com", &r);
+    assert_categories(&r, CATS("svc"), CATS("no"));
+    read_keyed(p, "usercentrics", uc, old, keys, 1, "example.com", &r);
+    assert_categories(&r, CATS(NULL), CATS("no"));
+    /* unsigned: a choice, its refusals only */
+    read_keyed(p, "usercentrics", uc, v, keys, 2, "example.com", &r);
+    assert_categories(&r, CATS(NULL), CATS("no"));
+    /* another site's, another source's signature */
+    read_keyed(p, "usercentrics", uc, sig, keys, 2, "other.example", &r);
+    assert_categories(&r, CATS(NULL), CATS("no"));
+    read_keyed(p, "osano", os, sig, keys, 2, "example.com", &r);
+    assert_categories(&r, CATS(NULL), CATS("no"));
+    /* a tampered value under the signature: its refusals were lifted too */
+    bad = apr_pstrcat(p, v2, sig + strlen(v), NULL);
+    read_keyed(p, "usercentrics", uc, bad, keys, 2, "example.com", &r);
+    assert_categories(&r, CATS(NULL), CATS(NULL));
+    assert_int_equal(r.explicit_choice, 1);
+    /* a tampered signature, a truncated one (then no signature at all:
+     * not JSON) */
+    bad = apr_pstrdup(p, sig);
+    bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'A' ? 'B' : 'A';
+    read_keyed(p, "usercentrics", uc, bad, keys, 2, "example.com", &r);
+    assert_categories(&r, CATS(NULL), CATS("no"));
+    bad[strlen(bad) - 1] = '\0';
+    read_keyed(p, "usercentrics", uc, bad, keys, 2, "example.com", &r);
+    assert_no_consent(&r, "a truncated signature");
+    /* no keys: as before, a signature is not checked */
+    read_keyed(p, "usercentrics", uc, v, NULL, 0, NULL, &r);
+    assert_categories(&r, CATS("svc"), CATS("no"));
+    read_keyed(p, "usercentrics", uc, sig, NULL, 0, NULL, &r);
+    assert_categories(&r, CATS("svc"), CATS("no"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -687,6 +767,7 @@ int main(void)
         CG_TEST(test_klaro),
         CG_TEST(test_matomo),
         CG_TEST(test_mirrors),
+        CG_TEST(test_mirrors_signed),
         CG_TEST(test_no_cookies),
     };
 

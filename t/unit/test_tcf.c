@@ -43,7 +43,7 @@ static void read_source(apr_pool_t *p, const char *source,
 {
     apr_table_t *t = apr_table_make(p, 4);
     const char *name;
-    cg_source_opts_t opts;
+    cg_source_opts_t opts = {0};
     va_list ap;
 
     va_start(ap, max_age);
