@@ -121,9 +121,17 @@ static void cg_fuzz_check_result(const cg_source_result_t *r,
 static int cg_fuzz_same_result(const cg_source_result_t *a,
                                const cg_source_result_t *b)
 {
+    /* a TC string's purposes and vendors are in its bits, not the lists */
     return a->explicit_choice == b->explicit_choice
         && cg_fuzz_same_strings(a->granted, b->granted)
-        && cg_fuzz_same_strings(a->refused, b->refused);
+        && cg_fuzz_same_strings(a->refused, b->refused)
+        && !a->tcf == !b->tcf
+        && (!a->tcf
+            || (a->tcf->purposes_consent == b->tcf->purposes_consent
+                && a->tcf->special_features == b->tcf->special_features
+                && a->tcf->vendor_consents.max_vendor_id
+                   == b->tcf->vendor_consents.max_vendor_id
+                && a->tcf->disclosed.present == b->tcf->disclosed.present));
 }
 
 #endif /* CG_FUZZ_SOURCE_CHECK_H */

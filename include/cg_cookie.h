@@ -13,7 +13,7 @@
  * so a scrubbed header keeps every surviving pair byte for byte. */
 typedef struct cg_crumb_t {
     const char *name;   /* "" for a pair without '=' */
-    const char *value;
+    const char *value;  /* ends where crumb ends */
     const char *crumb;
     /* NULL, or the NULL-terminated names of the "token=" pairs that follow
      * a comma inside the value ("a=1, mtc_id=2": httpd's merge of two

@@ -159,16 +159,6 @@ void cg_source_grant(apr_pool_t *p, cg_source_result_t *out, const char *name);
 void cg_source_refuse(apr_pool_t *p, cg_source_result_t *out,
                       const char *name);
 
-/* Adds a name that lives as long as the result (a constant) without a
- * copy or a duplicate check: for readers whose names are distinct by
- * construction. Still fails the result past the cap. */
-void cg_source_add_const(cg_source_result_t *out, const char *name,
-                         int grant);
-/* cg_source_add_const() for n names at once: names[i] granted when bit
- * n-1-i of `grant` is set (the first name the top bit), else refused. */
-void cg_source_add_consts(cg_source_result_t *out, const char *const *names,
-                          int n, apr_uint32_t grant);
-
 /* The single value of cookie `name`: 1 found (*value set), 0 absent, -1
  * ambiguous (sent twice with different values) or longer than
  * CG_SOURCE_MAX_VALUE. */

@@ -69,7 +69,8 @@ typedef struct cg_tcf_t {
     char publisher_cc[3];
     cg_tcf_vendors_t vendor_consents;
     cg_tcf_vendors_t vendor_li;
-    apr_array_header_t *restrictions;   /* cg_tcf_restriction_t */
+    apr_array_header_t *restrictions;   /* cg_tcf_restriction_t; NULL when
+                                         * NumPubRestrictions is 0 */
     cg_tcf_vendors_t disclosed;         /* present with the segment */
     int has_publisher_tc;
 } cg_tcf_t;
@@ -108,15 +109,15 @@ int cg_tcf_vendor_purpose(const cg_tcf_t *tc, unsigned v, int n);
  * from the future, LastUpdated within max_age (the spec's cookie life,
  * 13 * 30 days, when max_age is 0), Created <= LastUpdated, a
  * DisclosedVendors segment on strings created from CG_TCF_23_FROM on.
- * Fills `out`: explicit choice, "purpose:N" / "special_feature:N" granted
- * or refused (purposes 1..11, special features 1..2), when = LastUpdated,
- * out->tcf = tc. */
+ * Fills `out`: explicit choice, when = LastUpdated, out->tcf = tc; its
+ * lists stay empty: cg_source_granted() and cg_source_refused() answer
+ * "purpose:N" / "special_feature:N" (purposes 1..11, special features
+ * 1..2) and the vendor names from the string. */
 void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
                   const cg_source_opts_t *opts, cg_source_result_t *out);
 
 /* A name a TC string answers, parsed once: "purpose:N" (1..11) and
- * "special_feature:N" (1..2) exactly as cg_tcf_apply() lists them,
- * "vendor:V" and "vendor:V:purpose:N". */
+ * "special_feature:N" (1..2), "vendor:V" and "vendor:V:purpose:N". */
 enum {
     CG_TCF_NAME_NONE = 0,
     CG_TCF_NAME_PURPOSE,
@@ -137,8 +138,8 @@ int cg_tcf_parse_name(const char *name, cg_tcf_name_t *out);
 
 /* Whether the string grants (granted != 0) / refuses a parsed name, as
  * cg_source_granted() and cg_source_refused() answer it: a purpose or
- * special feature as its bit says (the same as its place in the result's
- * lists), a vendor as described there; -1 for CG_TCF_NAME_NONE. */
+ * special feature as its bit says, a vendor as described there; -1 for
+ * CG_TCF_NAME_NONE. */
 int cg_tcf_answer_name(const cg_tcf_t *tc, const cg_tcf_name_t *nm,
                        int granted);
 

@@ -188,56 +188,6 @@ void cg_source_refuse(apr_pool_t *p, cg_source_result_t *out,
     add_category(p, out, name, 0);
 }
 
-void cg_source_add_const(cg_source_result_t *out, const char *name,
-                         int grant)
-{
-    apr_array_header_t *a = grant ? out->granted : out->refused;
-
-    if (out->error) {
-        return;
-    }
-    if (a->nelts >= CG_SOURCE_MAX_CATEGORIES) {
-        cg_source_fail(out, "too many categories");
-        return;
-    }
-    if (a->nelts < a->nalloc) {
-        ((const char **)a->elts)[a->nelts++] = name;
-    }
-    else {
-        APR_ARRAY_PUSH(a, const char *) = name;
-    }
-}
-
-void cg_source_add_consts(cg_source_result_t *out, const char *const *names,
-                          int n, apr_uint32_t grant)
-{
-    apr_array_header_t *g = out->granted, *r = out->refused;
-    const char **ge, **re;
-    int i;
-
-    if (out->error || g->nalloc - g->nelts < n || r->nalloc - r->nelts < n
-        || g->nelts + n > CG_SOURCE_MAX_CATEGORIES
-        || r->nelts + n > CG_SOURCE_MAX_CATEGORIES) {
-        for (i = 0; i < n; ++i) {
-            cg_source_add_const(out, names[i], (grant >> (n - 1 - i)) & 1);
-        }
-        return;
-    }
-    /* room for all of them: no call, no check per name */
-    ge = (const char **)g->elts + g->nelts;
-    re = (const char **)r->elts + r->nelts;
-    for (i = 0; i < n; ++i) {
-        if ((grant >> (n - 1 - i)) & 1) {
-            *ge++ = names[i];
-        }
-        else {
-            *re++ = names[i];
-        }
-    }
-    g->nelts = (int)(ge - (const char **)g->elts);
-    r->nelts = (int)(re - (const char **)r->elts);
-}
-
 /* A name as cg_source_granted() reads it: one name, or a conjunction
  * "a+b+c" of at most QUERY_TERMS terms, each parsed once as a name a TC
  * string answers. */
@@ -318,9 +268,8 @@ cg_source_query_t *cg_source_query_make(apr_pool_t *p, const char *name)
     return q;
 }
 
-/* One term: a name a TC string answers is answered by its bits (which
- * cg_tcf_apply() lists as they are, and lists no vendor), any other
- * name by the lists. */
+/* One term: a name a TC string answers is answered by its bits (the
+ * lists hold none of them), any other name by the lists. */
 static int term_answer(const cg_source_result_t *r,
                        const apr_array_header_t *list,
                        const cg_source_query_t *q, int i, int grant)
@@ -334,8 +283,8 @@ static int term_answer(const cg_source_result_t *r,
 /* Every term granted (grant == 1), or any term refused (grant == 0). A
  * name listed as it is wins over its terms, in both lists, so a banner's
  * own category containing '+' answers as listed (and is never both
- * granted and refused); a TC string's results list only the names of
- * cg_tcf_apply() and of GPP's US sections, none with a '+'. */
+ * granted and refused); a TC string's result lists nothing, GPP's only
+ * the names of its US sections, none with a '+'. */
 static int answer(const cg_source_result_t *r, const cg_source_query_t *q,
                   int grant)
 {
@@ -628,11 +577,13 @@ int cg_source_read_crumbs(apr_pool_t *p, const cg_source_t *source,
                 break;
             }
             found = c[i].value;
+            /* the value ends where its crumb ends */
+            len = (apr_size_t)(c[i].crumb + c[i].crumb_len - found);
         }
         if (!found) {
             return 0;
         }
-        if (rc > 0 && (len = strlen(found)) > CG_SOURCE_MAX_VALUE) {
+        if (rc > 0 && len > CG_SOURCE_MAX_VALUE) {
             rc = -1;
         }
         cg_source_result_init(p, out, source->name);
@@ -640,7 +591,7 @@ int cg_source_read_crumbs(apr_pool_t *p, const cg_source_t *source,
             cg_source_fail(out, "no source");
             return 1;
         }
-        source->read_value(p, rc, found, len, opts, out);
+        source->read_value(p, rc, found, rc > 0 ? len : 0, opts, out);
         read_done(out);
         return 1;
     }

@@ -441,8 +441,10 @@ static const char *decode_core(apr_pool_t *p, cg_bits_t *b, cg_tcf_t *tc,
     /* publisher restrictions: NumPubRestrictions(12), each PurposeId(6)
      * RestrictionType(2) and a range list */
     n = (unsigned)take(b, 12);
-    tc->restrictions = cg_source_array_make(p, n ? 4 : 1,
-                                            sizeof(cg_tcf_restriction_t));
+    /* nearly every string has none: then no array */
+    tc->restrictions = n ? cg_source_array_make(p, 4,
+                                                sizeof(cg_tcf_restriction_t))
+                         : NULL;
     for (i = 0; i < n && !b->overrun; ++i) {
         unsigned pt = (unsigned)take(b, 8);
         int purpose = (int)(pt >> 2);
@@ -615,13 +617,6 @@ int cg_tcf_vendor_purpose(const cg_tcf_t *tc, unsigned v, int n)
     return 1;
 }
 
-/* What cg_tcf_apply() lists: the purposes, then the special features */
-static const char *const listed_names[TCF_PURPOSES + TCF_SPECIAL_FEATURES] = {
-    "purpose:1", "purpose:2", "purpose:3", "purpose:4", "purpose:5",
-    "purpose:6", "purpose:7", "purpose:8", "purpose:9", "purpose:10",
-    "purpose:11", "special_feature:1", "special_feature:2"
-};
-
 void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
                   const cg_source_opts_t *opts, cg_source_result_t *out)
 {
@@ -648,13 +643,10 @@ void cg_tcf_apply(apr_pool_t *p, const cg_tcf_t *tc,
     }
     out->when = tc->last_updated;
     out->tcf = tc;
+    /* nothing listed: cg_source_granted() and cg_source_refused() answer
+     * the purposes and special features from the bits, as they answer
+     * the vendors */
     out->explicit_choice = 1;
-    /* constant, distinct names: no copy, no duplicate check */
-    cg_source_add_consts(out, listed_names, TCF_PURPOSES + TCF_SPECIAL_FEATURES,
-                         ((tc->purposes_consent >> (24 - TCF_PURPOSES))
-                          << TCF_SPECIAL_FEATURES)
-                         | (tc->special_features
-                            >> (12 - TCF_SPECIAL_FEATURES)));
 }
 
 /* A decimal number of at most 5 digits (vendor ids are 16 bits); the end
@@ -673,8 +665,8 @@ static long small_number(const char *s, const char **end)
     return digits == 0 || digits > 5 ? -1 : v;
 }
 
-/* "purpose:N" / "special_feature:N" exactly as cg_tcf_apply() lists them:
- * N in 1..max, no leading zero; 0 when not. */
+/* "purpose:N" / "special_feature:N": N in 1..max, no leading zero; 0
+ * when not. */
 static int listed_number(const char *s, int max)
 {
     const char *end;

@@ -125,7 +125,8 @@ static void test_tcf_vectors_decode(void **state)
                             && r->end >= (unsigned)v->restrictions[n]);
                 ++k;
             }
-            assert_int_equal(k, tc.restrictions->nelts);
+            /* no array when the string has none */
+            assert_int_equal(k, tc.restrictions ? tc.restrictions->nelts : 0);
         }
     }
 }
