@@ -32,6 +32,19 @@ typedef struct memo_entry_t {
     char name[MEMO_NAME_MAX];
 } memo_entry_t;
 
+/* A ConsentSourceMap line as a request asks it: THEIRS parsed once, OURS
+ * as its index in the policy's categories (-1: a category no rule names,
+ * which the line can never grant). */
+typedef struct source_line_t {
+    const cg_source_query_t *theirs;
+    int ours;
+} source_line_t;
+
+typedef struct source_lines_t {
+    const source_line_t *line;
+    int n;
+} source_lines_t;
+
 struct cg_policy_t {
     const char *cookie_name;
     apr_size_t cookie_name_len;
@@ -47,8 +60,8 @@ struct cg_policy_t {
     cg_precedence_e precedence;
     cg_consent_rules_t consent_rules;
     const apr_array_header_t *sources;      /* const cg_source_t * */
-    const apr_array_header_t *source_maps;  /* cg_source_map_t */
-    cg_source_query_t **source_queries;     /* each map line's THEIRS */
+    /* per source of `sources`, its ConsentSourceMap lines in order */
+    const source_lines_t *source_lines;
     apr_array_header_t *categories;
     apr_pool_t *pool;
     memo_entry_t *memo;             /* made by the first name remembered */
@@ -58,22 +71,47 @@ struct cg_policy_t {
 #endif
 };
 
-/* Each ConsentSourceMap line's category, parsed once. */
-static cg_source_query_t **source_queries(apr_pool_t *p,
-                                          const apr_array_header_t *maps)
+/* The ConsentSourceMap lines of each source of ConsentSource, each
+ * parsed once and its category found once; the policy's sources and
+ * categories must be known. */
+static void source_lines(apr_pool_t *p, cg_policy_t *pol,
+                         const apr_array_header_t *maps)
 {
-    cg_source_query_t **q;
-    int i;
+    source_lines_t *per;
+    int s, i, k;
 
-    if (!maps || !maps->nelts) {
-        return NULL;
+    if (!pol->sources || !maps || !maps->nelts) {
+        return;
     }
-    q = apr_palloc(p, (apr_size_t)maps->nelts * sizeof(*q));
-    for (i = 0; i < maps->nelts; ++i) {
-        q[i] = cg_source_query_make(p, APR_ARRAY_IDX(maps, i,
-                                                     cg_source_map_t).theirs);
+    per = apr_pcalloc(p, (apr_size_t)pol->sources->nelts * sizeof(*per));
+    for (s = 0; s < pol->sources->nelts; ++s) {
+        const cg_source_t *src = APR_ARRAY_IDX(pol->sources, s,
+                                               const cg_source_t *);
+        source_line_t *l = apr_palloc(p, (apr_size_t)maps->nelts
+                                         * sizeof(*l));
+
+        per[s].line = l;
+        for (i = 0; src && i < maps->nelts; ++i) {
+            const cg_source_map_t *m = &APR_ARRAY_IDX(maps, i,
+                                                      cg_source_map_t);
+
+            if (m->source != src) {
+                continue;
+            }
+            l->theirs = cg_source_query_make(p, m->theirs);
+            l->ours = -1;
+            for (k = 0; k < pol->categories->nelts; ++k) {
+                if (!strcmp(APR_ARRAY_IDX(pol->categories, k, const char *),
+                            m->ours)) {
+                    l->ours = k;
+                    break;
+                }
+            }
+            ++l;
+            ++per[s].n;
+        }
     }
-    return q;
+    pol->source_lines = per;
 }
 
 cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
@@ -109,10 +147,8 @@ cg_policy_t *cg_policy_make(apr_pool_t *p, const cg_policy_spec_t *spec)
     pol->consent_rules.refuse_plain = spec->refuse_plain;
     pol->sources = (spec->sources && spec->sources->nelts) ? spec->sources
                                                            : NULL;
-    pol->source_maps = spec->source_maps;
-    pol->source_queries = source_queries(p, spec->source_maps);
-
     pol->categories = cg_rules_categories(p, pol->rules, NULL);
+    source_lines(p, pol, spec->source_maps);
     pol->pool = p;
 #if APR_HAS_THREADS
     /* without it the memo is only read, never filled: still correct */
@@ -421,16 +457,21 @@ const cg_class_t *cg_policy_classify(const cg_policy_t *pol, const char *name,
 
 /* What one other banner's choice means here: its explicit choice, as the
  * module's categories its map lines grant (a category is granted when one
- * of its lines is granted and none refused). */
+ * of its lines is granted and none refused). *refused_ours: the
+ * categories a line refuses, NULL for none. */
 static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
-                          const cg_source_t *source, const apr_array_header_t
-                          *crumbs, const cg_consent_rules_t *rules,
+                          const cg_source_t *source,
+                          const source_lines_t *lines,
+                          const apr_array_header_t *crumbs,
+                          const cg_consent_rules_t *rules,
                           cg_consent_t *out, cg_source_result_t *res,
                           apr_array_header_t **refused_ours)
 {
-    const cg_source_map_t *m;
+    enum { GRANTED = 1, REFUSED = 2 };
+    const int n = pol->categories->nelts;
+    unsigned char mine[32], *said;
     cg_source_opts_t opts;
-    int i, j;
+    int i, granted = 0, refused = 0;
 
     cg_policy_source_opts(pol, rules->now, &opts);
     if (!cg_source_read_crumbs(p, source, crumbs, &opts, res)) {
@@ -439,30 +480,40 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
     if (!res->explicit_choice) {
         return 0;
     }
-    memset(out, 0, sizeof(*out));
-    out->categories = cg_source_array_make(p, pol->categories->nelts,
-                                           sizeof(const char *));
-    *refused_ours = cg_source_array_make(p, pol->categories->nelts,
-                                         sizeof(const char *));
-    out->when = res->when;
-    m = pol->source_maps ? (const cg_source_map_t *)pol->source_maps->elts
-                         : NULL;
-    for (i = 0; i < pol->categories->nelts; ++i) {
-        const char *ours = APR_ARRAY_IDX(pol->categories, i, const char *);
-        int granted = 0, refused = 0;
+    said = n <= (int)sizeof(mine) ? mine : apr_palloc(p, (apr_size_t)n);
+    memset(said, 0, (apr_size_t)n);
+    for (i = 0; lines && i < lines->n; ++i) {
+        const source_line_t *l = &lines->line[i];
 
-        for (j = 0; m && j < pol->source_maps->nelts; ++j) {
-            if (m[j].source != source || strcmp(m[j].ours, ours)) {
-                continue;
-            }
-            granted |= cg_source_query_granted(res, pol->source_queries[j]);
-            refused |= cg_source_query_refused(res, pol->source_queries[j]);
+        if (l->ours < 0) {
+            continue;
         }
-        if (granted && !refused) {
-            APR_ARRAY_PUSH(out->categories, const char *) = ours;
+        said[l->ours] |= (cg_source_query_granted(res, l->theirs) ? GRANTED : 0)
+                         | (cg_source_query_refused(res, l->theirs) ? REFUSED
+                                                                     : 0);
+    }
+    for (i = 0; i < n; ++i) {
+        granted += said[i] == GRANTED;
+        refused += (said[i] & REFUSED) != 0;
+    }
+    memset(out, 0, sizeof(*out));
+    out->categories = cg_source_array_make(p, granted ? granted : 1,
+                                           sizeof(const char *));
+    *refused_ours = refused ? cg_source_array_make(p, refused,
+                                                   sizeof(const char *))
+                            : NULL;
+    out->when = res->when;
+    for (i = 0; i < n; ++i) {
+        const char *ours = APR_ARRAY_IDX(pol->categories, i, const char *);
+
+        /* within the room made above: no push can grow the arrays */
+        if (said[i] == GRANTED) {
+            ((const char **)out->categories->elts)[out->categories->nelts++]
+                = ours;
         }
-        if (refused) {
-            APR_ARRAY_PUSH(*refused_ours, const char *) = ours;
+        if (said[i] & REFUSED) {
+            ((const char **)(*refused_ours)->elts)[(*refused_ours)->nelts++]
+                = ours;
         }
     }
     out->state = out->categories->nelts ? CG_CONSENT_GRANTED
@@ -508,8 +559,10 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
             }
             memset(&res, 0, sizeof(res));
         }
-        else if (!source_consent(p, pol, src[i], out->crumbs, rules, &c,
-                                 &res, &refused)) {
+        else if (!source_consent(p, pol, src[i],
+                                 pol->source_lines ? &pol->source_lines[i]
+                                                   : NULL,
+                                 out->crumbs, rules, &c, &res, &refused)) {
             continue;
         }
         if (!decided) {
@@ -540,7 +593,7 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
             }
         }
         else if (out->consent.all_categories
-                 && (src[i] ? refused->nelts > 0
+                 && (src[i] ? refused != NULL
                             : c.state == CG_CONSENT_DENIED)) {
             /* a plain "1" meets a refusal: keep only what is not refused */
             apr_array_header_t *kept = apr_array_make(p, 2,
