@@ -12,6 +12,7 @@
 #include "cg_consent.h"
 #include "cg_cookie.h"
 #include "cg_policy.h"
+#include "cg_source.h"
 
 #define NOW apr_time_from_sec(1800000000)
 #define RID "0123456789abcdef0123456789abcdef"
@@ -665,6 +666,117 @@ static void scrub_params_by_consent(void **state)
 
 /* ---- a signed consent ---- */
 
+/* ---- other banners' consent (ConsentSource, ConsentSourceMap) ---- */
+
+/* Two sources whose map lines interleave, one line naming a category no
+ * rule defines, one naming a category of the other source; cookieyes
+ * first, then cookiebot, then the own cookie. */
+static cg_policy_t *policy_with_sources(apr_pool_t *p)
+{
+    static const char *const lines[][3] = {
+        {"cookiebot", "marketing", "tracking"},
+        {"cookieyes", "advertisement", "tracking"},
+        {"cookiebot", "statistics", "analytics"},
+        {"cookieyes", "analytics", "analytics"},
+        {"cookiebot", "preferences", "nosuch"},
+        /* only cookieyes has "advertisement": asked of cookieyes, this
+         * line would refuse analytics whenever ads are refused */
+        {"cookiebot", "advertisement", "analytics"},
+    };
+    apr_array_header_t *rules = apr_array_make(p, 2, sizeof(cg_rule_t));
+    apr_array_header_t *sources = apr_array_make(p, 3,
+                                                 sizeof(const cg_source_t *));
+    apr_array_header_t *maps = apr_array_make(p, 6, sizeof(cg_source_map_t));
+    cg_policy_spec_t spec;
+    unsigned i;
+
+    assert_null(cg_rule_compile(p, cg_class_parse(p, "tracking"), "mtc_id",
+                                apr_array_push(rules)));
+    assert_null(cg_rule_compile(p, cg_class_parse(p, "analytics"), "_pk_id",
+                                apr_array_push(rules)));
+    APR_ARRAY_PUSH(sources, const cg_source_t *) = cg_source_find("cookieyes");
+    APR_ARRAY_PUSH(sources, const cg_source_t *) = cg_source_find("cookiebot");
+    APR_ARRAY_PUSH(sources, const cg_source_t *) = NULL;    /* own */
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); ++i) {
+        cg_source_map_t *m = apr_array_push(maps);
+
+        m->source = cg_source_find(lines[i][0]);
+        m->theirs = lines[i][1];
+        m->ours = lines[i][2];
+    }
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "mautic_consent";
+    spec.rules = rules;
+    spec.sources = sources;
+    spec.source_maps = maps;
+    spec.max_age = 15552000;
+    return cg_policy_make(p, &spec);
+}
+
+/* A Cookiebot value chosen 57 days before NOW. */
+static const char *cookiebot(apr_pool_t *p, int pref, int stats, int mkt)
+{
+    return apr_psprintf(p, "CookieConsent={stamp:'x',necessary:true,"
+                        "preferences:%s,statistics:%s,marketing:%s,"
+                        "method:'explicit',ver:1,utc:1795000000000,"
+                        "region:'de'}", pref ? "true" : "false",
+                        stats ? "true" : "false", mkt ? "true" : "false");
+}
+
+static const char *cookieyes(apr_pool_t *p, int analytics, int ads)
+{
+    return apr_psprintf(p, "cookieyes-consent=consentid:abc,consent:yes,"
+                        "action:yes,necessary:yes,functional:no,"
+                        "analytics:%s,performance:no,advertisement:%s,"
+                        "other:no", analytics ? "yes" : "no",
+                        ads ? "yes" : "no");
+}
+
+static void sources_follow_their_own_map_lines(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy_with_sources(p);
+    cg_visit_t v;
+
+    /* each source is asked only its own lines */
+    visit(p, pol, apr_pstrcat(p, "a=1; ", cookiebot(p, 0, 0, 1), NULL), NULL,
+          &v);
+    assert_string_equal(v.source, "cookiebot");
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    assert_int_equal(v.consent.categories->nelts, 1);
+    assert_true(cg_consent_allows(&v.consent, "tracking"));
+    assert_false(cg_consent_allows(&v.consent, "analytics"));
+
+    visit(p, pol, cookieyes(p, 1, 0), NULL, &v);
+    assert_string_equal(v.source, "cookieyes");
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    assert_int_equal(v.consent.categories->nelts, 1);
+    assert_true(cg_consent_allows(&v.consent, "analytics"));
+    assert_false(cg_consent_allows(&v.consent, "tracking"));
+
+    /* a line to a category no rule defines grants nothing: an explicit
+     * choice of nothing we know */
+    visit(p, pol, cookiebot(p, 1, 0, 0), NULL, &v);
+    assert_string_equal(v.source, "cookiebot");
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
+    assert_false(cg_consent_allows(&v.consent, "nosuch"));
+
+    /* both grant: the first source's choice stands */
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                              cookieyes(p, 1, 1), NULL), NULL, &v);
+    assert_string_equal(v.source, "cookieyes");
+    assert_int_equal(v.consent.categories->nelts, 2);
+
+    /* the later source refuses tracking: taken away; its grant of
+     * analytics adds nothing the first did not grant */
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 0), "; ",
+                              cookieyes(p, 0, 1), NULL), NULL, &v);
+    assert_string_equal(v.source, "cookieyes");
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
+    assert_false(cg_consent_allows(&v.consent, "tracking"));
+    assert_false(cg_consent_allows(&v.consent, "analytics"));
+}
+
 static void signed_consent(void **state)
 {
     apr_pool_t *p = *state;
@@ -775,6 +887,7 @@ int main(void)
         CG_TEST(php_names),
         CG_TEST(scrub_params_by_consent),
         CG_TEST(signed_consent),
+        CG_TEST(sources_follow_their_own_map_lines),
         CG_TEST(category_id_is_one_rule),
     };
     CG_RUN_GROUP("policy", tests);
