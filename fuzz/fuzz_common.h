@@ -53,6 +53,67 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* A page streamed in buckets, from the input: a control byte `ctl` and
+ * the bytes from data[pos] on. With ctl's top bit, every byte is a bucket
+ * (a cut after each byte); else ctl's low four bits say how many bucket
+ * sizes (one byte each) come first, the last bucket taking the rest. The
+ * rest of the input is the page. `page` and `cuts` (offsets, ascending,
+ * each at most `len`) are exactly sized malloc() buffers, so
+ * AddressSanitizer sees an overrun; free with cg_fuzz_stream_free(). */
+typedef struct cg_fuzz_stream_t {
+    char *page;
+    size_t len;
+    size_t *cuts;
+    int ncuts;
+} cg_fuzz_stream_t;
+
+static inline void *cg_fuzz_malloc(size_t n)
+{
+    void *m = malloc(n ? n : 1);
+
+    if (!m) {
+        abort();
+    }
+    return m;
+}
+
+static inline void cg_fuzz_stream(const uint8_t *data, size_t size,
+                                  size_t pos, uint8_t ctl,
+                                  cg_fuzz_stream_t *s)
+{
+    size_t n = 0, off = 0, i;
+
+    if (!(ctl & 0x80)) {
+        n = ctl & 15;
+        if (n > size - pos) {
+            n = size - pos;
+        }
+    }
+    s->len = size - pos - n;
+    s->page = cg_fuzz_malloc(s->len);
+    memcpy(s->page, data + pos + n, s->len);
+    if (ctl & 0x80) {
+        n = s->len;
+    }
+    s->cuts = cg_fuzz_malloc(n * sizeof(*s->cuts));
+    s->ncuts = (int)n;
+    for (i = 0; i < n; ++i) {
+        if (ctl & 0x80) {
+            s->cuts[i] = i;
+            continue;
+        }
+        /* sizes to offsets */
+        off += data[pos + i];
+        s->cuts[i] = off < s->len ? off : s->len;
+    }
+}
+
+static inline void cg_fuzz_stream_free(cg_fuzz_stream_t *s)
+{
+    free(s->page);
+    free(s->cuts);
+}
+
 /* The input as a C string in an exactly sized malloc() buffer (so
  * AddressSanitizer catches a read past its NUL); it ends at the first
  * NUL byte of the input. free() it. */

@@ -21,7 +21,6 @@
 #include "cg_gcm.h"
 
 #define TAG "<script>D</script>"
-#define MAX_CUTS 15
 #define MAX_HELD 9
 
 static void cg_fuzz_setup(apr_pool_t *root)
@@ -122,52 +121,17 @@ static void check(const result_t *r, const char *page, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     apr_pool_t *p = cg_fuzz_pool;
-    size_t cuts_buf[MAX_CUTS], *cuts = cuts_buf, pos = 1, len, i, off = 0;
-    int ncuts = 0;
-    char *page;
+    cg_fuzz_stream_t in;
     result_t whole, streamed;
 
     if (size < 1) {
         return 0;
     }
-    if (!(data[0] & 0x80)) {
-        size_t n = data[0] & 15;
-
-        if (n > size - pos) {
-            n = size - pos;
-        }
-        for (i = 0; i < n; ++i) {
-            cuts_buf[i] = data[pos + i];
-        }
-        ncuts = (int)n;
-        pos += n;
-    }
-    len = size - pos;
-    page = malloc(len ? len : 1);
-    if (!page) {
-        abort();
-    }
-    memcpy(page, data + pos, len);
-    if (data[0] & 0x80) {
-        cuts = malloc((len ? len : 1) * sizeof(*cuts));
-        if (!cuts) {
-            abort();
-        }
-        for (i = 0; i < len; ++i) {
-            cuts[i] = i;
-        }
-        ncuts = (int)len;
-    }
-    else {
-        for (i = 0; i < (size_t)ncuts; ++i) {
-            off += cuts[i];
-            cuts[i] = off < len ? off : len;
-        }
-    }
-    run(p, page, len, NULL, 0, &whole);
-    check(&whole, page, len);
-    run(p, page, len, cuts, ncuts, &streamed);
-    check(&streamed, page, len);
+    cg_fuzz_stream(data, size, 1, data[0], &in);
+    run(p, in.page, in.len, NULL, 0, &whole);
+    check(&whole, in.page, in.len);
+    run(p, in.page, in.len, in.cuts, in.ncuts, &streamed);
+    check(&streamed, in.page, in.len);
     CG_FUZZ_CHECK(streamed.out_len == whole.out_len
                   && !memcmp(streamed.out, whole.out, whole.out_len)
                   && streamed.inserted == whole.inserted,
@@ -175,10 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   streamed.inserted, streamed.at, whole.inserted, whole.at);
     free(whole.out);
     free(streamed.out);
-    if (cuts != cuts_buf) {
-        free(cuts);
-    }
-    free(page);
+    cg_fuzz_stream_free(&in);
     apr_pool_clear(p);
     return 0;
 }

@@ -39,7 +39,6 @@
 
 #define DEFAULT_MARKER "/consentgate/banner.js"
 #define TAG "<script src=\"/consentgate/banner.js\" defer></script>"
-#define MAX_CUTS 15
 
 static void cg_fuzz_setup(apr_pool_t *root)
 {
@@ -258,11 +257,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     apr_pool_t *p = cg_fuzz_pool;
     const char *marker;
     char mbuf[64];
-    size_t cuts_buf[MAX_CUTS], *cuts = cuts_buf, pos = 2, len, i;
-    int ncuts = 0, ref_tagged;
+    cg_fuzz_stream_t in;
+    size_t pos = 2, len;
+    int ref_tagged;
     size_t ref_at;
     const cg_inject_t *inj;
-    char *page;
+    const char *page;
     result_t whole, streamed, plain;
 
     if (size < 2) {
@@ -291,48 +291,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     }
-    if (!(data[1] & 0x80)) {
-        size_t n = data[1] & 15;
-
-        if (n > size - pos) {
-            n = size - pos;
-        }
-        for (i = 0; i < n; ++i) {
-            cuts_buf[i] = data[pos + i];
-        }
-        ncuts = (int)n;
-        pos += n;
-    }
-    len = size - pos;
-    page = malloc(len ? len : 1);
-    if (!page) {
-        abort();
-    }
-    memcpy(page, data + pos, len);
-    if (data[1] & 0x80) {
-        /* every byte a bucket: every boundary there is */
-        cuts = malloc((len ? len : 1) * sizeof(*cuts));
-        if (!cuts) {
-            abort();
-        }
-        for (i = 0; i < len; ++i) {
-            cuts[i] = i;
-        }
-        ncuts = (int)len;
-    }
-    else {
-        /* sizes to offsets, the last bucket taking the rest */
-        size_t off = 0;
-
-        for (i = 0; i < (size_t)ncuts; ++i) {
-            off += cuts[i];
-            cuts[i] = off < len ? off : len;
-        }
-    }
+    cg_fuzz_stream(data, size, pos, data[1], &in);
+    page = in.page;
+    len = in.len;
 
     inj = cg_inject_make(p, marker);
     stream(p, inj, page, len, NULL, 0, 0, &whole);
-    stream(p, inj, page, len, cuts, ncuts, 0, &streamed);
+    stream(p, inj, page, len, in.cuts, in.ncuts, 0, &streamed);
 
     /* 1, 2 */
     check_output("whole", &whole, page, len);
@@ -354,7 +319,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* 6 */
     if (marker && strlen(marker) > 5 && !strchr(marker, '<')
         && !whole.untagged && whole.at == len) {
-        stream(p, inj, page, len, cuts, ncuts, 1, &plain);
+        stream(p, inj, page, len, in.cuts, in.ncuts, 1, &plain);
         CG_FUZZ_CHECK(plain.out_len == whole.out_len
                       && !memcmp(plain.out, whole.out, whole.out_len),
                       "marker '%s': flushing at the end differs",
@@ -364,10 +329,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     free(whole.out);
     free(streamed.out);
-    if (cuts != cuts_buf) {
-        free(cuts);
-    }
-    free(page);
+    cg_fuzz_stream_free(&in);
     apr_pool_clear(p);
     return 0;
 }
