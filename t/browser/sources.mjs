@@ -522,4 +522,65 @@ await scenario('usercentrics mirror, ConsentSecret', {}, async (page, context) =
     is(await gated(page, '/uc/'), [], 'signed usercentrics deny: the tracking cookies are removed again');
 });
 
+// A visitor who held an unsigned mirror of their choice before the site
+// set ConsentSecret: the server's banner config says mirrors are signed,
+// so the page posts the choice once to have it signed, then never again.
+// Without ConsentSecret the same cookie is the mirror and nothing is posted.
+async function ucHeld(page, context, base) {
+    const time = Date.now() - 60 * 1000;
+    const consents = { 'svc-mautic': true, 'svc-matomo': true };
+    const value = encodeURIComponent(JSON.stringify({ time, consents }));
+    // the stub's storage: an explicit accept at `time`
+    await page.goto(base + '/uc/echo');
+    await page.evaluate((t) => {
+        localStorage.setItem('uc_settings', JSON.stringify({
+            controllerId: 'c0ffee00c0ffee00', id: 'site-settings-id', version: '1.2.0',
+            services: ['svc-mautic', 'svc-matomo'].map((id) => ({ id, status: true, history: [
+                { action: 'ACCEPT_ALL', language: 'en', status: true, timestamp: t, type: 'explicit',
+                  versions: { application: '2.0.0', service: '1.0.0', settings: '1.2.0' } }] })),
+        }));
+        localStorage.setItem('uc_user_interaction', 'true');
+    }, time);
+    await context.addCookies([{ name: 'consentgate_usercentrics', value, url: base + '/', sameSite: 'Lax' }]);
+    return value;
+}
+
+await scenario('usercentrics mirror, unsigned before ConsentSecret', {}, async (page, context) => {
+    const value = await ucHeld(page, context, CMP_SIGNED);
+    is(await gated(page, '/uc/'), [], 'signed site, unsigned mirror held: the grant it holds counts for nothing');
+    const posts = mirrorPosts(context);
+    const before = receipts(RECEIPTS_SIGNED).length;
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/consentgate/consent', { timeout: 5000 });
+    await page.goto(CMP_SIGNED + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    const res = await answer.catch(() => null);
+    is(res && res.status(), 204, 'signed site, unsigned mirror held: the page posts the choice');
+    is(posts, [{ mirror: 'usercentrics', value }], 'signed site, unsigned mirror held: once, the value it held');
+    const stored = await jarValue(context, 'consentgate_usercentrics');
+    ok(SIG.test(stored || '') && SIG.exec(stored)[1] === value,
+       'signed site, unsigned mirror held: the browser now holds it signed', stored);
+    is(receipts(RECEIPTS_SIGNED).slice(before).map(brief), [['grant', 'source:usercentrics', ['tracking']]],
+       'signed site, unsigned mirror held: with a grant receipt');
+    const d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
+       'signed site, unsigned mirror held: the gate now sees the grant');
+    is(await gated(page, '/uc/'), MAUTIC, 'signed site, unsigned mirror held: Mautic\'s tracking cookies pass');
+    // signed and equal now: no loop, on this page or the next
+    await page.reload();
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    is(posts.length, 1, 'signed site, unsigned mirror held: the next page load posts nothing more');
+});
+
+await scenario('usercentrics mirror, unsigned without ConsentSecret', {}, async (page, context) => {
+    const value = await ucHeld(page, context, CMP);
+    const posts = mirrorPosts(context);
+    await page.goto(CMP + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    is(posts, [], 'unsigned site, mirror held equal to the choice: the page posts nothing');
+    is(await jarValue(context, 'consentgate_usercentrics'), value, 'unsigned site: the held mirror is unchanged');
+    is(await gated(page, '/uc/'), MAUTIC, 'unsigned site: the held mirror grants as it is');
+});
+
 await finish(browser);
