@@ -66,6 +66,11 @@ var unsigned = (v) => {
     var m = /^(.*)\|[A-Za-z0-9_-]{22}$/.exec(v || '');
     return m ? m[1] : v;
 };
+// whether the held mirror already says v. Where the server signs
+// (C.signed), one without its signature grants nothing (a mirror from
+// before ConsentSecret, or the page's own): it differs, and is posted
+// once to be signed
+var same = (old, v) => unsigned(old) === v && !(C.signed && old === v);
 // what the page may write without the server's receipt: every refusal,
 // and the grants the held mirror already made; never a new grant
 var narrowed = (old, consents) => {
@@ -85,7 +90,7 @@ var narrowed = (old, consents) => {
 var mirror = (name, consents, time) => {
     var n = 'consentgate_' + name, old = held(n);
     var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
-    if (!Object.keys(consents).length || unsigned(old) === v || posted[n] === v) {
+    if (!Object.keys(consents).length || same(old, v) || posted[n] === v) {
         return;
     }
     posted[n] = v;

@@ -19,6 +19,7 @@ typedef struct cg_banner_site_t {
     long long max_age;          /* ConsentMaxAge, seconds */
     int gpc, dnt;               /* ConsentSignals: honoured or not */
     int consent_wins;           /* ConsentSignalPrecedence consent */
+    int signed_mirrors;         /* ConsentSecret: the endpoint signs mirrors */
 } cg_banner_site_t;
 
 /* Reads and checks a banner config file. NULL on any error, with *err set

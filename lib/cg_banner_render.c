@@ -157,6 +157,11 @@ const char *cg_banner_render(apr_pool_t *p, const cg_banner_t *b,
         json_object_set_new(out, "precedence", json_string(site->consent_wins
                                                            ? "consent"
                                                            : "signal"));
+        /* a held mirror without the server's signature grants nothing
+         * here: the page posts it again to have it signed */
+        if (site->signed_mirrors) {
+            json_object_set_new(out, "signed", json_true());
+        }
     }
     rendered = out ? cg_json_dump(p, out, JSON_COMPACT | JSON_ENSURE_ASCII
                                   | JSON_ESCAPE_SLASH, "") : NULL;

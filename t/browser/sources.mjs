@@ -5,6 +5,8 @@
 //               node_modules; /cc/, /klaro/, /tcf/, /tcfvendor/ reach the
 //               Mautic-like backend under ConsentSource cc_cookie, klaro,
 //               tcf, and tcf with ConsentSourceMap purpose:1+vendor:755
+//   CG_CMP_SIGNED the vhost "cmp_signed": the Usercentrics-like page under
+//               ConsentSecret, /uc/ reading its mirror
 //
 // Each banner is clicked as a visitor clicks it; then the page itself asks
 // the backend for Mautic's tracking pixel (so the browser sends the
@@ -16,6 +18,7 @@ import * as tcf from '@iabtcf/core';
 import fs from 'node:fs';
 
 const CMP = process.env.CG_CMP;
+const CMP_SIGNED = process.env.CG_CMP_SIGNED;
 const TRACKING = /^(mtc_id|mtc_sid|mautic_device_id|mautic_referer_id|mautic_page_\d+)$/;
 
 
@@ -323,17 +326,18 @@ const mirrorOf = (d) => (d.sent === undefined ? undefined : JSON.parse(decodeURI
 // mirror cookie and writes a receipt: `act`, then that POST's answer and
 // the receipts written meanwhile.
 const RECEIPTS = process.env.CG_LOGS + '/receipts-cmp.jsonl';
-const receipts = () => (fs.existsSync(RECEIPTS) ? fs.readFileSync(RECEIPTS, 'utf8') : '')
+const RECEIPTS_SIGNED = process.env.CG_LOGS + '/receipts-cmp-signed.jsonl';
+const receipts = (file = RECEIPTS) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '')
     .split('\n').filter((l) => l).map((l) => JSON.parse(l));
-async function mirrored(page, act) {
-    const before = receipts().length;
+async function mirrored(page, act, file = RECEIPTS) {
+    const before = receipts(file).length;
     const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/consentgate/consent', { timeout: 5000 });
     await act();
     const res = await answer;
     const setCookie = (await res.headersArray())
         .filter((h) => h.name.toLowerCase() === 'set-cookie')
         .flatMap((h) => h.value.split('\n'));
-    return { status: res.status(), body: res.request().postDataJSON(), setCookie, receipts: receipts().slice(before) };
+    return { status: res.status(), body: res.request().postDataJSON(), setCookie, receipts: receipts(file).slice(before) };
 }
 const brief = (r) => [r.action, r.method, r.categories];
 
@@ -466,6 +470,117 @@ await scenario('osano mirror, the endpoint down', {}, async (page, context) => {
        'osano analytics only, endpoint down: the page writes it (it grants nothing the held mirror did not)');
     is((await told(page, '/osano/')).env, 'denied', 'osano analytics only, endpoint down: the withdrawal takes effect');
     is(await gated(page, '/osano/'), [], 'osano analytics only, endpoint down: the tracking cookies are removed');
+});
+
+// ---- the mirror under ConsentSecret: the endpoint signs the cookie it
+// sets (<value>|<signature>), and only a signed mirror grants ----
+const SIG = /^(.*)\|[A-Za-z0-9_-]{22}$/;
+// every mirror POST a context makes, counted from before the first page
+function mirrorPosts(context) {
+    const posts = [];
+    context.on('request', (r) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/consentgate/consent') {
+            posts.push(r.postDataJSON());
+        }
+    });
+    return posts;
+}
+
+await scenario('usercentrics mirror, ConsentSecret', {}, async (page, context) => {
+    const posts = mirrorPosts(context);
+    await page.goto(CMP_SIGNED + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    is(await gated(page, '/uc/'), [], 'signed usercentrics: before any choice the tracking cookies are removed');
+    let m = await mirrored(page, () => page.click('#accept'), RECEIPTS_SIGNED);
+    is(m.status, 204, 'signed usercentrics accept: the mirror posted the choice');
+    is(m.receipts.map(brief), [['grant', 'source:usercentrics', ['tracking']]],
+       'signed usercentrics accept: one receipt, a grant');
+    let stored = await jarValue(context, 'consentgate_usercentrics');
+    ok(SIG.test(stored || '') && SIG.exec(stored)[1] === m.body.value,
+       'signed usercentrics accept: the browser holds the value posted, signed (| and 22 characters)', stored);
+    let d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is(d.sent, stored, 'signed usercentrics accept: the browser sends the signed mirror');
+    is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
+       'signed usercentrics accept: the signed mirror grants');
+    is(await gated(page, '/uc/'), MAUTIC, 'signed usercentrics accept: Mautic\'s tracking cookies pass');
+
+    // the signed mirror equals the choice: a page load posts nothing
+    await page.reload();
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    is(posts.length, 1, 'signed usercentrics: a page load with the choice mirrored and signed posts nothing');
+
+    await page.evaluate(() => { document.getElementById('uc').hidden = false; });
+    m = await mirrored(page, () => page.click('#deny'), RECEIPTS_SIGNED);
+    is([m.status, m.receipts.map(brief)], [204, [['revoke', 'source:usercentrics', []]]],
+       'signed usercentrics deny: a withdrawal receipt');
+    stored = await jarValue(context, 'consentgate_usercentrics');
+    ok(SIG.test(stored || '') && SIG.exec(stored)[1] === m.body.value,
+       'signed usercentrics deny: the refusal is signed too', stored);
+    d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is([d.env, d.source], ['denied', 'usercentrics'], 'signed usercentrics deny: denied');
+    is(await gated(page, '/uc/'), [], 'signed usercentrics deny: the tracking cookies are removed again');
+});
+
+// A visitor who held an unsigned mirror of their choice before the site
+// set ConsentSecret: the server's banner config says mirrors are signed,
+// so the page posts the choice once to have it signed, then never again.
+// Without ConsentSecret the same cookie is the mirror and nothing is posted.
+async function ucHeld(page, context, base) {
+    const time = Date.now() - 60 * 1000;
+    const consents = { 'svc-mautic': true, 'svc-matomo': true };
+    const value = encodeURIComponent(JSON.stringify({ time, consents }));
+    // the stub's storage: an explicit accept at `time`
+    await page.goto(base + '/uc/echo');
+    await page.evaluate((t) => {
+        localStorage.setItem('uc_settings', JSON.stringify({
+            controllerId: 'c0ffee00c0ffee00', id: 'site-settings-id', version: '1.2.0',
+            services: ['svc-mautic', 'svc-matomo'].map((id) => ({ id, status: true, history: [
+                { action: 'ACCEPT_ALL', language: 'en', status: true, timestamp: t, type: 'explicit',
+                  versions: { application: '2.0.0', service: '1.0.0', settings: '1.2.0' } }] })),
+        }));
+        localStorage.setItem('uc_user_interaction', 'true');
+    }, time);
+    await context.addCookies([{ name: 'consentgate_usercentrics', value, url: base + '/', sameSite: 'Lax' }]);
+    return value;
+}
+
+await scenario('usercentrics mirror, unsigned before ConsentSecret', {}, async (page, context) => {
+    const value = await ucHeld(page, context, CMP_SIGNED);
+    is(await gated(page, '/uc/'), [], 'signed site, unsigned mirror held: the grant it holds counts for nothing');
+    const posts = mirrorPosts(context);
+    const before = receipts(RECEIPTS_SIGNED).length;
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/consentgate/consent', { timeout: 5000 });
+    await page.goto(CMP_SIGNED + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    const res = await answer.catch(() => null);
+    is(res && res.status(), 204, 'signed site, unsigned mirror held: the page posts the choice');
+    is(posts, [{ mirror: 'usercentrics', value }], 'signed site, unsigned mirror held: once, the value it held');
+    const stored = await jarValue(context, 'consentgate_usercentrics');
+    ok(SIG.test(stored || '') && SIG.exec(stored)[1] === value,
+       'signed site, unsigned mirror held: the browser now holds it signed', stored);
+    is(receipts(RECEIPTS_SIGNED).slice(before).map(brief), [['grant', 'source:usercentrics', ['tracking']]],
+       'signed site, unsigned mirror held: with a grant receipt');
+    const d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
+    is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
+       'signed site, unsigned mirror held: the gate now sees the grant');
+    is(await gated(page, '/uc/'), MAUTIC, 'signed site, unsigned mirror held: Mautic\'s tracking cookies pass');
+    // signed and equal now: no loop, on this page or the next
+    await page.reload();
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    is(posts.length, 1, 'signed site, unsigned mirror held: the next page load posts nothing more');
+});
+
+await scenario('usercentrics mirror, unsigned without ConsentSecret', {}, async (page, context) => {
+    const value = await ucHeld(page, context, CMP);
+    const posts = mirrorPosts(context);
+    await page.goto(CMP + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    is(posts, [], 'unsigned site, mirror held equal to the choice: the page posts nothing');
+    is(await jarValue(context, 'consentgate_usercentrics'), value, 'unsigned site: the held mirror is unchanged');
+    is(await gated(page, '/uc/'), MAUTIC, 'unsigned site: the held mirror grants as it is');
 });
 
 await finish(browser);

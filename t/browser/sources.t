@@ -15,6 +15,7 @@ my ($top, $node, $chromium) = browser_tools('vanilla-cookieconsent', 'klaro', '@
 
 
 $ENV{CG_CMP} = vhost_url('cmp');
+$ENV{CG_CMP_SIGNED} = vhost_url('cmp_signed');
 $ENV{CG_BANNER} = vhost_url('banner');
 $ENV{CG_LOGS} = Apache::Test::vars('t_logs');
 $ENV{CG_CHROMIUM} = $chromium;

@@ -1017,6 +1017,23 @@ static void render_takes_site_settings(void **state)
     assert_true(json_is_true(json_object_get(j, "reopenButton")));
 }
 
+/* banner.js re-posts an unsigned held mirror only where the endpoint
+ * signs: "signed" is there with ConsentSecret's keys and only then */
+static void render_signed_only_with_keys(void **state)
+{
+    cg_banner_site_t keyed = site;
+    const char *s;
+    json_t *j = render(*state, cg_banner_default(*state), "en");
+
+    assert_null(json_object_get(j, "signed"));
+    keyed.signed_mirrors = 1;
+    s = cg_banner_render(*state, cg_banner_default(*state), "en", &keyed);
+    assert_non_null(s);
+    assert_non_null(j = json_loads(s, 0, NULL));
+    apr_pool_cleanup_register(*state, j, json_cleanup, apr_pool_cleanup_null);
+    assert_true(json_is_true(json_object_get(j, "signed")));
+}
+
 static void render_large_max_age(void **state)
 {
     cg_banner_site_t big = { "/x", "c", 0, 4000000000LL };
@@ -1248,6 +1265,7 @@ int main(void)
         CG_TEST(restrict_to_other_category_gives_notice),
         CG_TEST(restrict_turns_mautic_and_pixel_off),
         CG_TEST(render_takes_site_settings),
+        CG_TEST(render_signed_only_with_keys),
         CG_TEST(render_large_max_age),
         CG_TEST(render_unknown_language_is_null),
         CG_TEST(render_texts_fall_back_per_key),
