@@ -471,7 +471,7 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
     const int n = pol->categories->nelts;
     unsigned char mine[32], *said;
     cg_source_opts_t opts;
-    int i, granted = 0, refused = 0;
+    int i;
 
     cg_policy_source_opts(pol, rules->now, &opts);
     if (!cg_source_read_crumbs(p, source, crumbs, &opts, res)) {
@@ -492,28 +492,22 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
                          | (cg_source_query_refused(res, l->theirs) ? REFUSED
                                                                      : 0);
     }
-    for (i = 0; i < n; ++i) {
-        granted += said[i] == GRANTED;
-        refused += (said[i] & REFUSED) != 0;
-    }
     memset(out, 0, sizeof(*out));
-    out->categories = cg_source_array_make(p, granted ? granted : 1,
-                                           sizeof(const char *));
-    *refused_ours = refused ? cg_source_array_make(p, refused,
-                                                   sizeof(const char *))
-                            : NULL;
+    out->categories = cg_source_array_make(p, n, sizeof(const char *));
+    *refused_ours = NULL;
     out->when = res->when;
     for (i = 0; i < n; ++i) {
         const char *ours = APR_ARRAY_IDX(pol->categories, i, const char *);
 
-        /* within the room made above: no push can grow the arrays */
         if (said[i] == GRANTED) {
-            ((const char **)out->categories->elts)[out->categories->nelts++]
-                = ours;
+            APR_ARRAY_PUSH(out->categories, const char *) = ours;
         }
         if (said[i] & REFUSED) {
-            ((const char **)(*refused_ours)->elts)[(*refused_ours)->nelts++]
-                = ours;
+            if (!*refused_ours) {
+                *refused_ours = cg_source_array_make(p, n,
+                                                     sizeof(const char *));
+            }
+            APR_ARRAY_PUSH(*refused_ours, const char *) = ours;
         }
     }
     out->state = out->categories->nelts ? CG_CONSENT_GRANTED
