@@ -60,17 +60,16 @@ var held = (name) => {
     });
     return v;
 };
-// with ConsentSecret the server signs the mirror: "<value>|<signature>"
-// ('|' never raw in encodeURIComponent's output); the page cannot sign
-var unsigned = (v) => {
-    var m = /^(.*)\|[A-Za-z0-9_-]{22}$/.exec(v || '');
-    return m ? m[1] : v;
-};
+// the server's mirror is "<value>|<receipt>", and with ConsentSecret
+// "|<signature>" after it ('|' never raw in encodeURIComponent's output);
+// the page cannot sign, and writes the value alone
+var unsigned = (v) => (v === undefined ? v : v.split('|')[0]);
 // whether the held mirror already says v. Where the server signs
 // (C.signed), one without its signature grants nothing (a mirror from
 // before ConsentSecret, or the page's own): it differs, and is posted
 // once to be signed
-var same = (old, v) => unsigned(old) === v && !(C.signed && old === v);
+var signedMirror = (old) => /\|[A-Za-z0-9_-]{22}$/.test(old || '');
+var same = (old, v) => unsigned(old) === v && !(C.signed && !signedMirror(old));
 // what the page may write without the server's receipt: every refusal,
 // and the grants the held mirror already made; never a new grant
 var narrowed = (old, consents) => {

@@ -102,8 +102,9 @@ const char *cg_consent_format(apr_pool_t *p, const apr_array_header_t *categorie
                               apr_time_t when, int revision,
                               const char *receipt_id);
 
-/* A fresh receipt id: 128 random bits as 32 lower-case hex digits, from
- * APR's random source. NULL when no randomness could be had. */
+/* A fresh receipt id: 128 random bits as CG_RECEIPT_ID_LEN lower-case hex
+ * digits, from APR's random source. NULL when no randomness could be had. */
+#define CG_RECEIPT_ID_LEN 32
 const char *cg_receipt_id(apr_pool_t *p);
 
 /* Opt-out signals. */

@@ -40,31 +40,51 @@ int cg_mirror_parse(apr_pool_t *p, const char *content_type,
 const char *cg_mirror_action(const apr_array_header_t *before,
                              const apr_array_header_t *after, int *widens);
 
-/* With ConsentSecret the consent endpoint signs the mirror cookie it sets,
- * as the module's own: "<value>|<signature>", the signature cg_sign()'s
- * over "<source>\n<value>" and the site. '|' is a cookie-octet that
- * encodeURIComponent() never leaves raw, so banner.js's value never holds
- * one, and a JSON value ends in '}' or "%7D": only a value that ends in
- * '|' and CG_SIGNATURE_LEN base64url characters carries a signature. */
+/* The mirror cookie the consent endpoint sets: "<value>[|<receipt>]
+ * [|<signature>]". The receipt, "<id>.<unix time>", names the receipt
+ * written with it, so that the visitor's receipt page finds it as it finds
+ * the module's own cookie's; it is absent when none was written. With
+ * ConsentSecret the signature, cg_sign()'s over "<source>\n<value>" (and
+ * "\n<receipt>" when there is one) and the site, follows. '|' is a
+ * cookie-octet that encodeURIComponent() never leaves raw, so banner.js's
+ * value never holds one; a receipt has a '.', a signature none. */
 #define CG_MIRROR_SIGNATURE_SEP '|'
 
-/* The mirror cookie's value for banner.js's `value` of `source`: signed
- * with `key` for `site`, or `value` itself when `key` is NULL. NULL when
- * libcrypto fails. */
+/* The mirror cookie's value for banner.js's `value` of `source`, naming
+ * `receipt` (NULL: none), signed with `key` for `site` (NULL: unsigned).
+ * NULL when libcrypto fails. */
 const char *cg_mirror_sign(apr_pool_t *p, const char *source,
-                           const char *value, const cg_consent_key_t *key,
-                           const char *site);
+                           const char *value, const char *receipt,
+                           const cg_consent_key_t *key, const char *site);
 
-/* A mirror cookie's raw value: its value's length (*len) and the
- * signature it ends in (*signature, NULL when it ends in none; else the
- * tail of `raw`). */
-void cg_mirror_split(const char *raw, apr_size_t *len,
-                     const char **signature);
+/* The receipt field for receipt `id` written at `when`. */
+const char *cg_mirror_receipt_field(apr_pool_t *p, const char *id,
+                                    apr_time_t when);
 
-/* Whether `len` bytes of `value` are signed by `signature` for `source`
- * with one of the keys in `opts` for its site. */
-int cg_mirror_signed(apr_pool_t *p, const char *source, const char *value,
-                     apr_size_t len, const char *signature,
+/* A mirror cookie's raw value, split where it stands: the value is its
+ * first value_len bytes; receipt and signature point into it (NULL: none).
+ * A value with a '|' in no form above is all value. */
+typedef struct cg_mirror_parts_t {
+    apr_size_t value_len;
+    const char *receipt;
+    apr_size_t receipt_len;
+    const char *signature;
+} cg_mirror_parts_t;
+
+void cg_mirror_split(const char *raw, cg_mirror_parts_t *out);
+
+/* Whether `raw`, split into `parts`, is signed for `source` with one of
+ * the keys in `opts` for its site (its receipt included). */
+int cg_mirror_signed(apr_pool_t *p, const char *source, const char *raw,
+                     const cg_mirror_parts_t *parts,
                      const cg_source_opts_t *opts);
+
+/* The receipt a mirror cookie in `cookie_header` names, as the receipt
+ * page may show it: a mirror cookie the gate would read (one value), with
+ * a receipt, signed when `opts` holds keys; the newest when several do.
+ * 1 with *id and *when (the receipt's time, to the second) set, else 0. */
+int cg_mirror_receipt_held(apr_pool_t *p, const char *cookie_header,
+                           const cg_source_opts_t *opts, const char **id,
+                           apr_time_t *when);
 
 #endif /* CG_MIRROR_H */

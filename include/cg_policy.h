@@ -75,10 +75,12 @@ const char *cg_policy_consent_value(apr_pool_t *p, const cg_policy_t *pol,
                                     apr_time_t when, const char *receipt_id);
 
 /* The mirror cookie this scope sets for banner.js's `value` of `source`
- * (cg_mirror.h): signed with the first key when there is one. NULL when
+ * (cg_mirror.h), naming `receipt` (cg_mirror_receipt_field(); NULL: no
+ * receipt): signed with the first key when there is one. NULL when
  * libcrypto fails. */
 const char *cg_policy_mirror_value(apr_pool_t *p, const cg_policy_t *pol,
-                                   const char *source, const char *value);
+                                   const char *source, const char *value,
+                                   const char *receipt);
 
 /* What this scope's sources are read under at `now`: ConsentMaxAge, and
  * ConsentSecret's keys for the values the module signs. */

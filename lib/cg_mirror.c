@@ -8,6 +8,7 @@
 #include <apr_strings.h>
 #include <jansson.h>
 
+#include "cg_cookie.h"
 #include "cg_mirror.h"
 #include "cg_receipt.h"
 #include "cg_source.h"
@@ -164,59 +165,179 @@ const char *cg_mirror_action(const apr_array_header_t *before,
 }
 
 /* What a mirror's signature covers: the source, so that one banner's
- * signed choice is no other's, and the value. */
+ * signed choice is no other's, the value, and the receipt it names. */
 static const char *signed_data(apr_pool_t *p, const char *source,
-                               const char *value, apr_size_t len)
+                               const char *value, apr_size_t len,
+                               const char *receipt, apr_size_t receipt_len)
 {
     return apr_pstrcat(p, source, "\n", apr_pstrmemdup(p, value, len),
-                       NULL);
+                       receipt ? "\n" : NULL,
+                       apr_pstrmemdup(p, receipt, receipt_len), NULL);
 }
 
 const char *cg_mirror_sign(apr_pool_t *p, const char *source,
-                           const char *value, const cg_consent_key_t *key,
-                           const char *site)
+                           const char *value, const char *receipt,
+                           const cg_consent_key_t *key, const char *site)
 {
-    const char *data, *sig;
+    const char *data, *sig, *out;
     char sep[2] = { CG_MIRROR_SIGNATURE_SEP, '\0' };
 
+    out = receipt ? apr_pstrcat(p, value, sep, receipt, NULL) : value;
     if (!key) {
-        return value;
+        return out;
     }
-    data = signed_data(p, source, value, strlen(value));
+    data = signed_data(p, source, value, strlen(value), receipt,
+                       receipt ? strlen(receipt) : 0);
     sig = cg_sign(p, key, data, strlen(data), site);
-    return sig ? apr_pstrcat(p, value, sep, sig, NULL) : NULL;
+    return sig ? apr_pstrcat(p, out, sep, sig, NULL) : NULL;
 }
 
-void cg_mirror_split(const char *raw, apr_size_t *len,
-                     const char **signature)
+const char *cg_mirror_receipt_field(apr_pool_t *p, const char *id,
+                                    apr_time_t when)
 {
-    apr_size_t n = strlen(raw), i;
+    return apr_psprintf(p, "%s.%" APR_INT64_T_FMT, id,
+                        (apr_int64_t)apr_time_sec(when));
+}
 
-    *len = n;
-    *signature = NULL;
-    if (n <= CG_SIGNATURE_LEN
-        || raw[n - CG_SIGNATURE_LEN - 1] != CG_MIRROR_SIGNATURE_SEP) {
-        return;
+/* `n` bytes at `s` are a signature: CG_SIGNATURE_LEN of base64url. */
+static int is_signature(const char *s, apr_size_t n)
+{
+    apr_size_t i;
+
+    if (n != CG_SIGNATURE_LEN) {
+        return 0;
     }
-    for (i = n - CG_SIGNATURE_LEN; i < n; ++i) {
-        if (!apr_isalnum(raw[i]) && raw[i] != '-' && raw[i] != '_') {
-            return;
+    for (i = 0; i < n; ++i) {
+        if (!apr_isalnum(s[i]) && s[i] != '-' && s[i] != '_') {
+            return 0;
         }
     }
-    *len = n - CG_SIGNATURE_LEN - 1;
-    *signature = raw + *len + 1;
+    return 1;
 }
 
-int cg_mirror_signed(apr_pool_t *p, const char *source, const char *value,
-                     apr_size_t len, const char *signature,
+/* `n` bytes at `s` are a receipt field: CG_RECEIPT_ID_LEN lower-case hex
+ * digits, '.', then 1 to 12 decimal digits (a '.' tells it from a
+ * signature, which has none). */
+static int is_receipt(const char *s, apr_size_t n)
+{
+    apr_size_t i;
+
+    if (n < CG_RECEIPT_ID_LEN + 2 || n > CG_RECEIPT_ID_LEN + 13
+        || s[CG_RECEIPT_ID_LEN] != '.') {
+        return 0;
+    }
+    for (i = 0; i < CG_RECEIPT_ID_LEN; ++i) {
+        if (!apr_isdigit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f')) {
+            return 0;
+        }
+    }
+    for (i = CG_RECEIPT_ID_LEN + 1; i < n; ++i) {
+        if (!apr_isdigit(s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void cg_mirror_split(const char *raw, cg_mirror_parts_t *out)
+{
+    apr_size_t n = strlen(raw);
+    const char *bar = memchr(raw, CG_MIRROR_SIGNATURE_SEP, n), *rest, *bar2;
+    apr_size_t rest_len;
+
+    memset(out, 0, sizeof(*out));
+    out->value_len = n;
+    if (!bar) {
+        return;
+    }
+    rest = bar + 1;
+    rest_len = n - (apr_size_t)(rest - raw);
+    bar2 = memchr(rest, CG_MIRROR_SIGNATURE_SEP, rest_len);
+    if (bar2) {
+        /* "<value>|<receipt>|<signature>" */
+        apr_size_t first = (apr_size_t)(bar2 - rest);
+
+        if (!is_receipt(rest, first)
+            || !is_signature(bar2 + 1, rest_len - first - 1)) {
+            return;
+        }
+        out->receipt = rest;
+        out->receipt_len = first;
+        out->signature = bar2 + 1;
+    }
+    else if (is_signature(rest, rest_len)) {
+        out->signature = rest;
+    }
+    else if (is_receipt(rest, rest_len)) {
+        out->receipt = rest;
+        out->receipt_len = rest_len;
+    }
+    else {
+        /* no form of ours: the whole of it is the value, which no reader
+         * takes for a choice */
+        return;
+    }
+    out->value_len = (apr_size_t)(bar - raw);
+}
+
+int cg_mirror_signed(apr_pool_t *p, const char *source, const char *raw,
+                     const cg_mirror_parts_t *parts,
                      const cg_source_opts_t *opts)
 {
     const char *data;
 
-    if (!signature || !opts->nkeys) {
+    if (!parts->signature || !opts->nkeys) {
         return 0;
     }
-    data = signed_data(p, source, value, len);
+    data = signed_data(p, source, raw, parts->value_len, parts->receipt,
+                       parts->receipt_len);
     return cg_signature_valid(p, opts->keys, opts->nkeys, opts->site, data,
-                              strlen(data), signature);
+                              strlen(data), parts->signature);
+}
+
+int cg_mirror_receipt_held(apr_pool_t *p, const char *cookie_header,
+                           const cg_source_opts_t *opts, const char **id,
+                           apr_time_t *when)
+{
+    apr_array_header_t *crumbs = cg_cookie_parse(p, cookie_header);
+    int found = 0;
+    apr_size_t m;
+
+    for (m = 0; m < sizeof(mirrors) / sizeof(mirrors[0]); ++m) {
+        apr_table_t *cookies = apr_table_make(p, 1);
+        cg_mirror_parts_t parts;
+        const char *raw;
+        apr_int64_t secs;
+        int i;
+
+        for (i = 0; i < crumbs->nelts; ++i) {
+            const cg_crumb_t *c = &APR_ARRAY_IDX(crumbs, i, cg_crumb_t);
+
+            if (!strcmp(c->name, mirrors[m][1])) {
+                apr_table_addn(cookies, c->name, c->value);
+            }
+        }
+        /* the cookie as the gate reads it: one value, ours, and under
+         * ConsentSecret signed with the receipt it names */
+        if (cg_source_cookie(cookies, mirrors[m][1], &raw) <= 0) {
+            continue;
+        }
+        cg_mirror_split(raw, &parts);
+        if (!parts.receipt
+            || (opts->nkeys && !cg_mirror_signed(p, mirrors[m][0], raw,
+                                                 &parts, opts))) {
+            continue;
+        }
+        secs = apr_atoi64(apr_pstrmemdup(p, parts.receipt
+                                            + CG_RECEIPT_ID_LEN + 1,
+                                         parts.receipt_len
+                                         - CG_RECEIPT_ID_LEN - 1));
+        /* the newest choice, when there are several */
+        if (!found || apr_time_from_sec(secs) > *when) {
+            *id = apr_pstrmemdup(p, parts.receipt, CG_RECEIPT_ID_LEN);
+            *when = apr_time_from_sec(secs);
+            found = 1;
+        }
+    }
+    return found;
 }

@@ -172,12 +172,13 @@ const char *cg_policy_consent_value(apr_pool_t *p, const cg_policy_t *pol,
 }
 
 const char *cg_policy_mirror_value(apr_pool_t *p, const cg_policy_t *pol,
-                                   const char *source, const char *value)
+                                   const char *source, const char *value,
+                                   const char *receipt)
 {
     const cg_consent_rules_t *r = &pol->consent_rules;
 
-    return cg_mirror_sign(p, source, value, r->nkeys ? &r->keys[0] : NULL,
-                          r->site);
+    return cg_mirror_sign(p, source, value, receipt,
+                          r->nkeys ? &r->keys[0] : NULL, r->site);
 }
 
 void cg_policy_source_opts(const cg_policy_t *pol, apr_time_t now,

@@ -29,11 +29,11 @@ static void read_mirror(apr_pool_t *p, const apr_table_t *cookies,
                         cg_source_result_t *out, const char *source,
                         const char *name)
 {
-    const char *raw, *sig;
+    const char *raw;
+    cg_mirror_parts_t parts;
     char *value;
     json_t *j, *v, *consents;
     const char *key;
-    apr_size_t len;
     int grants, rc = cg_source_cookie(cookies, name, &raw);
 
     if (rc == 0) {
@@ -44,10 +44,10 @@ static void read_mirror(apr_pool_t *p, const apr_table_t *cookies,
                                         NULL));
         return;
     }
-    cg_mirror_split(raw, &len, &sig);
-    grants = !opts->nkeys || cg_mirror_signed(p, source, raw, len, sig, opts);
-    if (sig) {
-        raw = apr_pstrmemdup(p, raw, len);
+    cg_mirror_split(raw, &parts);
+    grants = !opts->nkeys || cg_mirror_signed(p, source, raw, &parts, opts);
+    if (parts.value_len < strlen(raw)) {
+        raw = apr_pstrmemdup(p, raw, parts.value_len);
     }
     if (!(value = cg_source_unescape(p, raw, 0))) {
         cg_source_fail(out, apr_pstrcat(p, name, ": bad percent-encoding",

@@ -68,7 +68,8 @@ int mod_cg_mirror_consent(request_rec *r, const char *source,
     int widens, rc, receipt = 1;
 
     /* signed when ConsentSecret is set: only then does it grant */
-    if (!(cookie = cg_policy_mirror_value(r->pool, pol, source, value))) {
+    if (!(cookie = cg_policy_mirror_value(r->pool, pol, source, value,
+                                          NULL))) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* the choice itself, as the source reads it: fail closed */
@@ -110,14 +111,23 @@ int mod_cg_mirror_consent(request_rec *r, const char *source,
                       "reached", source, rid);
         receipt = 0;
     }
-    /* no receipt, no consent: a wider grant must be provable */
     if (receipt
         && mod_cg_receipt_write(r, action,
                                 apr_pstrcat(r->pool, "source:", source,
                                             NULL),
                                 strcmp(action, "revoke") ? after : NULL,
-                                rid, NULL)
-        && widens) {
+                                rid, NULL)) {
+        /* no receipt, no consent: a wider grant must be provable */
+        if (widens) {
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        receipt = 0;
+    }
+    /* the cookie names its receipt, for the visitor's receipt page */
+    if (receipt
+        && !(cookie = cg_policy_mirror_value(
+                 r->pool, pol, source, value,
+                 cg_mirror_receipt_field(r->pool, rid, r->request_time)))) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     /* host-only, as banner.js writes it: two of them would disagree */

@@ -1,5 +1,6 @@
 /* mod_cg_receipt_page.c: GET {endpoint}/receipt, the visitor's own
- * receipt: the one their consent cookie names, found in the receipts file,
+ * receipt: the one their consent cookie (or the mirror cookie the consent
+ * endpoint set) names, found in the receipts file,
  * with the notice they were shown and how to withdraw; HTML, or JSON
  * (?format=json or Accept: application/json). An id that is unknown,
  * forged or badly signed gets one and the same answer, so the page tells
@@ -21,6 +22,8 @@
 #include "mod_cg.h"
 #include "cg_chain.h"
 #include "cg_json.h"
+#include "cg_mirror.h"
+#include "cg_policy.h"
 #include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
@@ -239,7 +242,9 @@ int mod_cg_handle_receipt(request_rec *r)
     mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                   &consentgate_module);
     const cg_consent_t *c;
-    const char *line = NULL, *text, *forget;
+    const char *line = NULL, *text, *forget, *rid = NULL, *mirror_rid;
+    apr_time_t when = 0, mirror_when;
+    cg_source_opts_t opts;
     json_t *rec = NULL, *notice = NULL, *out;
     int json = wants_json(r);
 
@@ -252,10 +257,23 @@ int mod_cg_handle_receipt(request_rec *r)
     apr_table_mergen(r->headers_out, "Vary", "Cookie, Accept");
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     /* only a consent the gate believes (signed, when ConsentSecret is set)
-     * names a receipt */
+     * names a receipt: the module's own cookie's, or a mirror's that the
+     * consent endpoint set, the newer when both do */
     c = mod_cg_consent(r);
-    if (c->state != CG_CONSENT_NONE && c->receipt_id && sc->receipts) {
-        line = find_line(r->pool, sc->receipts, c->receipt_id, c->when);
+    if (c->state != CG_CONSENT_NONE && c->receipt_id) {
+        rid = c->receipt_id;
+        when = c->when;
+    }
+    cg_policy_source_opts(mod_cg_policy(r), r->request_time, &opts);
+    if (cg_mirror_receipt_held(r->pool, apr_table_get(r->headers_in,
+                                                      "Cookie"),
+                               &opts, &mirror_rid, &mirror_when)
+        && (!rid || mirror_when > when)) {
+        rid = mirror_rid;
+        when = mirror_when;
+    }
+    if (rid && sc->receipts) {
+        line = find_line(r->pool, sc->receipts, rid, when);
     }
     if (line) {
         rec = json_loads(line, JSON_REJECT_DUPLICATES, NULL);

@@ -320,7 +320,15 @@ for (const [button, want] of [['#accept', 'granted'], ['#reject', 'denied'], ['#
 }
 
 // ---- banners that keep the choice in storage: banner.js mirrors it ----
-const mirrorOf = (d) => (d.sent === undefined ? undefined : JSON.parse(decodeURIComponent(d.sent)));
+// the mirror the server set: "<value>|<receipt id>.<time>", and with
+// ConsentSecret "|<signature>" after it
+const RECEIPT_NAMED = /^([^|]*)\|([0-9a-f]{32})\.\d+$/;
+const mirrorOf = (d) => (d.sent === undefined ? undefined : JSON.parse(decodeURIComponent(d.sent.split('|')[0])));
+// the visitor's receipt page, as the browser asks for it
+const receiptPage = (page) => page.evaluate(async () => {
+    const r = await fetch('/consentgate/receipt?format=json', { credentials: 'same-origin' });
+    return { status: r.status, receipt: (await r.json()).receipt };
+});
 
 // The mirror posts the choice to the consent endpoint, which sets the
 // mirror cookie and writes a receipt: `act`, then that POST's answer and
@@ -366,13 +374,19 @@ await scenario('usercentrics mirror', {}, async (page, context) => {
     let m = await mirrored(page, () => page.click('#accept'));
     is(m.status, 204, 'usercentrics accept: the mirror posted the choice to the consent endpoint');
     is(m.body, { mirror: 'usercentrics', value: m.body.value }, 'usercentrics accept: the source and the cookie value, nothing else');
-    ok(m.setCookie.some((l) => l.startsWith(`consentgate_usercentrics=${m.body.value};`)),
+    ok(m.setCookie.some((l) => l.startsWith(`consentgate_usercentrics=${m.body.value}|`)),
        'usercentrics accept: the server set the mirror cookie', m.setCookie);
     is(m.receipts.map(brief), [['grant', 'source:usercentrics', ['tracking']]],
        'usercentrics accept: one receipt, a grant of what ConsentSourceMap maps');
     d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
     ok(d.stored && d.sent === d.stored, 'usercentrics accept: the gate read the mirror as stored', d);
-    is(d.stored, m.body.value, 'usercentrics accept: the cookie is the one the server set');
+    const named = RECEIPT_NAMED.exec(d.stored || '');
+    is(named && [named[1], named[2]], [m.body.value, m.receipts[0] && m.receipts[0].id],
+       'usercentrics accept: the cookie is the one the server set: the value posted and its receipt\'s id', d.stored);
+    const shown = await receiptPage(page);
+    is([shown.status, shown.receipt && shown.receipt.id, shown.receipt && shown.receipt.method],
+       [200, m.receipts[0] && m.receipts[0].id, 'source:usercentrics'],
+       'usercentrics accept: the visitor\'s receipt page shows the receipt of the choice made in Usercentrics');
     is(mirrorOf(d), await want(), 'usercentrics accept: the mirror holds what localStorage holds');
     is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
        'usercentrics accept: granted through ConsentSourceMap usercentrics svc-mautic tracking');
@@ -474,7 +488,7 @@ await scenario('osano mirror, the endpoint down', {}, async (page, context) => {
 
 // ---- the mirror under ConsentSecret: the endpoint signs the cookie it
 // sets (<value>|<signature>), and only a signed mirror grants ----
-const SIG = /^(.*)\|[A-Za-z0-9_-]{22}$/;
+const SIG = /^([^|]*)\|[0-9a-f]{32}\.\d+\|[A-Za-z0-9_-]{22}$/;
 // every mirror POST a context makes, counted from before the first page
 function mirrorPosts(context) {
     const posts = [];
@@ -497,9 +511,12 @@ await scenario('usercentrics mirror, ConsentSecret', {}, async (page, context) =
        'signed usercentrics accept: one receipt, a grant');
     let stored = await jarValue(context, 'consentgate_usercentrics');
     ok(SIG.test(stored || '') && SIG.exec(stored)[1] === m.body.value,
-       'signed usercentrics accept: the browser holds the value posted, signed (| and 22 characters)', stored);
+       'signed usercentrics accept: the browser holds the value posted, its receipt and a signature', stored);
     let d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
     is(d.sent, stored, 'signed usercentrics accept: the browser sends the signed mirror');
+    const shown = await receiptPage(page);
+    is([shown.status, shown.receipt && shown.receipt.id], [200, m.receipts[0] && m.receipts[0].id],
+       'signed usercentrics accept: the receipt page shows the receipt the signed mirror names');
     is([d.env, d.source, d.categories], ['granted', 'usercentrics', 'tracking'],
        'signed usercentrics accept: the signed mirror grants');
     is(await gated(page, '/uc/'), MAUTIC, 'signed usercentrics accept: Mautic\'s tracking cookies pass');
@@ -526,7 +543,7 @@ await scenario('usercentrics mirror, ConsentSecret', {}, async (page, context) =
 // set ConsentSecret: the server's banner config says mirrors are signed,
 // so the page posts the choice once to have it signed, then never again.
 // Without ConsentSecret the same cookie is the mirror and nothing is posted.
-async function ucHeld(page, context, base) {
+async function ucHeld(page, context, base, suffix = '') {
     const time = Date.now() - 60 * 1000;
     const consents = { 'svc-mautic': true, 'svc-matomo': true };
     const value = encodeURIComponent(JSON.stringify({ time, consents }));
@@ -541,7 +558,7 @@ async function ucHeld(page, context, base) {
         }));
         localStorage.setItem('uc_user_interaction', 'true');
     }, time);
-    await context.addCookies([{ name: 'consentgate_usercentrics', value, url: base + '/', sameSite: 'Lax' }]);
+    await context.addCookies([{ name: 'consentgate_usercentrics', value: value + suffix, url: base + '/', sameSite: 'Lax' }]);
     return value;
 }
 
@@ -570,6 +587,27 @@ await scenario('usercentrics mirror, unsigned before ConsentSecret', {}, async (
     await page.waitForLoadState('load');
     await page.waitForTimeout(300);
     is(posts.length, 1, 'signed site, unsigned mirror held: the next page load posts nothing more');
+});
+
+// the server's mirror from before ConsentSecret names its receipt but has
+// no signature: posted once too
+await scenario('usercentrics mirror, with a receipt but unsigned, before ConsentSecret', {}, async (page, context) => {
+    const secs = Math.floor(Date.now() / 1000) - 60;
+    const value = await ucHeld(page, context, CMP_SIGNED, `|0123456789abcdef0123456789abcdef.${secs}`);
+    const posts = mirrorPosts(context);
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/consentgate/consent', { timeout: 5000 });
+    await page.goto(CMP_SIGNED + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    const res = await answer.catch(() => null);
+    is([res && res.status(), posts], [204, [{ mirror: 'usercentrics', value }]],
+       'signed site, unsigned mirror with a receipt held: the page posts the value, once');
+    const stored = await jarValue(context, 'consentgate_usercentrics');
+    ok(SIG.test(stored || '') && SIG.exec(stored)[1] === value,
+       'signed site, unsigned mirror with a receipt held: now signed, with a receipt of its own', stored);
+    await page.reload();
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(300);
+    is(posts.length, 1, 'signed site, unsigned mirror with a receipt held: the next page load posts nothing more');
 });
 
 await scenario('usercentrics mirror, unsigned without ConsentSecret', {}, async (page, context) => {

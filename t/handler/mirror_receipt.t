@@ -77,8 +77,9 @@ my $res = mirror_post('mirror_receipt', { mirror => 'usercentrics', value => $ye
 is($res->code, 204, 'usercentrics grant: accepted');
 my $line = mirror_line($res, 'consentgate_usercentrics');
 ok($line, 'the server sets the mirror cookie itself') or diag(join "\n", set_cookie_lines($res));
-like($line // '', qr/^consentgate_usercentrics=\Q$yes\E; Max-Age=\d+; Path=\/; SameSite=Lax$/,
-     'the value as banner.js writes it, host-only, SameSite=Lax, no HttpOnly (banner.js compares it)');
+like($line // '', qr/^consentgate_usercentrics=\Q$yes\E\|[0-9a-f]{32}\.\d+; Max-Age=\d+; Path=\/; SameSite=Lax$/,
+     'the value as banner.js writes it and the receipt it names, host-only, SameSite=Lax, no HttpOnly (banner.js compares it)');
+my ($named, $named_time) = ($line // '') =~ /\|([0-9a-f]{32})\.(\d+);/;
 ok(!has_cookie($res, 'mautic_consent'), 'the module\'s own consent cookie is not set by a mirror');
 is($res->header('Cache-Control'), 'no-store', 'not cached');
 my $r = last_receipt();
@@ -87,9 +88,29 @@ is($r->{method}, 'source:usercentrics', 'made in Usercentrics');
 is_deeply($r->{categories}, ['tracking'], 'granting what ConsentSourceMap maps: tracking');
 is($r->{notice}, 'unknown', 'the notice was the other banner\'s: unknown');
 like($r->{id}, qr/^[0-9a-f]{32}$/, 'a receipt id');
+is($named, $r->{id}, 'the mirror cookie names that receipt');
+ok(defined $named_time && abs($named_time - time) < 60, 'and the time it was written');
 ok(!exists $r->{ip} && !exists $r->{value}, 'nothing identifying, no copy of the value');
-is(tracked('mirror_receipt', "consentgate_usercentrics=$yes"), 3,
-   'the gate follows the mirror cookie the server set');
+my ($set) = ($line // '') =~ /^([^;]+)/;
+is(tracked('mirror_receipt', $set // ''), 3, 'the gate follows the mirror cookie the server set');
+is(tracked('mirror_receipt', "consentgate_usercentrics=$yes"), 3, 'and the value without the receipt\'s name alike');
+
+# ---- the visitor's receipt page finds the mirror's receipt, as it finds
+# the one the module's own cookie names
+sub receipt_page {
+    my ($vhost, $cookie) = @_;
+    my $res = get_from($vhost, '/consentgate/receipt?format=json', Cookie => $cookie);
+    return ($res->code, $res->code == 200 ? JSON::PP::decode_json($res->content)->{receipt} : undef);
+}
+my ($code, $shown) = receipt_page('mirror_receipt', $set // '');
+is($code, 200, 'receipt page: the mirror\'s receipt is found');
+is_deeply([@{$shown // {}}{qw(id action method)}], [$r->{id}, 'grant', 'source:usercentrics'],
+          'receipt page: the grant made in Usercentrics, by the id the cookie names');
+($code) = receipt_page('mirror_receipt', "consentgate_usercentrics=$yes");
+is($code, 404, 'receipt page: a mirror that names no receipt shows none');
+(my $unknown = $set // '') =~ s/\|[0-9a-f]{32}\./|0123456789abcdef0123456789abcdef./;
+($code) = receipt_page('mirror_receipt', $unknown);
+is($code, 404, 'receipt page: an id no receipt has, none');
 
 # ---- the map decides: a service it does not map grants nothing
 my $n = count();
@@ -106,8 +127,8 @@ my $no = value_of($ms + 1000, 'svc-mautic' => 0, 'svc-matomo' => 0);
 $res = mirror_post('mirror_receipt', { mirror => 'usercentrics', value => $no },
                    Cookie => "consentgate_usercentrics=$yes");
 is($res->code, 204, 'usercentrics withdrawal: accepted');
-like(mirror_line($res, 'consentgate_usercentrics') // '', qr/^consentgate_usercentrics=\Q$no\E;/,
-     'the mirror cookie now holds the refusal');
+like(mirror_line($res, 'consentgate_usercentrics') // '', qr/^consentgate_usercentrics=\Q$no\E\|[0-9a-f]{32}\.\d+;/,
+     'the mirror cookie now holds the refusal, and names its receipt');
 $r = last_receipt();
 is_deeply([$r->{action}, $r->{method}, $r->{categories}], ['revoke', 'source:usercentrics', []],
           'withdrawing a held grant is a revocation receipt');
@@ -195,7 +216,8 @@ SKIP: {
     $res = mirror_post('mirror_rate', { mirror => 'usercentrics', value => value_of($ms + 100, 'svc-mautic' => 1, 'svc-x' => 0) },
                        Cookie => "consentgate_usercentrics=$held");
     is($res->code, 204, 'a grant no wider than the one held goes through beyond the rate');
-    ok(mirror_line($res, 'consentgate_usercentrics'), 'and sets the mirror cookie');
+    like(mirror_line($res, 'consentgate_usercentrics') // '', qr/^consentgate_usercentrics=[^;|]+;/,
+         'and sets the mirror cookie, naming no receipt: none was written');
     $res = mirror_post('mirror_rate', { mirror => 'usercentrics', value => value_of($ms + 200, 'svc-mautic' => 0) },
                        Cookie => "consentgate_usercentrics=$held");
     is($res->code, 204, 'a withdrawal goes through beyond the rate');
@@ -208,9 +230,26 @@ my $grant = value_of($ms, 'svc-mautic' => 1);
 $res = mirror_post('mirror_signed', { mirror => 'usercentrics', value => $grant });
 is($res->code, 204, 'signed site: the grant accepted');
 my $signed = mirror_line($res, 'consentgate_usercentrics') // '';
-like($signed, qr/^consentgate_usercentrics=\Q$grant\E\|[A-Za-z0-9_-]{22}; /,
-     'signed site: the mirror cookie is the value and a signature after a |');
+like($signed, qr/^consentgate_usercentrics=\Q$grant\E\|[0-9a-f]{32}\.\d+\|[A-Za-z0-9_-]{22}; /,
+     'signed site: the mirror cookie is the value, its receipt and a signature, each after a |');
 ($signed) = $signed =~ /^([^;]+)/;
+my $signed_rid = last_receipt("$logs/receipts-mirror-signed.jsonl")->{id};
+($code, $shown) = receipt_page('mirror_signed', $signed // '');
+is_deeply([$code, $shown && $shown->{id}], [200, $signed_rid], 'signed site: the receipt page finds the signed mirror\'s receipt');
+# a second choice's receipt, real and in the same file: under the first
+# cookie's signature its id names nothing
+$res = mirror_post('mirror_signed', { mirror => 'usercentrics', value => value_of($ms + 500, 'svc-mautic' => 1, 'svc-x' => 0) });
+my ($second) = (mirror_line($res, 'consentgate_usercentrics') // '') =~ /^([^;]+)/;
+my $second_rid = last_receipt("$logs/receipts-mirror-signed.jsonl")->{id};
+($code, $shown) = receipt_page('mirror_signed', $second // '');
+is_deeply([$code, $shown && $shown->{id}], [200, $second_rid], 'signed site: a second choice, its own receipt');
+(my $other_rid = $signed // '') =~ s/\|[0-9a-f]{32}\./|$second_rid./;
+($code) = receipt_page('mirror_signed', $other_rid);
+is($code, 404, 'signed site: that receipt\'s id under the first one\'s signature names nothing');
+(my $unsigned_rid = $signed // '') =~ s/\|[A-Za-z0-9_-]{22}$//;
+($code) = receipt_page('mirror_signed', $unsigned_rid);
+is($code, 404, 'signed site: the receipt named without the signature, nothing');
+is(tracked('mirror_signed', $unsigned_rid), 0, 'signed site: nor does it grant');
 is(tracked('mirror_signed', $signed // ''), 3, 'signed site: the signed mirror lets the tracking cookies through');
 is(tracked('mirror_signed', "consentgate_usercentrics=$grant"), 0,
    'signed site: a hand-written unsigned grant grants nothing');

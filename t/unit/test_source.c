@@ -703,9 +703,9 @@ static void test_mirrors_signed(void **state)
                     "%22svc%22%3Atrue%2C%22no%22%3Afalse%7D%7D";
     const char *v2 = "%7B%22time%22%3A1780000000000%2C%22consents%22%3A%7B"
                      "%22svc%22%3Atrue%2C%22no%22%3Atrue%7D%7D";
-    const char *sig = cg_mirror_sign(p, "usercentrics", v, &keys[0],
+    const char *sig = cg_mirror_sign(p, "usercentrics", v, NULL, &keys[0],
                                      "example.com");
-    const char *old = cg_mirror_sign(p, "usercentrics", v, &keys[1],
+    const char *old = cg_mirror_sign(p, "usercentrics", v, NULL, &keys[1],
                                      "example.com");
     cg_source_result_t r;
     char *bad;
@@ -713,7 +713,8 @@ static void test_mirrors_signed(void **state)
     assert_non_null(sig);
     assert_int_equal(strlen(sig), strlen(v) + 1 + CG_SIGNATURE_LEN);
     assert_int_equal(sig[strlen(v)], '|');
-    assert_ptr_equal(cg_mirror_sign(p, "usercentrics", v, NULL, "x"), v);
+    assert_ptr_equal(cg_mirror_sign(p, "usercentrics", v, NULL, NULL, "x"),
+                     v);
     /* signed for this site and source: as unsigned without keys */
     read_keyed(p, "usercentrics", uc, sig, keys, 2, "example.com", &r);
     assert_categories(&r, CATS("svc"), CATS("no"));
@@ -751,6 +752,103 @@ static void test_mirrors_signed(void **state)
     assert_categories(&r, CATS("svc"), CATS("no"));
 }
 
+/* The mirror cookie names the receipt written with it; under
+ * ConsentSecret the signature covers that name, so that the receipt page
+ * shows no receipt a hand-made cookie names. */
+static void test_mirror_receipt(void **state)
+{
+    apr_pool_t *p = *state;
+    static const cg_consent_key_t keys[1] = {
+        { (const unsigned char *)"the-new-key-0123456789abcdefghijklm", 35 },
+    };
+    const char *uc = "consentgate_usercentrics";
+    const char *v = "%7B%22time%22%3A1780000000000%2C%22consents%22%3A%7B"
+                    "%22svc%22%3Atrue%2C%22no%22%3Afalse%7D%7D";
+    const char *rid = "0123456789abcdef0123456789abcdef";
+    const char *other = "fedcba9876543210fedcba9876543210";
+    const char *field = cg_mirror_receipt_field(p, rid,
+                                                apr_time_from_sec(1780000123));
+    const char *plain = cg_mirror_sign(p, "usercentrics", v, field, NULL,
+                                       NULL);
+    const char *sig = cg_mirror_sign(p, "usercentrics", v, field, &keys[0],
+                                     "example.com");
+    cg_source_opts_t opts = {0}, keyed = {0};
+    cg_mirror_parts_t parts;
+    cg_source_result_t r;
+    const char *id = NULL, *bad;
+    apr_time_t when = 0;
+
+    keyed.keys = keys;
+    keyed.nkeys = 1;
+    keyed.site = "example.com";
+    assert_string_equal(field, "0123456789abcdef0123456789abcdef.1780000123");
+    assert_string_equal(plain, apr_pstrcat(p, v, "|", field, NULL));
+    assert_int_equal(strlen(sig), strlen(plain) + 1 + CG_SIGNATURE_LEN);
+
+    /* split where it stands */
+    cg_mirror_split(sig, &parts);
+    assert_int_equal(parts.value_len, strlen(v));
+    assert_int_equal(parts.receipt_len, strlen(field));
+    assert_memory_equal(parts.receipt, field, strlen(field));
+    assert_ptr_equal(parts.signature, sig + strlen(plain) + 1);
+    cg_mirror_split(plain, &parts);
+    assert_int_equal(parts.value_len, strlen(v));
+    assert_non_null(parts.receipt);
+    assert_null(parts.signature);
+    /* no form of ours after the '|': all value, which is no choice */
+    cg_mirror_split(apr_pstrcat(p, v, "|junk", NULL), &parts);
+    assert_int_equal(parts.value_len, strlen(v) + 5);
+    assert_null(parts.receipt);
+    assert_null(parts.signature);
+    cg_mirror_split(apr_pstrcat(p, v, "|", field, "|short", NULL), &parts);
+    assert_null(parts.receipt);
+    assert_null(parts.signature);
+
+    /* the gate reads it as it reads the mirror without a receipt */
+    read_keyed(p, "usercentrics", uc, sig, keys, 1, "example.com", &r);
+    assert_categories(&r, CATS("svc"), CATS("no"));
+    read_keyed(p, "usercentrics", uc, plain, NULL, 0, NULL, &r);
+    assert_categories(&r, CATS("svc"), CATS("no"));
+    /* the signature covers the receipt: another id under it grants
+     * nothing */
+    bad = apr_pstrcat(p, v, "|", other, sig + strlen(v) + 1 + strlen(rid),
+                      NULL);
+    read_keyed(p, "usercentrics", uc, bad, keys, 1, "example.com", &r);
+    assert_categories(&r, CATS(NULL), CATS("no"));
+
+    /* the receipt page's reading */
+    assert_true(cg_mirror_receipt_held(p, apr_pstrcat(p, "a=1; ", uc, "=",
+                                                      sig, NULL),
+                                       &keyed, &id, &when));
+    assert_string_equal(id, rid);
+    assert_true(when == apr_time_from_sec(1780000123));
+    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", bad, NULL),
+                                        &keyed, &id, &when));
+    /* under keys an unsigned one names nothing; without, it does */
+    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", plain,
+                                                       NULL),
+                                        &keyed, &id, &when));
+    assert_true(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", plain, NULL),
+                                       &opts, &id, &when));
+    /* no receipt in it, two values that disagree, no mirror: nothing */
+    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", v, NULL),
+                                        &opts, &id, &when));
+    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", plain,
+                                                       "; ", uc, "=", v,
+                                                       NULL),
+                                        &opts, &id, &when));
+    assert_false(cg_mirror_receipt_held(p, "a=1", &opts, &id, &when));
+    assert_false(cg_mirror_receipt_held(p, NULL, &opts, &id, &when));
+    /* both mirrors: the newer choice's receipt */
+    assert_true(cg_mirror_receipt_held(
+        p, apr_pstrcat(p, uc, "=", plain, "; consentgate_osano=", v, "|",
+                       cg_mirror_receipt_field(p, other,
+                                               apr_time_from_sec(1780000999)),
+                       NULL),
+        &opts, &id, &when));
+    assert_string_equal(id, other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -768,6 +866,7 @@ int main(void)
         CG_TEST(test_matomo),
         CG_TEST(test_mirrors),
         CG_TEST(test_mirrors_signed),
+        CG_TEST(test_mirror_receipt),
         CG_TEST(test_no_cookies),
     };
 
