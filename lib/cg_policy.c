@@ -362,7 +362,8 @@ static int memo_add(cg_policy_t *pol, apr_uint32_t h, const char *name,
 
 /* The module's other cookies: the objection to the count and the mirrors
  * banner.js writes of other banners' choices. Each holds a choice (a
- * mirror also its time), never an identifier. */
+ * mirror also its time and, as the consent cookie does, the id of its
+ * receipt), never an identifier of the visitor. */
 static int is_own_cookie(const char *name)
 {
     static const char *const own[] = {
@@ -528,6 +529,50 @@ static int in_list(const apr_array_header_t *list, const char *s)
     return 0;
 }
 
+/* A later refusal takes categories away from the decided consent: those
+ * `own` (the module's cookie) does not allow, or those in `refused` (an
+ * other banner's refusals) when `own` is NULL. A refusal never turns into
+ * a grant. */
+static void take_away(apr_pool_t *p, const cg_policy_t *pol,
+                      cg_consent_t *decided, const cg_consent_t *own,
+                      const apr_array_header_t *refused)
+{
+    apr_array_header_t *kept;
+    int k;
+
+    if (decided->state == CG_CONSENT_GRANTED && !decided->all_categories) {
+        kept = apr_array_make(p, 2, sizeof(const char *));
+        for (k = 0; k < decided->categories->nelts; ++k) {
+            const char *cat = APR_ARRAY_IDX(decided->categories, k,
+                                            const char *);
+            if (own ? !cg_consent_allows(own, cat) : in_list(refused, cat)) {
+                continue;
+            }
+            APR_ARRAY_PUSH(kept, const char *) = cat;
+        }
+        decided->categories = kept;
+        if (!kept->nelts) {
+            decided->state = CG_CONSENT_DENIED;
+        }
+    }
+    else if (decided->all_categories
+             && (own ? own->state == CG_CONSENT_DENIED : refused != NULL)) {
+        /* a plain "1" meets a refusal: keep only what is not refused */
+        kept = apr_array_make(p, 2, sizeof(const char *));
+        for (k = 0; !own && k < pol->categories->nelts; ++k) {
+            const char *cat = APR_ARRAY_IDX(pol->categories, k,
+                                            const char *);
+            if (!in_list(refused, cat)) {
+                APR_ARRAY_PUSH(kept, const char *) = cat;
+            }
+        }
+        decided->all_categories = 0;
+        decided->categories = kept;
+        decided->state = kept->nelts ? CG_CONSENT_GRANTED
+                                     : CG_CONSENT_DENIED;
+    }
+}
+
 /* ConsentSource: the first source that holds an explicit choice decides;
  * a later source that refuses a category takes it away (a refusal never
  * turns into a grant). */
@@ -536,23 +581,23 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
 {
     const cg_source_t *const *src = (const cg_source_t *const *)
                                     pol->sources->elts;
-    int i, decided = 0;
+    int i, decided = 0, own_listed = 0;
+    cg_consent_t c;
+    int conflict = 0;
 
     out->consent.state = CG_CONSENT_NONE;
     for (i = 0; i < pol->sources->nelts; ++i) {
-        cg_consent_t c;
         cg_source_result_t res;
         apr_array_header_t *refused = NULL;
-        int conflict = 0;
 
         if (!src[i]) {
+            own_listed = 1;
             cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, rules,
                                    &c, &conflict);
             out->conflict |= conflict;
             if (c.state == CG_CONSENT_NONE) {
                 continue;
             }
-            memset(&res, 0, sizeof(res));
         }
         else if (!source_consent(p, pol, src[i],
                                  pol->source_lines ? &pol->source_lines[i]
@@ -566,46 +611,19 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
             decided = 1;
             continue;
         }
-        /* a later refusal takes a category away */
-        if (out->consent.state == CG_CONSENT_GRANTED
-            && !out->consent.all_categories) {
-            apr_array_header_t *kept = apr_array_make(p, 2,
-                                                      sizeof(const char *));
-            int k;
-
-            for (k = 0; k < out->consent.categories->nelts; ++k) {
-                const char *cat = APR_ARRAY_IDX(out->consent.categories, k,
-                                                const char *);
-                if (!src[i] ? !cg_consent_allows(&c, cat)
-                            : in_list(refused, cat)) {
-                    continue;
-                }
-                APR_ARRAY_PUSH(kept, const char *) = cat;
-            }
-            out->consent.categories = kept;
-            if (!kept->nelts) {
-                out->consent.state = CG_CONSENT_DENIED;
-            }
-        }
-        else if (out->consent.all_categories
-                 && (src[i] ? refused != NULL
-                            : c.state == CG_CONSENT_DENIED)) {
-            /* a plain "1" meets a refusal: keep only what is not refused */
-            apr_array_header_t *kept = apr_array_make(p, 2,
-                                                      sizeof(const char *));
-            int k;
-
-            for (k = 0; src[i] && k < pol->categories->nelts; ++k) {
-                const char *cat = APR_ARRAY_IDX(pol->categories, k,
-                                                const char *);
-                if (!in_list(refused, cat)) {
-                    APR_ARRAY_PUSH(kept, const char *) = cat;
-                }
-            }
-            out->consent.all_categories = 0;
-            out->consent.categories = kept;
-            out->consent.state = kept->nelts ? CG_CONSENT_GRANTED
-                                             : CG_CONSENT_DENIED;
+        take_away(p, pol, &out->consent, src[i] ? NULL : &c, refused);
+    }
+    /* A withdrawal made here (forget, a revocation path) is the visitor's
+     * latest word on this site until they choose again in the other
+     * banner: where ConsentSource leaves `own` out, the module's cookie
+     * still takes away what it refuses when it is newer than the choice
+     * that decided, or that choice has no time (fail closed). */
+    if (!own_listed && out->consent.state == CG_CONSENT_GRANTED) {
+        cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, rules, &c,
+                               &conflict);
+        if (c.state != CG_CONSENT_NONE && c.when > 0
+            && (out->consent.when <= 0 || c.when > out->consent.when)) {
+            take_away(p, pol, &out->consent, &c, NULL);
         }
     }
 }

@@ -69,7 +69,10 @@ static cg_policy_t *policy(apr_pool_t *p, const char *const *classes,
     return cg_policy_make(p, &spec);
 }
 
-static const char *consent_cookie(apr_pool_t *p, const char *cats)
+/* The module's own consent cookie granting `cats` ("a~b"; "" refuses),
+ * chosen at `when`. */
+static const char *consent_cookie_at(apr_pool_t *p, const char *cats,
+                                     apr_time_t when)
 {
     apr_array_header_t *a = apr_array_make(p, 2, sizeof(const char *));
     char *state, *c, *list = apr_pstrdup(p, cats);
@@ -78,8 +81,12 @@ static const char *consent_cookie(apr_pool_t *p, const char *cats)
         APR_ARRAY_PUSH(a, const char *) = c;
     }
     return apr_pstrcat(p, "mautic_consent=",
-                       cg_consent_format(p, a, NOW - apr_time_from_sec(60), 0,
-                                         RID), NULL);
+                       cg_consent_format(p, a, when, 0, RID), NULL);
+}
+
+static const char *consent_cookie(apr_pool_t *p, const char *cats)
+{
+    return consent_cookie_at(p, cats, NOW - apr_time_from_sec(60));
 }
 
 static void visit(apr_pool_t *p, const cg_policy_t *pol, const char *cookie,
@@ -671,7 +678,7 @@ static void scrub_params_by_consent(void **state)
 /* Two sources whose map lines interleave, one line naming a category no
  * rule defines, one naming a category of the other source; cookieyes
  * first, then cookiebot, then the own cookie. */
-static cg_policy_t *policy_with_sources(apr_pool_t *p)
+static cg_policy_t *policy_with_sources_own(apr_pool_t *p, int own)
 {
     static const char *const lines[][3] = {
         {"cookiebot", "marketing", "tracking"},
@@ -696,7 +703,9 @@ static cg_policy_t *policy_with_sources(apr_pool_t *p)
                                 apr_array_push(rules)));
     APR_ARRAY_PUSH(sources, const cg_source_t *) = cg_source_find("cookieyes");
     APR_ARRAY_PUSH(sources, const cg_source_t *) = cg_source_find("cookiebot");
-    APR_ARRAY_PUSH(sources, const cg_source_t *) = NULL;    /* own */
+    if (own) {
+        APR_ARRAY_PUSH(sources, const cg_source_t *) = NULL;
+    }
     for (i = 0; i < sizeof(lines) / sizeof(lines[0]); ++i) {
         cg_source_map_t *m = apr_array_push(maps);
 
@@ -711,6 +720,12 @@ static cg_policy_t *policy_with_sources(apr_pool_t *p)
     spec.source_maps = maps;
     spec.max_age = 15552000;
     return cg_policy_make(p, &spec);
+}
+
+/* ConsentSource cookieyes cookiebot own */
+static cg_policy_t *policy_with_sources(apr_pool_t *p)
+{
+    return policy_with_sources_own(p, 1);
 }
 
 /* A Cookiebot value chosen 57 days before NOW. */
@@ -775,6 +790,61 @@ static void sources_follow_their_own_map_lines(void **state)
     assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
     assert_false(cg_consent_allows(&v.consent, "tracking"));
     assert_false(cg_consent_allows(&v.consent, "analytics"));
+}
+
+/* A withdrawal made here (forget, a revocation path: the module's own
+ * cookie refusing) holds where ConsentSource leaves `own` out, until the
+ * visitor chooses again in the other banner. */
+static void own_withdrawal_holds_where_own_is_not_a_source(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_policy_t *pol = policy_with_sources_own(p, 0);
+    const apr_time_t bot_time = apr_time_from_sec(1795000000);
+    cg_visit_t v;
+
+    /* the other banner alone: its grant */
+    visit(p, pol, cookiebot(p, 0, 1, 1), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    assert_int_equal(v.consent.categories->nelts, 2);
+    /* withdrawn here after that choice: nothing */
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                              consent_cookie(p, ""), NULL), NULL, &v);
+    assert_string_equal(v.source, "cookiebot");
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
+    assert_false(cg_consent_allows(&v.consent, "tracking"));
+    /* chosen again in the other banner since the withdrawal: its grant */
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                              consent_cookie_at(p, "", bot_time
+                                                - apr_time_from_sec(3600)),
+                              NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    assert_int_equal(v.consent.categories->nelts, 2);
+    /* a newer choice here that keeps analytics takes away tracking only */
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                              consent_cookie(p, "analytics"), NULL), NULL,
+          &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_GRANTED);
+    assert_false(cg_consent_allows(&v.consent, "tracking"));
+    assert_true(cg_consent_allows(&v.consent, "analytics"));
+    /* a banner whose cookie has no time: the withdrawal holds (fail
+     * closed) */
+    visit(p, pol, apr_pstrcat(p, cookieyes(p, 1, 1), "; ",
+                              consent_cookie(p, ""), NULL), NULL, &v);
+    assert_string_equal(v.source, "cookieyes");
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
+    /* left out of ConsentSource, the module's cookie never grants */
+    visit(p, pol, consent_cookie(p, "tracking~analytics"), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_NONE);
+    assert_null(v.source);
+
+    /* listed, `own` is a later source: its refusal takes away whatever
+     * the times */
+    pol = policy_with_sources(p);
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                              consent_cookie_at(p, "", bot_time
+                                                - apr_time_from_sec(3600)),
+                              NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
 }
 
 static void signed_consent(void **state)
@@ -888,6 +958,7 @@ int main(void)
         CG_TEST(scrub_params_by_consent),
         CG_TEST(signed_consent),
         CG_TEST(sources_follow_their_own_map_lines),
+        CG_TEST(own_withdrawal_holds_where_own_is_not_a_source),
         CG_TEST(category_id_is_one_rule),
     };
     CG_RUN_GROUP("policy", tests);
