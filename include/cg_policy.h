@@ -125,6 +125,13 @@ typedef struct cg_visit_t {
     apr_array_header_t *undecidable;    /* names first met now (const char *) */
 } cg_visit_t;
 
+/* The module's own consent cookie among the visit's cookies, read under
+ * the scope's rules at `now` (signed, when ConsentSecret is set), whatever
+ * ConsentSource says: the receipt it names is the visitor's. */
+void cg_policy_own_consent(apr_pool_t *p, const cg_policy_t *pol,
+                           const cg_visit_t *v, apr_time_t now,
+                           cg_consent_t *out);
+
 /* Reads the Cookie, Sec-GPC and DNT request headers (each may be NULL). */
 void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
                    const char *cookie, const char *sec_gpc, const char *dnt,

@@ -181,6 +181,18 @@ const char *cg_policy_mirror_value(apr_pool_t *p, const cg_policy_t *pol,
                           r->nkeys ? &r->keys[0] : NULL, r->site);
 }
 
+void cg_policy_own_consent(apr_pool_t *p, const cg_policy_t *pol,
+                           const cg_visit_t *v, apr_time_t now,
+                           cg_consent_t *out)
+{
+    cg_consent_rules_t rules = pol->consent_rules;
+    int conflict = 0;
+
+    rules.now = now;
+    cg_consent_from_crumbs(p, v->crumbs, pol->cookie_name, &rules, out,
+                           &conflict);
+}
+
 void cg_policy_source_opts(const cg_policy_t *pol, apr_time_t now,
                            cg_source_opts_t *opts)
 {

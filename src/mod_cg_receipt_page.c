@@ -241,7 +241,7 @@ int mod_cg_handle_receipt(request_rec *r)
 {
     mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                   &consentgate_module);
-    const cg_consent_t *c;
+    cg_consent_t own;
     const char *line = NULL, *text, *forget, *rid = NULL, *mirror_rid;
     apr_time_t when = 0, mirror_when;
     cg_source_opts_t opts;
@@ -259,10 +259,10 @@ int mod_cg_handle_receipt(request_rec *r)
     /* only a consent the gate believes (signed, when ConsentSecret is set)
      * names a receipt: the module's own cookie's, or a mirror's that the
      * consent endpoint set, the newer when both do */
-    c = mod_cg_consent(r);
-    if (c->state != CG_CONSENT_NONE && c->receipt_id) {
-        rid = c->receipt_id;
-        when = c->when;
+    mod_cg_own_consent(r, &own);
+    if (own.state != CG_CONSENT_NONE && own.receipt_id) {
+        rid = own.receipt_id;
+        when = own.when;
     }
     cg_policy_source_opts(mod_cg_policy(r), r->request_time, &opts);
     if (cg_mirror_receipt_held(r->pool, apr_table_get(r->headers_in,

@@ -269,4 +269,21 @@ $res = mirror_post('mirror_signed', { mirror => 'usercentrics', value => $grant 
 is(last_receipt("$logs/receipts-mirror-signed.jsonl")->{action}, 'grant',
    'signed site: an unsigned held grant held nothing: a new grant, with its receipt');
 
+# the module's own consent cookie and a mirror both name a receipt: the
+# newer choice's is shown
+sleep 1;
+$res = post_from('mirror_receipt', '/consentgate/consent', @same, 'Content-Type' => 'application/json',
+                 content => JSON::PP::encode_json({ categories => ['tracking'] }));
+my ($own) = grep { /^mautic_consent=/ } set_cookie_lines($res);
+($own) = ($own // '') =~ /^([^;]+)/;
+my $own_rid = last_receipt()->{id};
+($code, $shown) = receipt_page('mirror_receipt', join('; ', $own // '', $set // ''));
+is_deeply([$code, $shown && $shown->{id}], [200, $own_rid], 'receipt page: own cookie newer than the mirror: its receipt');
+sleep 1;
+$res = mirror_post('mirror_receipt', { mirror => 'usercentrics', value => value_of($ms + 1, 'svc-mautic' => 1) });
+my ($newer) = (mirror_line($res, 'consentgate_usercentrics') // '') =~ /^([^;]+)/;
+my $newer_rid = last_receipt()->{id};
+($code, $shown) = receipt_page('mirror_receipt', join('; ', $own // '', $newer // ''));
+is_deeply([$code, $shown && $shown->{id}], [200, $newer_rid], 'receipt page: a mirror newer than the own cookie: its receipt');
+
 done_testing();
