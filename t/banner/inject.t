@@ -131,9 +131,14 @@ sub fields {
 for my $path ('/head.html', '/noend.html', '/split/split.html', '/cgi/landing') {
     my $get = get_from('banner', $path);
     my $head = head_from('banner', $path);
+    my ($h, $g) = (fields($head), fields($get));
+    # php-cgi sends no body on HEAD, and whether a CGI GET gets a length
+    # depends on whether its whole output came in one read: a HEAD may
+    # leave the length out (RFC 9110 8.6), never announce another
+    delete $g->{'content-length'} if $path =~ m{^/cgi/} && !exists $h->{'content-length'};
     is($head->code, $get->code, "HEAD $path: GET's status");
-    is_deeply(fields($head), fields($get), "HEAD $path: GET's header fields")
-        or diag explain { HEAD => fields($head), GET => fields($get) };
+    is_deeply($h, $g, "HEAD $path: GET's header fields")
+        or diag explain { HEAD => $h, GET => $g };
     is($head->content, '', "HEAD $path: no body");
 }
 
