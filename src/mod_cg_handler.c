@@ -173,9 +173,17 @@ int mod_cg_handle_consent(request_rec *r)
 }
 
 /* What a cross-site GET of forget gets: a button that posts the
- * withdrawal from this site. */
+ * withdrawal from this site, then shows where it went: the link's own
+ * return_to, else the visitor's receipt page (which then shows the
+ * withdrawal's receipt) where there is one. */
 static int forget_page(request_rec *r)
 {
+    mod_cg_server_conf *sc = server_conf(r);
+    const char *back = return_to_of(r, NULL, NULL);
+
+    if (!back && sc->receipts) {
+        back = apr_pstrcat(r->pool, mod_cg_endpoint(sc), "/receipt", NULL);
+    }
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
     if (!r->header_only) {
@@ -184,9 +192,13 @@ static int forget_page(request_rec *r)
                   "<meta name=\"viewport\" content=\"width=device-width\">"
                   "</head><body><form method=\"post\" action=\"",
                   ap_escape_html(r->pool, r->uri), "\"><p>Withdraw your "
-                  "consent to cookies on this site?</p><button "
-                  "type=\"submit\">Withdraw consent</button></form>"
-                  "</body></html>\n", NULL);
+                  "consent to cookies on this site?</p>", NULL);
+        if (back) {
+            ap_rvputs(r, "<input type=\"hidden\" name=\"return_to\" "
+                      "value=\"", ap_escape_html(r->pool, back), "\">", NULL);
+        }
+        ap_rputs("<button type=\"submit\">Withdraw consent</button></form>"
+                 "</body></html>\n", r);
     }
     return OK;
 }

@@ -334,10 +334,16 @@ int mod_cg_handle_receipt(request_rec *r)
             ap_rvputs(r, "<h2>The notice you were shown</h2><pre>",
                       ap_escape_html(r->pool, text), "</pre>", NULL);
         }
+        /* back here after it: the page then shows the withdrawal's
+         * receipt, which the refusal cookie names */
         ap_rvputs(r, "<h2>Withdraw</h2><form method=\"post\" action=\"",
-                  ap_escape_html(r->pool, forget), "\"><button type=\""
-                  "submit\">Withdraw consent</button></form></body></html>\n",
-                  NULL);
+                  ap_escape_html(r->pool, forget), "\"><input type=\"hidden"
+                  "\" name=\"return_to\" value=\"",
+                  ap_escape_html(r->pool, apr_pstrcat(r->pool,
+                                                      mod_cg_endpoint(sc),
+                                                      "/receipt", NULL)),
+                  "\"><button type=\"submit\">Withdraw consent</button>"
+                  "</form></body></html>\n", NULL);
     }
     json_decref(notice);
     json_decref(rec);

@@ -63,7 +63,47 @@ try {
     is(r && r.method, 'custom', 'save: method custom');
     is(r && r.lang, 'en', 'save: in English');
     is(r && r.notice, (await served('en')).hash, 'save: citing the English notice');
+    await withdrawOnReceiptPage();
 } catch (e) {
     ok(false, 'ran to the end', e.stack || String(e));
 }
 await finish(browser);
+
+// The receipt page's button withdraws, and the browser comes back to the
+// page, which now shows the withdrawal's receipt.
+async function withdrawOnReceiptPage() {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const ownId = async () => {
+        const c = (await context.cookies()).find((k) => k.name === 'mautic_consent');
+        const m = c && c.value.match(/^cg1\.([^.]*)\.\d+\.\d+\.([0-9a-f]{32})$/);
+        return m ? { categories: m[1], id: m[2] } : undefined;
+    };
+    try {
+        await page.goto(BANNER + '/cgi/landing');
+        await page.waitForSelector('#cg-banner', { state: 'visible', timeout: 5000 });
+        const answer = page.waitForResponse((r) => r.url().endsWith('/consentgate/consent'));
+        await page.click('#cg-accept');
+        await answer;
+        const granted = await ownId();
+        await page.goto(BANNER + '/consentgate/receipt');
+        ok(granted && (await page.textContent('body')).includes(granted.id),
+           'receipt page: shows the grant the cookie names');
+        await Promise.all([
+            page.waitForNavigation({ timeout: 5000 }),
+            page.click('button:has-text("Withdraw consent")'),
+        ]);
+        is(new URL(page.url()).pathname, '/consentgate/receipt',
+           'withdraw on the receipt page: the browser comes back to the page');
+        const now = await ownId();
+        ok(now && now.categories === '' && now.id !== granted.id,
+           'withdraw on the receipt page: the consent cookie is a refusal naming a new receipt', now);
+        const r = now && receipt(now.id);
+        is(r && [r.action, r.method], ['revoke', 'withdraw'], 'withdraw on the receipt page: a revoke receipt');
+        const body = await page.textContent('body');
+        ok(now && body.includes(now.id) && body.includes('revoke'),
+           'withdraw on the receipt page: the page now shows the withdrawal\'s receipt');
+    } finally {
+        await context.close();
+    }
+}

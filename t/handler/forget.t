@@ -68,8 +68,18 @@ is(get_from('strict', '/consentgate/forget')->code, 404,
         is($res->code, 200, "a $site GET: a page");
         like($res->content, qr{<form method="post" action="/consentgate/forget">},
              "$site: whose button posts the withdrawal");
+        like($res->content, qr{<input type="hidden" name="return_to" value="/consentgate/receipt">},
+             "$site: then shows the visitor's receipt page");
         is_deeply([ set_cookie_lines($res) ], [], "$site: and no cookie is touched");
     }
+    $res = get_from('gate', '/consentgate/forget?return_to=/thanks', Cookie => $held,
+                    'Sec-Fetch-Site' => 'cross-site');
+    like($res->content, qr{<input type="hidden" name="return_to" value="/thanks">},
+         'a link\'s own return_to is kept for the button');
+    $res = get_from('gate', '/consentgate/forget?return_to=https://evil.example/', Cookie => $held,
+                    'Sec-Fetch-Site' => 'cross-site');
+    like($res->content, qr{<input type="hidden" name="return_to" value="/consentgate/receipt">},
+         'another site\'s return_to is not: the receipt page instead');
     $res = get_from('gate', '/consentgate/forget', Cookie => $held,
                     'Sec-Fetch-Site' => 'none');
     is_deeply([ expired($res) ], [ qw(mautic_device_id mtc_id mtc_sid) ],

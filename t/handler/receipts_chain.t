@@ -135,6 +135,8 @@ is($rec && $rec->{action}, 'revoke', '... a revocation');
     like($r->content, qr/Wiederkehrende Besucher/, 'the text they saw');
     like($r->content, qr{<form method="post" action="/consentgate/forget">},
          'and how to withdraw');
+    like($r->content, qr{<input type="hidden" name="return_to" value="/consentgate/receipt">},
+         'coming back to this page after it');
     is($r->header('Cache-Control'), 'no-store', 'never cached');
     is_deeply([ set_cookie_lines($r) ], [], 'no cookie');
     my $j = get_from('receipts_chain', '/consentgate/receipt?format=json',
