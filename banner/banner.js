@@ -46,7 +46,8 @@ var later = (e) => setTimeout(() => {
 // behind its JavaScript API, both out of the server's sight. After the
 // visitor chose there, a first-party cookie consentgate_<source> holds
 // {"time": ms, "consents": {id: bool}} for ConsentSource usercentrics /
-// osano (lib/cg_source_mirror.c). It stores no identifier. The choice is
+// osano (lib/cg_source_mirror.c), of the ids the server maps only
+// (C.mirrorIds). It stores no identifier. The choice is
 // posted to the consent endpoint, which sets that cookie and writes a
 // receipt. With data-consentgate="mirror" on the script tag, banner.js
 // does only this.
@@ -86,8 +87,22 @@ var narrowed = (old, consents) => {
     });
     return out;
 };
-var mirror = (name, consents, time) => {
-    var n = 'consentgate_' + name, old = held(n);
+// only the ids the site's ConsentSourceMap lines name (all where none
+// does): what the gate never reads is not written into a cookie
+var mapped = (name, consents) => {
+    var ids = C.mirrorIds && C.mirrorIds[name], out = {};
+    if (!ids) {
+        return consents;
+    }
+    ids.forEach((id) => {
+        if (Object.prototype.hasOwnProperty.call(consents, id)) {
+            out[id] = consents[id];
+        }
+    });
+    return out;
+};
+var mirror = (name, all, time) => {
+    var n = 'consentgate_' + name, old = held(n), consents = mapped(name, all);
     var v = encodeURIComponent(JSON.stringify({time: time, consents: consents}));
     if (!Object.keys(consents).length || same(old, v) || posted[n] === v) {
         return;

@@ -20,6 +20,9 @@ typedef struct cg_banner_site_t {
     int gpc, dnt;               /* ConsentSignals: honoured or not */
     int consent_wins;           /* ConsentSignalPrecedence consent */
     int signed_mirrors;         /* ConsentSecret: the endpoint signs mirrors */
+    /* the ConsentSourceMap lines of mirror sources in the server's
+     * sections (cg_source_map_t; may be NULL): the ids banner.js mirrors */
+    const apr_array_header_t *mirror_maps;
 } cg_banner_site_t;
 
 /* Reads and checks a banner config file. NULL on any error, with *err set

@@ -10,6 +10,8 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include <jansson.h>
+
 #include "cg_consent.h"
 #include "cg_source.h"
 
@@ -86,5 +88,13 @@ int cg_mirror_signed(apr_pool_t *p, const char *source, const char *raw,
 int cg_mirror_receipt_held(apr_pool_t *p, const char *cookie_header,
                            const cg_source_opts_t *opts, const char **id,
                            apr_time_t *when);
+
+/* The ids banner.js mirrors, as the JSON object its config carries
+ * ({"usercentrics": ["svc-a", ...], "osano": ["MARKETING"]}, a new
+ * reference): every id a ConsentSourceMap line of a mirror source names
+ * in `maps` (cg_source_map_t; may be NULL), each once, in order; a source
+ * no line names is left out, and banner.js mirrors all of its ids. NULL
+ * when no line names one. */
+json_t *cg_mirror_ids(apr_pool_t *p, const apr_array_header_t *maps);
 
 #endif /* CG_MIRROR_H */

@@ -9,6 +9,7 @@
 
 #include "cg_banner_internal.h"
 #include "cg_json.h"
+#include "cg_mirror.h"
 
 /* A text of `lang`, else of the default language, else the built-in
  * English one: optional texts need not be translated by hand. */
@@ -146,7 +147,7 @@ const char *cg_banner_render(apr_pool_t *p, const cg_banner_t *b,
     /* the banner activates nothing optional where the gate would not let
      * its cookies through */
     if (out) {
-        json_t *signals = json_array();
+        json_t *signals = json_array(), *ids;
         if (site->gpc) {
             json_array_append_new(signals, json_string("gpc"));
         }
@@ -161,6 +162,11 @@ const char *cg_banner_render(apr_pool_t *p, const cg_banner_t *b,
          * here: the page posts it again to have it signed */
         if (site->signed_mirrors) {
             json_object_set_new(out, "signed", json_true());
+        }
+        /* the mirrors copy only the ids the gate asks about: what a site
+         * never reads is not written into a cookie */
+        if ((ids = cg_mirror_ids(p, site->mirror_maps))) {
+            json_object_set_new(out, "mirrorIds", ids);
         }
     }
     rendered = out ? cg_json_dump(p, out, JSON_COMPACT | JSON_ENSURE_ASCII

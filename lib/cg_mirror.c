@@ -10,6 +10,7 @@
 
 #include "cg_cookie.h"
 #include "cg_mirror.h"
+#include "cg_policy.h"
 #include "cg_receipt.h"
 #include "cg_source.h"
 #include "cg_text.h"
@@ -340,4 +341,44 @@ int cg_mirror_receipt_held(apr_pool_t *p, const char *cookie_header,
         }
     }
     return found;
+}
+
+json_t *cg_mirror_ids(apr_pool_t *p, const apr_array_header_t *maps)
+{
+    json_t *out = json_object();
+    int i;
+
+    for (i = 0; maps && i < maps->nelts; ++i) {
+        const cg_source_map_t *m = &APR_ARRAY_IDX(maps, i, cg_source_map_t);
+        const char *name = m->source ? m->source->name : NULL;
+        char *ids, *id, *state;
+        json_t *list;
+
+        if (!cg_mirror_cookie(name)) {
+            continue;
+        }
+        if (!(list = json_object_get(out, name))) {
+            json_object_set_new(out, name, list = json_array());
+        }
+        /* a conjunction names each of its ids */
+        ids = apr_pstrdup(p, m->theirs);
+        for (id = apr_strtok(ids, "+", &state); id;
+             id = apr_strtok(NULL, "+", &state)) {
+            size_t k;
+            int seen = 0;
+
+            for (k = 0; k < json_array_size(list); ++k) {
+                seen |= !strcmp(json_string_value(json_array_get(list, k)),
+                                id);
+            }
+            if (!seen) {
+                json_array_append_new(list, json_string(id));
+            }
+        }
+    }
+    if (!json_object_size(out)) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 }

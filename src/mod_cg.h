@@ -69,6 +69,9 @@ typedef struct mod_cg_server_conf {
     apr_int64_t receipt_max_size;       /* ConsentReceiptMaxSize, bytes */
     int consent_same_site;              /* ConsentAllowSameSite On */
     const char *notice_dir;             /* ConsentNoticeArchive DIR */
+    /* every ConsentSourceMap line (a preset's too) of a mirror source in
+     * this server's sections, cg_source_map_t: the ids banner.js mirrors */
+    apr_array_header_t *mirror_maps;
     /* made in post_config: the notices banner.js shows, SHA-256 hex ->
      * mod_cg_notice (mod_cg_banner.c) */
     apr_hash_t *notices;

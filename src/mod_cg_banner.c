@@ -109,6 +109,7 @@ int mod_cg_banner_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         site.dnt = (mod_cg_signals_honoured(dc) & CG_SIGNAL_DNT) != 0;
         site.consent_wins = mod_cg_precedence(dc) == CG_PRECEDENCE_CONSENT;
         site.signed_mirrors = sc->secret_keys && sc->secret_keys->nelts > 0;
+        site.mirror_maps = sc->mirror_maps;
         sc->banner_effective = banner;
         sc->banner_bodies = apr_hash_make(pconf);
         sc->notices = apr_hash_make(pconf);

@@ -17,6 +17,7 @@
 
 #include "mod_cg.h"
 #include "cg_policy.h"
+#include "cg_mirror.h"
 #include "cg_source.h"
 #include "cg_csp.h"
 #include "cg_gcm.h"
@@ -40,6 +41,7 @@ void *mod_cg_create_server_conf(apr_pool_t *p, server_rec *s)
     sc->receipt_rate = -1;
     sc->receipt_max_size = -1;
     sc->consent_same_site = -1;
+    sc->mirror_maps = apr_array_make(p, 1, sizeof(cg_source_map_t));
     return sc;
 }
 
@@ -71,6 +73,9 @@ void *mod_cg_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     sc->receipt_max_size = MERGE_INT(receipt_max_size);
     sc->consent_same_site = MERGE_INT(consent_same_site);
     sc->notice_dir = MERGE_PTR(notice_dir);
+    /* the server's sections apply to the vhost's pages too */
+    sc->mirror_maps = apr_array_append(p, base->mirror_maps,
+                                       add->mirror_maps);
     /* a vhost that lists its own paths (or none) replaces the server's */
     sc->revoke_paths = (add->revoke_paths->nelts || add->revoke_none != -1)
         ? add->revoke_paths : base->revoke_paths;
@@ -534,10 +539,29 @@ static const char *set_flag(cmd_parms *cmd, void *dconf, int on)
     return NULL;
 }
 
+/* Keeps the lines of `maps` from `from` on that name a mirror source in
+ * the server's list: banner.js mirrors only the ids some line names. */
+static void note_mirror_maps(cmd_parms *cmd, const apr_array_header_t *maps,
+                             int from)
+{
+    mod_cg_server_conf *sc = ap_get_module_config(cmd->server->module_config,
+                                                  &consentgate_module);
+    int i;
+
+    for (i = from; i < maps->nelts; ++i) {
+        const cg_source_map_t *m = &APR_ARRAY_IDX(maps, i, cg_source_map_t);
+
+        if (cg_mirror_cookie(m->source->name)) {
+            APR_ARRAY_PUSH(sc->mirror_maps, cg_source_map_t) = *m;
+        }
+    }
+}
+
 static const char *set_preset(cmd_parms *cmd, void *dconf, const char *name)
 {
     mod_cg_dir_conf *dc = dconf;
     const char *const *revoke;
+    int i;
 
     if (!cg_preset_rules(cmd->pool, name, dc->preset_rules)) {
         return apr_psprintf(cmd->pool, "%s: unknown preset '%s' (known: %s)",
@@ -553,7 +577,9 @@ static const char *set_preset(cmd_parms *cmd, void *dconf, const char *name)
     for (revoke = cg_preset_scrub_params(name); revoke && *revoke; ++revoke) {
         APR_ARRAY_PUSH(dc->scrub_params, const char *) = *revoke;
     }
+    i = dc->preset_source_maps->nelts;
     cg_preset_source_maps(cmd->pool, name, dc->preset_source_maps);
+    note_mirror_maps(cmd, dc->preset_source_maps, i);
     mod_cg_status_preset(cmd, name);
     return NULL;
 }
@@ -735,6 +761,7 @@ static const char *set_source_map(cmd_parms *cmd, void *dconf, int argc,
         m->theirs = argv[1];
         m->ours = argv[i];
     }
+    note_mirror_maps(cmd, dc->source_maps, dc->source_maps->nelts - (argc - 2));
     return NULL;
 }
 

@@ -360,17 +360,21 @@ await scenario('usercentrics mirror', {}, async (page, context) => {
     is(await page.evaluate(() => document.getElementById('cg-banner') === null && !window.consentgate), true,
        'usercentrics: data-consentgate="mirror" shows no banner of ours');
 
-    // what localStorage says, reduced as the mirror must reduce it
+    // what localStorage says, reduced as the mirror must reduce it: to the
+    // services this site's ConsentSourceMap lines name (svc-mautic), so
+    // svc-matomo, which nothing here reads, is never written into a cookie
     const want = () => page.evaluate(() => {
         const s = JSON.parse(localStorage.getItem('uc_settings'));
         const consents = {};
         let time = 0;
         for (const v of s.services) {
-            consents[v.id] = v.status;
+            if (v.id === 'svc-mautic') consents[v.id] = v.status;
             for (const h of v.history) time = Math.max(time, h.timestamp);
         }
         return { time, consents };
     });
+    ok(await page.evaluate(() => JSON.parse(localStorage.getItem('uc_settings')).services.length) === 2,
+       'usercentrics: the page holds two services, only one of them mapped');
     let m = await mirrored(page, () => page.click('#accept'));
     is(m.status, 204, 'usercentrics accept: the mirror posted the choice to the consent endpoint');
     is(m.body, { mirror: 'usercentrics', value: m.body.value }, 'usercentrics accept: the source and the cookie value, nothing else');
@@ -402,7 +406,7 @@ await scenario('usercentrics mirror', {}, async (page, context) => {
        'usercentrics custom without Mautic: a withdrawal receipt');
     d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
     is(mirrorOf(d), await want(), 'usercentrics custom: the mirror follows the new choice');
-    is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': true }, 'usercentrics custom: Matomo only');
+    is(mirrorOf(d).consents, { 'svc-mautic': false }, 'usercentrics custom: Matomo only, of which the mirror holds the mapped refusal');
     is([d.env, d.source], ['denied', 'usercentrics'], 'usercentrics custom: denied');
     is(await gated(page, '/uc/'), [], 'usercentrics custom without Mautic: the tracking cookies are removed');
 
@@ -415,7 +419,7 @@ await scenario('usercentrics mirror', {}, async (page, context) => {
     is([m.status, m.receipts.map(brief)], [204, [['revoke', 'source:usercentrics', []]]],
        'usercentrics deny: a withdrawal receipt');
     d = await decision(page, context, '/uc/', 'consentgate_usercentrics');
-    is(mirrorOf(d).consents, { 'svc-mautic': false, 'svc-matomo': false }, 'usercentrics deny: every service refused');
+    is(mirrorOf(d).consents, { 'svc-mautic': false }, 'usercentrics deny: the mapped service refused');
     is(await gated(page, '/uc/'), [], 'usercentrics withdraw: the tracking cookies are removed again');
     // the mirror is set by the server, for the site only, and carries no identifier
     const c = (await context.cookies()).find((x) => x.name === 'consentgate_usercentrics');
@@ -436,8 +440,9 @@ await scenario('osano mirror', {}, async (page, context) => {
     d = await decision(page, context, '/osano/', 'consentgate_osano');
     ok(d.stored && d.sent === d.stored, 'osano accept: the gate read the mirror as stored', d);
     const own = await page.evaluate(() => window.Osano.cm.getConsent());
-    is(mirrorOf(d).consents, Object.fromEntries(Object.entries(own).map(([k, v]) => [k, v === 'ACCEPT'])),
-       'osano accept: the mirror holds what Osano.cm.getConsent() says');
+    is(mirrorOf(d).consents, { MARKETING: own.MARKETING === 'ACCEPT' },
+       'osano accept: the mirror holds what Osano.cm.getConsent() says of MARKETING, the one category mapped');
+    ok(Object.keys(own).length > 1, 'osano: Osano itself holds more categories than the mirror copies');
     is([d.env, d.source, d.categories], ['granted', 'osano', 'tracking'], 'osano accept: MARKETING grants tracking');
     is(await gated(page, '/osano/'), MAUTIC, 'osano accept: the tracking cookies pass');
     m = await mirrored(page, () => page.click('#analytics'));
@@ -467,8 +472,8 @@ await scenario('osano mirror, the endpoint down', {}, async (page, context) => {
     await page.waitForTimeout(100);
     const stored = await jarValue(context, 'consentgate_osano');
     is(stored && JSON.parse(decodeURIComponent(stored)).consents,
-       { ANALYTICS: false, MARKETING: false, PERSONALIZATION: false, STORAGE: false },
-       'osano deny, endpoint down: the page writes the refusals, and no grant (ESSENTIAL) the server did not receipt');
+       { MARKETING: false },
+       'osano deny, endpoint down: the page writes the refusal of what is mapped, and no grant the server did not receipt');
     is((await told(page, '/osano/')).env, 'denied', 'osano deny, endpoint down: the gate follows the refusal');
     down = false;
     m = await mirrored(page, () => page.click('#accept'));
@@ -480,7 +485,7 @@ await scenario('osano mirror, the endpoint down', {}, async (page, context) => {
     m = await mirrored(page, () => page.click('#analytics'));
     await page.waitForTimeout(100);
     is(JSON.parse(decodeURIComponent(await jarValue(context, 'consentgate_osano'))).consents,
-       { ESSENTIAL: true, ANALYTICS: true, MARKETING: false, PERSONALIZATION: false, STORAGE: false },
+       { MARKETING: false },
        'osano analytics only, endpoint down: the page writes it (it grants nothing the held mirror did not)');
     is((await told(page, '/osano/')).env, 'denied', 'osano analytics only, endpoint down: the withdrawal takes effect');
     is(await gated(page, '/osano/'), [], 'osano analytics only, endpoint down: the tracking cookies are removed');
@@ -543,9 +548,8 @@ await scenario('usercentrics mirror, ConsentSecret', {}, async (page, context) =
 // set ConsentSecret: the server's banner config says mirrors are signed,
 // so the page posts the choice once to have it signed, then never again.
 // Without ConsentSecret the same cookie is the mirror and nothing is posted.
-async function ucHeld(page, context, base, suffix = '') {
+async function ucHeld(page, context, base, suffix = '', consents = { 'svc-mautic': true }) {
     const time = Date.now() - 60 * 1000;
-    const consents = { 'svc-mautic': true, 'svc-matomo': true };
     const value = encodeURIComponent(JSON.stringify({ time, consents }));
     // the stub's storage: an explicit accept at `time`
     await page.goto(base + '/uc/echo');
@@ -608,6 +612,23 @@ await scenario('usercentrics mirror, with a receipt but unsigned, before Consent
     await page.waitForLoadState('load');
     await page.waitForTimeout(300);
     is(posts.length, 1, 'signed site, unsigned mirror with a receipt held: the next page load posts nothing more');
+});
+
+// a mirror an earlier banner.js wrote with every service: posted once as
+// the mapped services only, so the cookie stops carrying the others
+await scenario('usercentrics mirror holding unmapped services', {}, async (page, context) => {
+    const value = await ucHeld(page, context, CMP, '', { 'svc-mautic': true, 'svc-matomo': true });
+    const posts = mirrorPosts(context);
+    const answer = page.waitForResponse((r) => new URL(r.url()).pathname === '/consentgate/consent', { timeout: 5000 });
+    await page.goto(CMP + '/usercentrics.html');
+    await page.waitForLoadState('load');
+    const res = await answer.catch(() => null);
+    const sent = posts[0] && JSON.parse(decodeURIComponent(posts[0].value));
+    is([res && res.status(), posts.length, sent && sent.consents], [204, 1, { 'svc-mautic': true }],
+       'held mirror with an unmapped service: posted once, with the mapped service only');
+    const stored = await jarValue(context, 'consentgate_usercentrics');
+    ok(stored && stored !== value && !decodeURIComponent(stored).includes('svc-matomo'),
+       'held mirror with an unmapped service: the cookie no longer names it', stored);
 });
 
 await scenario('usercentrics mirror, unsigned without ConsentSecret', {}, async (page, context) => {

@@ -16,6 +16,8 @@
 #include <jansson.h>
 
 #include "cg_banner.h"
+#include "cg_policy.h"
+#include "cg_source.h"
 
 #define SRC "banner.json"
 
@@ -1034,6 +1036,42 @@ static void render_signed_only_with_keys(void **state)
     assert_true(json_is_true(json_object_get(j, "signed")));
 }
 
+/* The mirrors copy only the ids a ConsentSourceMap line of a mirror
+ * source names: each once, a conjunction's each; other sources' lines
+ * add nothing. */
+static void render_mirror_ids_from_maps(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *maps = apr_array_make(p, 4, sizeof(cg_source_map_t));
+    static const char *const lines[][2] = {
+        { "usercentrics", "svc-a+svc-b" }, { "cookiebot", "marketing" },
+        { "usercentrics", "svc-a" }, { "osano", "MARKETING" },
+    };
+    cg_banner_site_t mapped = site;
+    json_t *j = render(p, cg_banner_default(p), "en");
+    const char *s;
+    unsigned i;
+
+    assert_null(json_object_get(j, "mirrorIds"));
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); ++i) {
+        cg_source_map_t *m = apr_array_push(maps);
+
+        m->source = cg_source_find(lines[i][0]);
+        m->theirs = lines[i][1];
+        m->ours = "tracking";
+    }
+    mapped.mirror_maps = maps;
+    s = cg_banner_render(p, cg_banner_default(p), "en", &mapped);
+    assert_non_null(s);
+    assert_non_null(strstr(s, "\"mirrorIds\":{\"usercentrics\":[\"svc-a\","
+                              "\"svc-b\"],\"osano\":[\"MARKETING\"]}"));
+    /* only other sources' lines: nothing to say, banner.js mirrors all */
+    maps->nelts = 2;
+    APR_ARRAY_IDX(maps, 0, cg_source_map_t).source = cg_source_find("klaro");
+    s = cg_banner_render(p, cg_banner_default(p), "en", &mapped);
+    assert_null(strstr(s, "mirrorIds"));
+}
+
 static void render_large_max_age(void **state)
 {
     cg_banner_site_t big = { "/x", "c", 0, 4000000000LL };
@@ -1266,6 +1304,7 @@ int main(void)
         CG_TEST(restrict_turns_mautic_and_pixel_off),
         CG_TEST(render_takes_site_settings),
         CG_TEST(render_signed_only_with_keys),
+        CG_TEST(render_mirror_ids_from_maps),
         CG_TEST(render_large_max_age),
         CG_TEST(render_unknown_language_is_null),
         CG_TEST(render_texts_fall_back_per_key),
