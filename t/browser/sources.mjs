@@ -148,6 +148,32 @@ await scenario('cookieconsent accept, then withdraw', {}, async (page, context) 
     is(d.device, '', 'cookieconsent withdraw: the device id the browser still holds is kept from the backend');
 });
 
+// A withdrawal through the module (forget, as the receipt page's button
+// or banner.js's forget() posts it) where /cc/ follows cc_cookie alone:
+// the banner's cookie still says yes, the module's refusal is newer and
+// holds; choosing again in the banner counts again.
+await scenario('cookieconsent accept, withdrawn through the module, chosen again', {}, async (page, context) => {
+    await ccOpen(page);
+    await page.click(`${CC} .cm [data-role="all"]`);
+    await page.waitForSelector(`${CC} .cm`, { state: 'hidden', timeout: 5000 });
+    is(await gated(page, '/cc/'), MAUTIC, 'cookieconsent accept: the tracking cookies pass');
+    await page.waitForTimeout(1100);
+    const status = await page.evaluate(async () => (await fetch('/consentgate/forget', {
+        method: 'POST', credentials: 'same-origin' })).status);
+    is(status, 204, 'forget: posted from the page');
+    is(ccSent(await decision(page, context, '/cc/', 'cc_cookie')), await ccOwn(page),
+       'forget: cc_cookie itself still holds the banner\'s grant');
+    let d = await decision(page, context, '/cc/', 'cc_cookie');
+    is([d.env, d.source], ['denied', 'cc_cookie'], 'forget: denied though cc_cookie grants (the withdrawal is newer)');
+    is(await gated(page, '/cc/'), [], 'forget: the tracking cookies are removed');
+    await page.waitForTimeout(1100);
+    await ccPreferences(page, ['marketing']);
+    d = await decision(page, context, '/cc/', 'cc_cookie');
+    is([d.env, d.source, d.categories], ['granted', 'cc_cookie', 'tracking'],
+       'chosen again in the banner after the withdrawal: granted');
+    is(await gated(page, '/cc/'), MAUTIC, 'chosen again: the tracking cookies pass');
+});
+
 await scenario('cookieconsent custom', {}, async (page, context) => {
     await ccOpen(page);
     await page.click(`${CC} .cm [data-role="show"]`);
