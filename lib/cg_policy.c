@@ -607,7 +607,10 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
             cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, rules,
                                    &c, &conflict);
             out->conflict |= conflict;
-            if (c.state == CG_CONSENT_NONE) {
+            /* cookies of ours that disagree decide nothing, but after a
+             * choice they refuse what they may refuse: all of it (fail
+             * closed; c allows nothing) */
+            if (c.state == CG_CONSENT_NONE && !(conflict && decided)) {
                 continue;
             }
         }
@@ -629,12 +632,14 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
      * latest word on this site until they choose again in the other
      * banner: where ConsentSource leaves `own` out, the module's cookie
      * still takes away what it refuses when it is newer than the choice
-     * that decided, or that choice has no time (fail closed). */
+     * that decided, or that choice has no time, or our cookies disagree
+     * (fail closed). */
     if (!own_listed && out->consent.state == CG_CONSENT_GRANTED) {
         cg_consent_from_crumbs(p, out->crumbs, pol->cookie_name, rules, &c,
                                &conflict);
-        if (c.state != CG_CONSENT_NONE && c.when > 0
-            && (out->consent.when <= 0 || c.when > out->consent.when)) {
+        if (conflict
+            || (c.state != CG_CONSENT_NONE && c.when > 0
+                && (out->consent.when <= 0 || c.when > out->consent.when))) {
             take_away(p, pol, &out->consent, &c, NULL);
         }
     }

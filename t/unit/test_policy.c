@@ -837,6 +837,19 @@ static void own_withdrawal_holds_where_own_is_not_a_source(void **state)
     assert_int_equal(v.consent.state, CG_CONSENT_NONE);
     assert_null(v.source);
 
+    /* two cookies of ours that disagree (a host-only grant and a domain
+     * refusal): they refuse, listed or not (fail closed) */
+    visit(p, pol, apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                              consent_cookie(p, "tracking~analytics"), "; ",
+                              consent_cookie(p, ""), NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
+    visit(p, policy_with_sources(p),
+          apr_pstrcat(p, cookiebot(p, 0, 1, 1), "; ",
+                      consent_cookie(p, "tracking~analytics"), "; ",
+                      consent_cookie(p, ""), NULL), NULL, &v);
+    assert_int_equal(v.consent.state, CG_CONSENT_DENIED);
+    assert_true(v.conflict);
+
     /* listed, `own` is a later source: its refusal takes away whatever
      * the times */
     pol = policy_with_sources(p);
