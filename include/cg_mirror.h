@@ -81,11 +81,12 @@ int cg_mirror_signed(apr_pool_t *p, const char *source, const char *raw,
                      const cg_mirror_parts_t *parts,
                      const cg_source_opts_t *opts);
 
-/* The receipt a mirror cookie in `cookie_header` names, as the receipt
- * page may show it: a mirror cookie the gate would read (one value), with
- * a receipt, signed when `opts` holds keys; the newest when several do.
- * 1 with *id and *when (the receipt's time, to the second) set, else 0. */
-int cg_mirror_receipt_held(apr_pool_t *p, const char *cookie_header,
+/* The receipt a mirror cookie among `crumbs` (cg_crumb_t) names, as the
+ * receipt page may show it: a mirror cookie the gate would read (one
+ * value), with a receipt, signed when `opts` holds keys; the newest when
+ * several do. 1 with *id and *when (the receipt's time, to the second)
+ * set, else 0. */
+int cg_mirror_receipt_held(apr_pool_t *p, const apr_array_header_t *crumbs,
                            const cg_source_opts_t *opts, const char **id,
                            apr_time_t *when);
 

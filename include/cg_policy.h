@@ -125,12 +125,14 @@ typedef struct cg_visit_t {
     apr_array_header_t *undecidable;    /* names first met now (const char *) */
 } cg_visit_t;
 
-/* The module's own consent cookie among the visit's cookies, read under
- * the scope's rules at `now` (signed, when ConsentSecret is set), whatever
- * ConsentSource says: the receipt it names is the visitor's. */
-void cg_policy_own_consent(apr_pool_t *p, const cg_policy_t *pol,
+/* The receipt the visitor's cookies name, as the receipt page shows it:
+ * the module's own consent cookie's, read under the scope's rules at `now`
+ * whatever ConsentSource says, or a mirror's that the consent endpoint set
+ * (cg_mirror_receipt_held()); the newer when both do. Under ConsentSecret
+ * only a signed cookie names one. 1 with *id and *when set, else 0. */
+int cg_policy_held_receipt(apr_pool_t *p, const cg_policy_t *pol,
                            const cg_visit_t *v, apr_time_t now,
-                           cg_consent_t *out);
+                           const char **id, apr_time_t *when);
 
 /* Reads the Cookie, Sec-GPC and DNT request headers (each may be NULL). */
 void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,

@@ -109,6 +109,12 @@ void cg_source_read(apr_pool_t *p, const cg_source_t *source,
                     const apr_table_t *cookies, const cg_source_opts_t *opts,
                     cg_source_result_t *out);
 
+/* The request's cookies (cg_crumb_t, as cg_cookie_parse() splits them)
+ * that `source` reads, as cg_source_read() takes them: name -> raw value;
+ * NULL when none is. */
+apr_table_t *cg_source_cookies(apr_pool_t *p, const cg_source_t *source,
+                               const apr_array_header_t *crumbs);
+
 /* cg_source_read() over the request's cookies as cg_cookie_parse()
  * splits them (cg_crumb_t), without a table where the source reads one
  * cookie: 0 (`out` untouched) when none of them is the source's, else 1

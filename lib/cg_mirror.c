@@ -8,7 +8,6 @@
 #include <apr_strings.h>
 #include <jansson.h>
 
-#include "cg_cookie.h"
 #include "cg_mirror.h"
 #include "cg_policy.h"
 #include "cg_receipt.h"
@@ -296,28 +295,20 @@ int cg_mirror_signed(apr_pool_t *p, const char *source, const char *raw,
                               strlen(data), parts->signature);
 }
 
-int cg_mirror_receipt_held(apr_pool_t *p, const char *cookie_header,
+int cg_mirror_receipt_held(apr_pool_t *p, const apr_array_header_t *crumbs,
                            const cg_source_opts_t *opts, const char **id,
                            apr_time_t *when)
 {
-    apr_array_header_t *crumbs = cg_cookie_parse(p, cookie_header);
     int found = 0;
     apr_size_t m;
 
     for (m = 0; m < sizeof(mirrors) / sizeof(mirrors[0]); ++m) {
-        apr_table_t *cookies = apr_table_make(p, 1);
+        const apr_table_t *cookies = cg_source_cookies(
+            p, cg_source_find(mirrors[m][0]), crumbs);
         cg_mirror_parts_t parts;
         const char *raw;
         apr_int64_t secs;
-        int i;
 
-        for (i = 0; i < crumbs->nelts; ++i) {
-            const cg_crumb_t *c = &APR_ARRAY_IDX(crumbs, i, cg_crumb_t);
-
-            if (!strcmp(c->name, mirrors[m][1])) {
-                apr_table_addn(cookies, c->name, c->value);
-            }
-        }
         /* the cookie as the gate reads it: one value, ours, and under
          * ConsentSecret signed with the receipt it names */
         if (cg_source_cookie(cookies, mirrors[m][1], &raw) <= 0) {

@@ -181,16 +181,34 @@ const char *cg_policy_mirror_value(apr_pool_t *p, const cg_policy_t *pol,
                           r->nkeys ? &r->keys[0] : NULL, r->site);
 }
 
-void cg_policy_own_consent(apr_pool_t *p, const cg_policy_t *pol,
+int cg_policy_held_receipt(apr_pool_t *p, const cg_policy_t *pol,
                            const cg_visit_t *v, apr_time_t now,
-                           cg_consent_t *out)
+                           const char **id, apr_time_t *when)
 {
     cg_consent_rules_t rules = pol->consent_rules;
-    int conflict = 0;
+    cg_consent_t own;
+    cg_source_opts_t opts;
+    const char *mirror_id;
+    apr_time_t mirror_when;
+    int conflict = 0, found = 0;
 
     rules.now = now;
-    cg_consent_from_crumbs(p, v->crumbs, pol->cookie_name, &rules, out,
+    cg_consent_from_crumbs(p, v->crumbs, pol->cookie_name, &rules, &own,
                            &conflict);
+    if (own.state != CG_CONSENT_NONE && own.receipt_id) {
+        *id = own.receipt_id;
+        *when = own.when;
+        found = 1;
+    }
+    cg_policy_source_opts(pol, now, &opts);
+    if (cg_mirror_receipt_held(p, v->crumbs, &opts, &mirror_id,
+                               &mirror_when)
+        && (!found || mirror_when > *when)) {
+        *id = mirror_id;
+        *when = mirror_when;
+        found = 1;
+    }
+    return found;
 }
 
 void cg_policy_source_opts(const cg_policy_t *pol, apr_time_t now,

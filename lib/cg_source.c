@@ -595,7 +595,21 @@ int cg_source_read_crumbs(apr_pool_t *p, const cg_source_t *source,
         read_done(out);
         return 1;
     }
-    for (i = 0; i < crumbs->nelts; ++i) {
+    if (!(cookies = cg_source_cookies(p, source, crumbs))) {
+        return 0;
+    }
+    cg_source_read(p, source, cookies, opts, out);
+    return 1;
+}
+
+apr_table_t *cg_source_cookies(apr_pool_t *p, const cg_source_t *source,
+                               const apr_array_header_t *crumbs)
+{
+    const cg_crumb_t *c = crumbs ? (const cg_crumb_t *)crumbs->elts : NULL;
+    apr_table_t *cookies = NULL;
+    int i;
+
+    for (i = 0; c && i < crumbs->nelts; ++i) {
         if (cg_source_wants(source, c[i].name)) {
             if (!cookies) {
                 cookies = apr_table_make(p, 2);
@@ -603,11 +617,7 @@ int cg_source_read_crumbs(apr_pool_t *p, const cg_source_t *source,
             apr_table_addn(cookies, c[i].name, c[i].value);
         }
     }
-    if (!cookies) {
-        return 0;
-    }
-    cg_source_read(p, source, cookies, opts, out);
-    return 1;
+    return cookies;
 }
 
 /* A name of letters, digits, '_' and '-', 1..CG_SOURCE_MAX_NAME long. */

@@ -331,9 +331,8 @@ const char *mod_cg_consent_line(request_rec *r,
 int mod_cg_expire_held(request_rec *r, cg_state_e state);
 /* What the visitor sent: the consent cookie read, the signals (CG_SIGNAL_*) */
 const cg_consent_t *mod_cg_consent(request_rec *r);
-/* The module's own consent cookie as the gate reads it, whatever
- * ConsentSource says (mod_cg_consent() is the decided consent). */
-void mod_cg_own_consent(request_rec *r, cg_consent_t *out);
+/* The receipt the visitor's cookies name (cg_policy_held_receipt()). */
+int mod_cg_held_receipt(request_rec *r, const char **id, apr_time_t *when);
 int mod_cg_signals(request_rec *r);
 /* The visit and the decision for it under `pol`, read once per request. */
 const cg_visit_t *mod_cg_visit(request_rec *r, const cg_policy_t *pol,

@@ -734,7 +734,7 @@ static const char *set_source_map(cmd_parms *cmd, void *dconf, int argc,
 {
     mod_cg_dir_conf *dc = dconf;
     const cg_source_t *src;
-    int i;
+    int i, first;
 
     if (argc < 3) {
         return apr_psprintf(cmd->pool, "%s: SOURCE THEIR-CATEGORY "
@@ -748,6 +748,7 @@ static const char *set_source_map(cmd_parms *cmd, void *dconf, int argc,
         return apr_psprintf(cmd->pool, "%s: '%s' is not a category of %s",
                             cmd->cmd->name, argv[1], argv[0]);
     }
+    first = dc->source_maps->nelts;
     for (i = 2; i < argc; ++i) {
         cg_source_map_t *m;
 
@@ -761,7 +762,7 @@ static const char *set_source_map(cmd_parms *cmd, void *dconf, int argc,
         m->theirs = argv[1];
         m->ours = argv[i];
     }
-    note_mirror_maps(cmd, dc->source_maps, dc->source_maps->nelts - (argc - 2));
+    note_mirror_maps(cmd, dc->source_maps, first);
     return NULL;
 }
 

@@ -399,12 +399,12 @@ const cg_consent_t *mod_cg_consent(request_rec *r)
     return &request_state(r, mod_cg_policy(r))->visit.consent;
 }
 
-void mod_cg_own_consent(request_rec *r, cg_consent_t *out)
+int mod_cg_held_receipt(request_rec *r, const char **id, apr_time_t *when)
 {
     const cg_policy_t *pol = mod_cg_policy(r);
 
-    cg_policy_own_consent(r->pool, pol, &request_state(r, pol)->visit,
-                          r->request_time, out);
+    return cg_policy_held_receipt(r->pool, pol, &request_state(r, pol)->visit,
+                                  r->request_time, id, when);
 }
 
 int mod_cg_signals(request_rec *r)

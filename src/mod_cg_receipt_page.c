@@ -22,8 +22,6 @@
 #include "mod_cg.h"
 #include "cg_chain.h"
 #include "cg_json.h"
-#include "cg_mirror.h"
-#include "cg_policy.h"
 #include "cg_text.h"
 
 APLOG_USE_MODULE(consentgate);
@@ -241,10 +239,8 @@ int mod_cg_handle_receipt(request_rec *r)
 {
     mod_cg_server_conf *sc = ap_get_module_config(r->server->module_config,
                                                   &consentgate_module);
-    cg_consent_t own;
-    const char *line = NULL, *text, *forget, *rid = NULL, *mirror_rid;
-    apr_time_t when = 0, mirror_when;
-    cg_source_opts_t opts;
+    const char *line = NULL, *text, *forget, *rid;
+    apr_time_t when;
     json_t *rec = NULL, *notice = NULL, *out;
     int json = wants_json(r);
 
@@ -259,20 +255,7 @@ int mod_cg_handle_receipt(request_rec *r)
     /* only a consent the gate believes (signed, when ConsentSecret is set)
      * names a receipt: the module's own cookie's, or a mirror's that the
      * consent endpoint set, the newer when both do */
-    mod_cg_own_consent(r, &own);
-    if (own.state != CG_CONSENT_NONE && own.receipt_id) {
-        rid = own.receipt_id;
-        when = own.when;
-    }
-    cg_policy_source_opts(mod_cg_policy(r), r->request_time, &opts);
-    if (cg_mirror_receipt_held(r->pool, apr_table_get(r->headers_in,
-                                                      "Cookie"),
-                               &opts, &mirror_rid, &mirror_when)
-        && (!rid || mirror_when > when)) {
-        rid = mirror_rid;
-        when = mirror_when;
-    }
-    if (rid && sc->receipts) {
+    if (sc->receipts && mod_cg_held_receipt(r, &rid, &when)) {
         line = find_line(r->pool, sc->receipts, rid, when);
     }
     if (line) {

@@ -9,6 +9,7 @@
 #include <apr_tables.h>
 
 #include "cg_consent.h"
+#include "cg_cookie.h"
 #include "cg_mirror.h"
 #include "cg_source.h"
 
@@ -752,6 +753,15 @@ static void test_mirrors_signed(void **state)
     assert_categories(&r, CATS("svc"), CATS("no"));
 }
 
+/* cg_mirror_receipt_held() over a Cookie header. */
+static int held_receipt(apr_pool_t *p, const char *header,
+                        const cg_source_opts_t *opts, const char **id,
+                        apr_time_t *when)
+{
+    return cg_mirror_receipt_held(p, cg_cookie_parse(p, header), opts, id,
+                                  when);
+}
+
 /* The mirror cookie names the receipt written with it; under
  * ConsentSecret the signature covers that name, so that the receipt page
  * shows no receipt a hand-made cookie names. */
@@ -817,30 +827,30 @@ static void test_mirror_receipt(void **state)
     assert_categories(&r, CATS(NULL), CATS("no"));
 
     /* the receipt page's reading */
-    assert_true(cg_mirror_receipt_held(p, apr_pstrcat(p, "a=1; ", uc, "=",
+    assert_true(held_receipt(p, apr_pstrcat(p, "a=1; ", uc, "=",
                                                       sig, NULL),
                                        &keyed, &id, &when));
     assert_string_equal(id, rid);
     assert_true(when == apr_time_from_sec(1780000123));
-    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", bad, NULL),
+    assert_false(held_receipt(p, apr_pstrcat(p, uc, "=", bad, NULL),
                                         &keyed, &id, &when));
     /* under keys an unsigned one names nothing; without, it does */
-    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", plain,
+    assert_false(held_receipt(p, apr_pstrcat(p, uc, "=", plain,
                                                        NULL),
                                         &keyed, &id, &when));
-    assert_true(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", plain, NULL),
+    assert_true(held_receipt(p, apr_pstrcat(p, uc, "=", plain, NULL),
                                        &opts, &id, &when));
     /* no receipt in it, two values that disagree, no mirror: nothing */
-    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", v, NULL),
+    assert_false(held_receipt(p, apr_pstrcat(p, uc, "=", v, NULL),
                                         &opts, &id, &when));
-    assert_false(cg_mirror_receipt_held(p, apr_pstrcat(p, uc, "=", plain,
+    assert_false(held_receipt(p, apr_pstrcat(p, uc, "=", plain,
                                                        "; ", uc, "=", v,
                                                        NULL),
                                         &opts, &id, &when));
-    assert_false(cg_mirror_receipt_held(p, "a=1", &opts, &id, &when));
-    assert_false(cg_mirror_receipt_held(p, NULL, &opts, &id, &when));
+    assert_false(held_receipt(p, "a=1", &opts, &id, &when));
+    assert_false(held_receipt(p, NULL, &opts, &id, &when));
     /* both mirrors: the newer choice's receipt */
-    assert_true(cg_mirror_receipt_held(
+    assert_true(held_receipt(
         p, apr_pstrcat(p, uc, "=", plain, "; consentgate_osano=", v, "|",
                        cg_mirror_receipt_field(p, other,
                                                apr_time_from_sec(1780000999)),
