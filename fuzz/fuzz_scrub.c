@@ -26,6 +26,11 @@
  *  7. The line passes exactly when every name it may be read under
  *     (cg_setcookie_every_name of the parsed line), classified on its
  *     own, passes; a line that does not pass names its cookie.
+ * And through the memo of one long connection (cg_visit_memo), which
+ * holds the visit of the input before:
+ *  8. A visit read through it just after the same header with the other
+ *     Sec-GPC, and again (remembered), decides as the fresh read and
+ *     scrubs the header to the same bytes.
  */
 #include "fuzz_common.h"
 
@@ -35,6 +40,7 @@
 #include "cg_consent.h"
 #include "cg_cookie.h"
 #include "cg_policy.h"
+#include "cg_visit_memo.h"
 
 #define CONSENT_COOKIE "mautic_consent"
 
@@ -48,9 +54,51 @@ static void destroy_root(void)
     apr_pool_destroy(cg_fuzz_root);
 }
 
+static cg_visit_memo_t *memo;      /* of one connection, for the whole run */
+
+static void check_memo(apr_pool_t *p, const cg_policy_t *pol,
+                       const char *header, const char *gpc, const char *dnt,
+                       apr_time_t now, const cg_visit_t *fresh,
+                       cg_state_e state, const char *kept)
+{
+    int round;
+    cg_visit_t primed;
+
+    /* the same header with the other Sec-GPC first: what it read must not
+     * be taken for this request's visit */
+    cg_visit_memo_read(memo, p, pol, header, gpc ? NULL : "1", dnt, now,
+                       &primed);
+    for (round = 0; round < 2; ++round) {
+        cg_visit_t v;
+        int remembered = cg_visit_memo_read(memo, p, pol, header, gpc, dnt,
+                                            now, &v);
+        const char *scrubbed;
+        cg_state_e s = cg_policy_decide(pol, &v, 0);
+
+        CG_FUZZ_CHECK(round == 0 || remembered,
+                      "the same request again was read again");
+        CG_FUZZ_CHECK(s == state && v.signals_present == fresh->signals_present
+                      && v.consent.state == fresh->consent.state,
+                      "through the memo (round %d) %s, fresh %s", round,
+                      cg_state_name(s), cg_state_name(state));
+        CG_FUZZ_CHECK(v.source == fresh->source || (v.source && fresh->source
+                                                    && !strcmp(v.source,
+                                                               fresh->source)),
+                      "through the memo the source is %s, fresh %s",
+                      v.source ? v.source : "none",
+                      fresh->source ? fresh->source : "none");
+        scrubbed = cg_visit_memo_scrub(memo, p, pol, &v, s);
+        CG_FUZZ_CHECK(scrubbed == kept || (scrubbed && kept
+                                           && !strcmp(scrubbed, kept)),
+                      "through the memo the backend gets '%s', fresh '%s'",
+                      cg_fuzz_show(scrubbed), cg_fuzz_show(kept));
+    }
+}
+
 static void cg_fuzz_setup(apr_pool_t *root)
 {
     static const char *const presets[] = { "mautic", "mattermost", "matomo" };
+    apr_pool_t *conn;
     unsigned flags;
     int i;
 
@@ -58,6 +106,10 @@ static void cg_fuzz_setup(apr_pool_t *root)
     const char *const *n;
 
     atexit(destroy_root);
+    if (apr_pool_create(&conn, root) != APR_SUCCESS) {
+        abort();
+    }
+    memo = cg_visit_memo_make(conn);
     for (n = cg_preset_scrub_params("mautic"); *n; ++n) {
         APR_ARRAY_PUSH(params, const char *) = *n;
     }
@@ -220,6 +272,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   "no pair kept but a header '%s' remains", cg_fuzz_show(kept));
     check_params(p, pol, &v, state, header);
     check_line(p, pol, &v, state, header);
+    check_memo(p, pol, header, (flags & 0x08) ? "1" : NULL,
+               (flags & 0x10) ? "1" : NULL, apr_time_from_sec(1800000000), &v,
+               state, kept);
     apr_pool_clear(p);
     free(header);
     return 0;

@@ -670,7 +670,9 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
     cg_consent_rules_t rules = pol->consent_rules;
 
     memset(out, 0, sizeof(*out));
-    rules.now = now;
+    /* to the second, the precision of every consent's age: the visits of
+     * one second are the same (cg_visit_memo.h) */
+    rules.now = apr_time_from_sec(apr_time_sec(now));
     out->cookie_header = cookie;
     out->crumbs = cg_cookie_parse(p, cookie);
     out->matcher = cg_matcher_make(p);

@@ -153,6 +153,9 @@ apr_array_header_t *mod_cg_categories(apr_pool_t *p,
 const cg_policy_t *mod_cg_policy(request_rec *r);
 const cg_policy_t *mod_cg_policy_of(apr_pool_t *p, const mod_cg_dir_conf *dc,
                                     const mod_cg_server_conf *sc);
+/* True when the request's policy outlives the request (it is not built
+ * from a configuration merged for this request only). */
+int mod_cg_policy_lasting(request_rec *r);
 
 int mod_cg_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                              apr_pool_t *ptemp);

@@ -487,6 +487,14 @@ const cg_policy_t *mod_cg_policy(request_rec *r)
                                                  &consentgate_module));
 }
 
+int mod_cg_policy_lasting(request_rec *r)
+{
+    const mod_cg_dir_conf *dc = ap_get_module_config(r->per_dir_config,
+                                                     &consentgate_module);
+
+    return !dc->transient && shared.pool;
+}
+
 /* The lock for what requests add to the shared tables, and each server's
  * policy made now, so the first requests find it ready. */
 int mod_cg_config_post_config(apr_pool_t *pconf, apr_pool_t *plog,

@@ -14,6 +14,7 @@
 
 #include "mod_cg.h"
 #include "cg_cookie.h"
+#include "cg_visit_memo.h"
 
 APLOG_USE_MODULE(consentgate);
 
@@ -23,6 +24,8 @@ typedef struct mod_cg_request {
     const char *original_uri;       /* decoded, normalised; on first need */
     cg_visit_t visit;
     int visit_read;
+    cg_visit_memo_t *memo;          /* the connection's, when it was read
+                                       through it */
     int expired;                    /* revocation expiries already added */
     int params_named;               /* the query named a scrubbed parameter */
     request_rec *body_read_for;     /* the request whose body was read */
@@ -61,6 +64,18 @@ static void log_undecidable(request_rec *r, cg_visit_t *v)
     }
 }
 
+static cg_visit_memo_t *connection_memo(conn_rec *c)
+{
+    cg_visit_memo_t *m = ap_get_module_config(c->conn_config,
+                                              &consentgate_module);
+
+    if (!m) {
+        m = cg_visit_memo_make(c->pool);
+        ap_set_module_config(c->conn_config, &consentgate_module, m);
+    }
+    return m;
+}
+
 static mod_cg_request *request_state(request_rec *r, const cg_policy_t *pol)
 {
     request_rec *root = root_request(r);
@@ -72,13 +87,23 @@ static mod_cg_request *request_state(request_rec *r, const cg_policy_t *pol)
         ap_set_module_config(root->request_config, &consentgate_module, st);
     }
     if (!st->visit_read) {
+        const char *cookie = apr_table_get(r->headers_in, "Cookie");
+        const char *gpc = apr_table_get(r->headers_in, "Sec-GPC");
+        const char *dnt = apr_table_get(r->headers_in, "DNT");
+        apr_time_t now = r->request_time ? r->request_time : apr_time_now();
+
         /* the consent cookie's name and lifetime are the server's: any
-         * policy of this server reads the visit the same way */
-        cg_visit_read(root->pool, pol, apr_table_get(r->headers_in, "Cookie"),
-                      apr_table_get(r->headers_in, "Sec-GPC"),
-                      apr_table_get(r->headers_in, "DNT"),
-                      r->request_time ? r->request_time : apr_time_now(),
-                      &st->visit);
+         * policy of this server reads the visit the same way; the page's
+         * other requests on this connection read what it read */
+        st->memo = mod_cg_policy_lasting(r) ? connection_memo(r->connection)
+                                            : NULL;
+        if (st->memo) {
+            cg_visit_memo_read(st->memo, root->pool, pol, cookie, gpc, dnt,
+                               now, &st->visit);
+        }
+        else {
+            cg_visit_read(root->pool, pol, cookie, gpc, dnt, now, &st->visit);
+        }
         st->visit_read = 1;
         if (st->visit.conflict) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(001)
@@ -206,7 +231,9 @@ int mod_cg_fixups(request_rec *r)
     }
 
     if (mod_cg_scrub_on(dc) && st->visit.crumbs->nelts) {
-        const char *kept = cg_policy_scrub(r->pool, pol, &st->visit, state);
+        const char *kept = st->memo
+            ? cg_visit_memo_scrub(st->memo, r->pool, pol, &st->visit, state)
+            : cg_policy_scrub(r->pool, pol, &st->visit, state);
 
         if (!kept) {
             apr_table_unset(r->headers_in, "Cookie");
