@@ -212,13 +212,14 @@ int mod_cg_fixups(request_rec *r)
     state = decide(r, pol, st);
     state_name = cg_state_name(state);
 
-    apr_table_setn(r->headers_in, "Consent-State",
+    /* both were unset above: added, not searched for */
+    apr_table_addn(r->headers_in, "Consent-State",
                    cg_policy_state_label(pol, &st->visit, state));
     if (state == CG_STATE_GRANTED) {
         const char *granted = cg_policy_granted_list(r->pool, pol, &st->visit,
                                                      state);
         if (*granted) {
-            apr_table_setn(r->headers_in, "Consent-Categories", granted);
+            apr_table_addn(r->headers_in, "Consent-Categories", granted);
         }
     }
     apr_table_setn(r->subprocess_env, "CONSENTGATE", state_name);
@@ -330,10 +331,24 @@ typedef struct gate_pass {
     int decided;                /* a line's fate depended on the decision */
 } gate_pass;
 
+/* A header name is "Set-Cookie" in any case: compared inline, since a
+ * call to strcasecmp() per header costs more than the comparison. */
 static int is_set_cookie(const char *key)
 {
-    return key && (key[0] == 'S' || key[0] == 's')
-        && !strcasecmp(key, "Set-Cookie");
+    static const char name[] = "set-cookie";
+    apr_size_t i;
+
+    if (!key || (key[0] | 0x20) != 's') {
+        return 0;
+    }
+    for (i = 1; i < sizeof(name) - 1; ++i) {
+        /* the case bit makes a letter of either case its lower case; the
+         * '-' must be itself ('\r' | 0x20 is '-' too) */
+        if (name[i] == '-' ? key[i] != '-' : (key[i] | 0x20) != name[i]) {
+            return 0;
+        }
+    }
+    return !key[i];
 }
 
 /* Judges every Set-Cookie line of `t`; when one must go or change, the

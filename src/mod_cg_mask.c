@@ -35,6 +35,18 @@ typedef struct mask_state {
     char *host;
 } mask_state;
 
+/* Whether any scope of this configuration masks: where none does, a
+ * request's hooks return at once. Set while the configuration is read,
+ * cleared with it (a restart reads it again). */
+static int mask_configured;
+
+static apr_status_t mask_unconfigured(void *data)
+{
+    (void)data;
+    mask_configured = 0;
+    return APR_SUCCESS;
+}
+
 static request_rec *root_request(request_rec *r)
 {
     while (r->main || r->prev) {
@@ -129,6 +141,9 @@ int mod_cg_mask_create_request(request_rec *r)
 {
     mask_state *ms;
 
+    if (!mask_configured) {
+        return DECLINED;
+    }
     /* a redirect or subrequest copied its parent's address, which may be
      * masked: its own access control sees the real one */
     if ((r->main || r->prev) && (ms = get_state(r, 0))) {
@@ -140,9 +155,14 @@ int mod_cg_mask_create_request(request_rec *r)
 int mod_cg_mask_fixups(request_rec *r)
 {
     const cg_mask_t *m;
-    int where = mask_where(r, &m);
-    mask_state *ms = get_state(r, m && m->where);
+    int where;
+    mask_state *ms;
 
+    if (!mask_configured) {
+        return DECLINED;
+    }
+    where = mask_where(r, &m);
+    ms = get_state(r, m && m->where);
     if (!ms) {
         return DECLINED;
     }
@@ -174,6 +194,9 @@ int mod_cg_mask_log_swap(request_rec *r)
 {
     request_rec *rr;
 
+    if (!mask_configured) {
+        return DECLINED;
+    }
     for (rr = r; rr; rr = rr->next) {
         const cg_mask_t *m;
         int where = mask_where(rr, &m);
@@ -197,7 +220,7 @@ int mod_cg_mask_log_swap(request_rec *r)
 /* After the access log: the real address again for whatever logs later. */
 int mod_cg_mask_log_restore(request_rec *r)
 {
-    mask_state *ms = get_state(r, 0);
+    mask_state *ms = mask_configured ? get_state(r, 0) : NULL;
     request_rec *rr;
 
     for (rr = r; ms && rr; rr = rr->next) {
@@ -217,5 +240,10 @@ const char *mod_cg_set_mask(cmd_parms *cmd, void *dconf, int argc,
         return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
     dc->mask = m;
+    if (!mask_configured) {
+        mask_configured = 1;
+        apr_pool_cleanup_register(cmd->pool, NULL, mask_unconfigured,
+                                  apr_pool_cleanup_null);
+    }
     return NULL;
 }

@@ -134,4 +134,19 @@ is(get_from('gate', '/hdr/missing.txt')->code, 404, 'the canned error is a 404')
               'no signals honoured, only Cookie');
 }
 
+# a backend may spell the header's name in any case: httpd keeps its
+# spelling, the browser reads every spelling
+{
+    require MIME::Base64;
+    my $line = MIME::Base64::encode_base64url('mtc_id=7; path=/');
+    for my $name (qw(Set-Cookie set-cookie SET-COOKIE sEt-CoOkIe)) {
+        my $res = get_from('cookie_gate', "/setcookie?n=$name&l=$line");
+        is($res->code, 200, "$name: answered");
+        is_deeply([ cookie_names($res) ], [], "$name: the tracking cookie removed");
+        $res = get_from('cookie_gate', "/setcookie?n=$name&l=$line",
+                        Cookie => 'mautic_consent=1');
+        is_deeply([ cookie_names($res) ], ['mtc_id'], "$name: passed with consent");
+    }
+}
+
 done_testing();
