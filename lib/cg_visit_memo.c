@@ -87,7 +87,14 @@ static memo_entry_t *entry_read(cg_visit_memo_t *m, const cg_policy_t *pol,
     apr_pool_t *pool;
     memo_entry_t *e;
 
-    if (apr_pool_create(&pool, m->conn) != APR_SUCCESS) {
+    /* the entry no request uses any more makes room in its own pool (a
+     * connection's requests come one after another: nearly always) */
+    if (m->current && m->current->users == 0) {
+        pool = m->current->pool;
+        m->current = NULL;
+        apr_pool_clear(pool);
+    }
+    else if (apr_pool_create(&pool, m->conn) != APR_SUCCESS) {
         return NULL;
     }
     e = apr_pcalloc(pool, sizeof(*e));
@@ -99,9 +106,6 @@ static memo_entry_t *entry_read(cg_visit_memo_t *m, const cg_policy_t *pol,
     e->signals = signals;
     e->second = second;
     cg_visit_read(pool, pol, e->cookie, sec_gpc, dnt, second, &e->visit);
-    if (m->current && m->current->users == 0) {
-        apr_pool_destroy(m->current->pool);
-    }
     m->current = e;
     return e;
 }

@@ -331,24 +331,10 @@ typedef struct gate_pass {
     int decided;                /* a line's fate depended on the decision */
 } gate_pass;
 
-/* A header name is "Set-Cookie" in any case: compared inline, since a
- * call to strcasecmp() per header costs more than the comparison. */
 static int is_set_cookie(const char *key)
 {
-    static const char name[] = "set-cookie";
-    apr_size_t i;
-
-    if (!key || (key[0] | 0x20) != 's') {
-        return 0;
-    }
-    for (i = 1; i < sizeof(name) - 1; ++i) {
-        /* the case bit makes a letter of either case its lower case; the
-         * '-' must be itself ('\r' | 0x20 is '-' too) */
-        if (name[i] == '-' ? key[i] != '-' : (key[i] | 0x20) != name[i]) {
-            return 0;
-        }
-    }
-    return !key[i];
+    return key && (key[0] == 'S' || key[0] == 's')
+        && !strcasecmp(key, "Set-Cookie");
 }
 
 /* Judges every Set-Cookie line of `t`; when one must go or change, the
