@@ -40,6 +40,9 @@ static void register_hooks(apr_pool_t *p)
         ap_hook_fixups(mod_cg_mask_fixups, dir, headers, APR_HOOK_LAST);
         ap_hook_log_transaction(mod_cg_mask_log_swap, NULL, log_config,
                                 APR_HOOK_REALLY_FIRST);
+        /* the decision of a response that mod_cache served, for the log */
+        ap_hook_log_transaction(mod_cg_log_decision, NULL, log_config,
+                                APR_HOOK_FIRST);
         ap_hook_log_transaction(mod_cg_mask_log_restore, log_config, NULL,
                                 APR_HOOK_REALLY_LAST);
     }
@@ -90,8 +93,9 @@ static void register_hooks(apr_pool_t *p)
     mod_cg_endpoint_register(p);
     /* after the resource filters (SSI, mod_substitute) have made the page,
      * before mod_deflate compresses it */
-    ap_register_output_filter(MOD_CG_INJECT_FILTER, mod_cg_inject_filter,
-                              NULL, AP_FTYPE_CONTENT_SET - 1);
+    mod_cg_inject_filter_handle = ap_register_output_filter(
+        MOD_CG_INJECT_FILTER, mod_cg_inject_filter, NULL,
+        AP_FTYPE_CONTENT_SET - 1);
 }
 
 AP_DECLARE_MODULE(consentgate) = {

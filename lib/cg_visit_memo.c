@@ -68,12 +68,12 @@ static apr_status_t entry_release(void *data)
 }
 
 static int same_read(const memo_entry_t *e, const cg_policy_t *pol,
-                     const char *cookie, apr_size_t cookie_len, int signals,
-                     apr_time_t second)
+                     const char *cookie, int signals, apr_time_t second)
 {
+    /* one pass over the header: equal up to and including the NUL */
     return e->pol == pol && e->signals == signals && e->second == second
-           && (cookie ? e->cookie && e->cookie_len == cookie_len
-                        && !memcmp(e->cookie, cookie, cookie_len)
+           && (cookie ? e->cookie
+                        && !strncmp(e->cookie, cookie, e->cookie_len + 1)
                       : !e->cookie);
 }
 
@@ -115,17 +115,16 @@ int cg_visit_memo_read(cg_visit_memo_t *m, apr_pool_t *req,
                        const char *sec_gpc, const char *dnt, apr_time_t now,
                        cg_visit_t *out)
 {
-    apr_size_t cookie_len = cookie ? strlen(cookie) : 0;
     apr_time_t second = apr_time_from_sec(apr_time_sec(now));
     int signals = (cg_signal_gpc(sec_gpc) ? CG_SIGNAL_GPC : 0)
                   | (cg_signal_dnt(dnt) ? CG_SIGNAL_DNT : 0);
     memo_entry_t *e = m->current;
     int remembered = 1;
 
-    if (!e || !same_read(e, pol, cookie, cookie_len, signals, second)) {
+    if (!e || !same_read(e, pol, cookie, signals, second)) {
         remembered = 0;
-        e = entry_read(m, pol, cookie, cookie_len, sec_gpc, dnt, signals,
-                       second);
+        e = entry_read(m, pol, cookie, cookie ? strlen(cookie) : 0, sec_gpc,
+                       dnt, signals, second);
         if (!e) {
             cg_visit_read(req, pol, cookie, sec_gpc, dnt, now, out);
             return 0;

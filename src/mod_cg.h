@@ -317,7 +317,11 @@ int mod_cg_mask_log_restore(request_rec *r);
 
 /* mod_cg_gate.c */
 extern ap_filter_rec_t *mod_cg_out_filter_handle;
+/* added by handle: adding a filter by name looks the name up (lower-cased)
+ * on every request */
+extern ap_filter_rec_t *mod_cg_inject_filter_handle;
 int mod_cg_fixups(request_rec *r);
+int mod_cg_log_decision(request_rec *r);
 void mod_cg_insert_filter(request_rec *r);
 /* for error responses: the gate's filter, the body left alone */
 void mod_cg_insert_error_filter(request_rec *r);

@@ -31,6 +31,7 @@ typedef struct mod_cg_request {
     request_rec *body_read_for;     /* the request whose body was read */
     void *body;                     /* and what its handler will be given */
     const cg_policy_t *state_for;   /* the policy `state` was decided on */
+    request_rec *env_set_for;       /* the request CONSENTGATE was set on */
     cg_state_e state;
 } mod_cg_request;
 
@@ -185,6 +186,18 @@ int mod_cg_granted(request_rec *r, const char *category)
         && cg_consent_allows(&st->visit.consent, category);
 }
 
+/* CONSENTGATE and CONSENTGATE_SOURCE, for CustomLog, CGI and FastCGI. */
+static void tell_environment(request_rec *r, mod_cg_request *st,
+                             cg_state_e state)
+{
+    apr_table_setn(r->subprocess_env, "CONSENTGATE", cg_state_name(state));
+    if (st->visit.source) {
+        apr_table_setn(r->subprocess_env, "CONSENTGATE_SOURCE",
+                       st->visit.source);
+    }
+    st->env_set_for = r;
+}
+
 int mod_cg_fixups(request_rec *r)
 {
     mod_cg_dir_conf *dc;
@@ -222,10 +235,8 @@ int mod_cg_fixups(request_rec *r)
             apr_table_addn(r->headers_in, "Consent-Categories", granted);
         }
     }
-    apr_table_setn(r->subprocess_env, "CONSENTGATE", state_name);
+    tell_environment(r, st, state);
     if (st->visit.source) {
-        apr_table_setn(r->subprocess_env, "CONSENTGATE_SOURCE",
-                       st->visit.source);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, CGLOGNO(005)
                       "consent read from %s: %s", st->visit.source,
                       state_name);
@@ -534,10 +545,10 @@ static void gate_response(request_rec *r)
     gp.state = decide(r, gp.pol, gp.st);
     gp.decided = 0;
 
-    /* a response from mod_cache's quick handler had no fixups */
-    if (!apr_table_get(r->subprocess_env, "CONSENTGATE")) {
-        apr_table_setn(r->subprocess_env, "CONSENTGATE",
-                       cg_state_name(gp.state));
+    /* a response that had no fixups: a redirect's that mod_cache's quick
+     * handler served */
+    if (gp.st->env_set_for != r) {
+        tell_environment(r, gp.st, gp.state);
     }
     gate_table(&gp, r->headers_out);
     gate_table(&gp, r->err_headers_out);
@@ -576,4 +587,32 @@ apr_status_t mod_cg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     }
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
+}
+
+/* Before the access log: a response from mod_cache's quick handler had no
+ * fixups, and mod_cache takes the gate's filter out of its chain (the
+ * stored response was gated when it was stored, and it varies on the
+ * decision's inputs); its log line names the decision all the same. */
+int mod_cg_log_decision(request_rec *r)
+{
+    const cg_policy_t *pol;
+    mod_cg_request *st;
+
+    /* mod_log_config logs the last request of an internal redirect */
+    while (r->next) {
+        r = r->next;
+    }
+    /* a request refused while it was read has no configuration yet */
+    if (r->main || !r->per_dir_config || !mod_cg_gate_on(dir_conf(r))) {
+        return DECLINED;
+    }
+    st = ap_get_module_config(root_request(r)->request_config,
+                              &consentgate_module);
+    if (st && st->env_set_for == r) {
+        return DECLINED;
+    }
+    pol = mod_cg_policy(r);
+    st = request_state(r, pol);
+    tell_environment(r, st, decide(r, pol, st));
+    return DECLINED;
 }

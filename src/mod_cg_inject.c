@@ -24,6 +24,8 @@
 
 APLOG_USE_MODULE(consentgate);
 
+ap_filter_rec_t *mod_cg_inject_filter_handle;
+
 /* One scan over the page: the consent default's (after <head>) or the
  * banner's (before </head>); both answer in cg_inject.h's spans. */
 typedef struct stage {
@@ -145,7 +147,8 @@ void mod_cg_inject_insert(request_rec *r)
         apr_table_setn(r->headers_in, "If-None-Match", inm);
         ctx->variant_asked = 1;
     }
-    ap_add_output_filter(MOD_CG_INJECT_FILTER, ctx, r, r->connection);
+    ap_add_output_filter_handle(mod_cg_inject_filter_handle, ctx, r,
+                                r->connection);
 }
 
 static int has_encoding(apr_table_t *t)

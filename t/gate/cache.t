@@ -7,6 +7,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
+use Apache::Test ();
 use CG;
 
 my @tracking = TRACKING;
@@ -39,5 +40,19 @@ for my $i (1 .. 2) {
 }
 like(get_from('gate', $path)->header('Vary') || '', qr/Cookie.*Sec-GPC.*DNT/,
      'the cached response carries the Vary');
+
+# a hit had no fixups, yet its log line names the decision it was served
+# under (the gate's filter sets CONSENTGATE for it)
+{
+    my $log = Apache::Test::vars('t_logs') . '/consent_log';
+    open my $fh, '<', $log or die "$log: $!";
+    my %hits;
+    while (<$fh>) {
+        $hits{$1}++ if m{"GET \Q$path\E HTTP/1\.1" 200 consent=(\S+) .*cache=cache hit};
+    }
+    ok($hits{granted}, 'a hit for a consenting visitor is logged as granted');
+    ok($hits{none}, 'a hit for a visitor without consent is logged as none');
+    ok(!$hits{'-'}, 'no hit is logged without a decision');
+}
 
 done_testing();
