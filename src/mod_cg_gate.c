@@ -545,8 +545,9 @@ static void gate_response(request_rec *r)
     gp.state = decide(r, gp.pol, gp.st);
     gp.decided = 0;
 
-    /* a response that had no fixups: a redirect's that mod_cache's quick
-     * handler served */
+    /* a response whose request had no fixups (an error answered before
+     * them, or an internal redirect's that mod_cache's quick handler
+     * served) */
     if (gp.st->env_set_for != r) {
         tell_environment(r, gp.st, gp.state);
     }
