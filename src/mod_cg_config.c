@@ -440,6 +440,13 @@ static cg_policy_t *policy_make(apr_pool_t *p, const mod_cg_dir_conf *dc,
     return cg_policy_make(p, &spec);
 }
 
+/* A policy built for the table of merged configurations outlives every
+ * request; one merged for a single request is built in its pool. */
+static int policy_lasts(const mod_cg_dir_conf *dc)
+{
+    return !dc->transient && shared.pool;
+}
+
 /* A policy depends on the directory configuration and on the server's
  * (the consent cookie, revocation paths): one dir config may serve several
  * virtual hosts, so each keeps a short list, published lock-free. */
@@ -449,7 +456,7 @@ const cg_policy_t *mod_cg_policy_of(apr_pool_t *p, const mod_cg_dir_conf *dc,
     mod_cg_policy_entry *e;
     mod_cg_dir_conf *mdc = (mod_cg_dir_conf *)dc;
 
-    if (dc->transient || !shared.pool) {
+    if (!policy_lasts(dc)) {
         return policy_make(p, dc, sc);
     }
     for (e = __atomic_load_n(&mdc->policies, __ATOMIC_ACQUIRE); e;
@@ -489,10 +496,8 @@ const cg_policy_t *mod_cg_policy(request_rec *r)
 
 int mod_cg_policy_lasting(request_rec *r)
 {
-    const mod_cg_dir_conf *dc = ap_get_module_config(r->per_dir_config,
-                                                     &consentgate_module);
-
-    return !dc->transient && shared.pool;
+    return policy_lasts(ap_get_module_config(r->per_dir_config,
+                                             &consentgate_module));
 }
 
 /* The lock for what requests add to the shared tables, and each server's

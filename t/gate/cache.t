@@ -41,8 +41,9 @@ for my $i (1 .. 2) {
 like(get_from('gate', $path)->header('Vary') || '', qr/Cookie.*Sec-GPC.*DNT/,
      'the cached response carries the Vary');
 
-# a hit had no fixups, yet its log line names the decision it was served
-# under (the gate's filter sets CONSENTGATE for it)
+# a hit had no fixups and mod_cache took the gate's filter out, yet its
+# log line names the decision it was served under (the gate's
+# log_transaction hook sets CONSENTGATE for it)
 {
     my $log = Apache::Test::vars('t_logs') . '/consent_log';
     open my $fh, '<', $log or die "$log: $!";
