@@ -746,39 +746,76 @@ static int next_attribute(const char **at, attr_span_t *sp)
     return 1;
 }
 
+/* "max-age" or "expires" at `a`, in any case, compared byte by byte so
+ * that a NUL (which matches nothing) ends the comparison. */
+static APR_INLINE attr_e lifetime_attr(const char *a)
+{
+#define CG_LOWER_IS(c, l) (((c) | 0x20) == (l))
+    if (CG_LOWER_IS(a[0], 'm')) {
+        return CG_LOWER_IS(a[1], 'a') && CG_LOWER_IS(a[2], 'x') && a[3] == '-'
+               && CG_LOWER_IS(a[4], 'a') && CG_LOWER_IS(a[5], 'g')
+               && CG_LOWER_IS(a[6], 'e') ? ATTR_MAX_AGE : ATTR_OTHER;
+    }
+    if (CG_LOWER_IS(a[0], 'e')) {
+        return CG_LOWER_IS(a[1], 'x') && CG_LOWER_IS(a[2], 'p')
+               && CG_LOWER_IS(a[3], 'i') && CG_LOWER_IS(a[4], 'r')
+               && CG_LOWER_IS(a[5], 'e') && CG_LOWER_IS(a[6], 's')
+               ? ATTR_EXPIRES : ATTR_OTHER;
+    }
+#undef CG_LOWER_IS
+    return ATTR_OTHER;
+}
+
+/* Max-Age as Chromium reads it (max_age_value()), asked only whether it
+ * ends the cookie: 1 when it is zero or negative, 0 when positive, -1
+ * when it is no number. */
+static APR_INLINE int max_age_ends(const char *b, const char *e)
+{
+    int neg = 0, zero = 1;
+
+    if (b < e && (*b == '-' || *b == '+')) {
+        neg = *b == '-';
+        ++b;
+    }
+    if (b == e) {
+        return -1;
+    }
+    for (; b < e; ++b) {
+        if ((unsigned char)(*b - '0') > 9) {
+            return -1;
+        }
+        zero &= *b == '0';
+    }
+    return neg || zero;
+}
+
 int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
 {
     const char *s = line ? line : "";
     const char *at = strchr(s, ';');
     const char *ma_b = NULL, *ma_e = NULL, *ex_b = NULL, *ex_e = NULL;
-    apr_int64_t max_age;
     apr_time_t expires;
 
     /* the same reading as parse_attributes(), of two attributes only and
-     * copying nothing: most lines the gate removes are judged here. An
-     * attribute is one of the two when its name, up to OWS and '=' (or
-     * the attribute's end), is "Max-Age" or "Expires" in any case. */
+     * copying nothing: most lines the gate removes are judged here, one
+     * strchr() per attribute. An attribute is one of the two when its
+     * name, up to OWS and '=' (or the attribute's end), is "Max-Age" or
+     * "Expires" in any case. */
     while (at) {
         const char *an = at + 1, *vb, *ve;
-        attr_e kind = ATTR_OTHER;
+        attr_e kind;
 
         while (is_ows(*an)) {
             ++an;
         }
-        if ((*an | 0x20) == 'm' && attr_is(an, "max-age", 7)) {
-            kind = ATTR_MAX_AGE;
-        }
-        else if ((*an | 0x20) == 'e' && attr_is(an, "expires", 7)) {
-            kind = ATTR_EXPIRES;
-        }
-        vb = an + (kind == ATTR_OTHER ? 0 : 7);
-        while (kind != ATTR_OTHER && is_ows(*vb)) {
-            ++vb;
-        }
-        if (kind == ATTR_OTHER || (*vb != '=' && *vb != ';' && *vb)) {
-            /* another attribute, or a longer name */
-            at = strchr(vb, ';');
+        kind = lifetime_attr(an);
+        if (kind == ATTR_OTHER) {
+            at = strchr(an, ';');
             continue;
+        }
+        vb = an + 7;
+        while (is_ows(*vb)) {
+            ++vb;
         }
         if (*vb == '=') {
             ++vb;
@@ -788,10 +825,15 @@ int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
             at = strchr(vb, ';');
             ve = at ? at : vb + strlen(vb);
         }
-        else {
+        else if (!*vb || *vb == ';') {
             /* the name alone: an empty value */
             at = *vb ? vb : NULL;
             ve = vb;
+        }
+        else {
+            /* a longer name */
+            at = strchr(vb, ';');
+            continue;
         }
         while (ve > vb && is_ows(ve[-1])) {
             --ve;
@@ -809,8 +851,12 @@ int cg_setcookie_lifetime_ends(const char *line, apr_time_t now)
         }
     }
     /* a usable Max-Age wins over Expires (RFC 6265 section 5.3 step 3) */
-    if (ma_b && max_age_value(ma_b, ma_e, &max_age)) {
-        return max_age <= 0;
+    if (ma_b) {
+        int ends = max_age_ends(ma_b, ma_e);
+
+        if (ends >= 0) {
+            return ends;
+        }
     }
     return ex_b && cg_cookie_date(ex_b, ex_e - ex_b, &expires)
            && expires <= now;
