@@ -26,7 +26,11 @@
  *  9. the mautic preset's map line, "purpose:1+purpose:3+purpose:5",
  *     parsed once (cg_source_query_make()), is granted exactly when the
  *     full decoder's bits grant all three purposes, and refused exactly
- *     when they refuse one of them (neither without a choice). */
+ *     when they refuse one of them (neither without a choice);
+ * 10. read through a connection's decode cache (cg_tcf_cache_t), first
+ *     decoded, then given from the cache to a second reader of another
+ *     copy of the bytes after the first reader is gone, the string reads
+ *     as invariant 7 says cg_tcf_decode_lean() reads it. */
 #include "fuzz_common.h"
 
 #include <apr_strings.h>
@@ -76,17 +80,18 @@ static int restriction_count(const cg_tcf_t *tc)
     return tc->restrictions ? tc->restrictions->nelts : 0;
 }
 
-/* Invariant 7: the lean reading against the full one. */
-static void check_lean(apr_pool_t *p, const char *s, size_t len,
-                       const cg_tcf_t *tc, const char *err)
+/* Invariants 7 and 10: a lean reading (`how`) against the full one. */
+static void check_lean_decode(const char *how, const cg_tcf_t *tc,
+                              const char *err, const cg_tcf_t *leanp,
+                              const char *lerr)
 {
-    cg_tcf_t lean;
-    const char *lerr = cg_tcf_decode_lean(p, s, len, &lean);
+    const cg_tcf_t lean = *leanp;
     unsigned v, top;
     int i;
 
     CG_FUZZ_CHECK(!err == !lerr && (!err || !strcmp(err, lerr)),
-                  "full: %s, lean: %s", err ? err : "ok", lerr ? lerr : "ok");
+                  "full: %s, %s: %s", err ? err : "ok", how,
+                  lerr ? lerr : "ok");
     if (err) {
         return;
     }
@@ -96,13 +101,13 @@ static void check_lean(apr_pool_t *p, const char *s, size_t len,
                   && lean.special_features == tc->special_features
                   && lean.purposes_consent == tc->purposes_consent
                   && lean.has_publisher_tc == tc->has_publisher_tc,
-                  "lean head differs");
-    CG_FUZZ_CHECK(!lean.vendor_li.present, "lean kept the LI vendors");
+                  "%s: head differs", how);
+    CG_FUZZ_CHECK(!lean.vendor_li.present, "%s kept the LI vendors", how);
     CG_FUZZ_CHECK(lean.vendor_consents.max_vendor_id
                   == tc->vendor_consents.max_vendor_id
                   && lean.disclosed.present == tc->disclosed.present
                   && lean.disclosed.max_vendor_id == tc->disclosed.max_vendor_id,
-                  "lean vendor sets differ");
+                  "%s: vendor sets differ", how);
     top = tc->vendor_consents.max_vendor_id > tc->disclosed.max_vendor_id
         ? tc->vendor_consents.max_vendor_id : tc->disclosed.max_vendor_id;
     for (v = 0; v <= top + 1 && v <= 4096; ++v) {
@@ -110,10 +115,10 @@ static void check_lean(apr_pool_t *p, const char *s, size_t len,
                       == cg_tcf_vendor_in(&tc->vendor_consents, v)
                       && cg_tcf_vendor_in(&lean.disclosed, v)
                       == cg_tcf_vendor_in(&tc->disclosed, v),
-                      "lean: vendor %u differs", v);
+                      "%s: vendor %u differs", how, v);
     }
     CG_FUZZ_CHECK(restriction_count(&lean) == restriction_count(tc),
-                  "lean: %d restrictions, full: %d", restriction_count(&lean),
+                  "%s: %d restrictions, full: %d", how, restriction_count(&lean),
                   restriction_count(tc));
     for (i = 0; i < restriction_count(tc); ++i) {
         const cg_tcf_restriction_t *a = &APR_ARRAY_IDX(lean.restrictions, i,
@@ -123,8 +128,35 @@ static void check_lean(apr_pool_t *p, const char *s, size_t len,
 
         CG_FUZZ_CHECK(a->purpose == b->purpose && a->type == b->type
                       && a->start == b->start && a->end == b->end,
-                      "lean: restriction %d differs", i);
+                      "%s: restriction %d differs", how, i);
     }
+}
+
+static void check_lean(apr_pool_t *p, const char *s, size_t len,
+                       const cg_tcf_t *tc, const char *err)
+{
+    cg_tcf_t lean;
+    const char *lerr = cg_tcf_decode_lean(p, s, len, &lean);
+    cg_tcf_cache_t *cache = cg_tcf_cache_make(p);
+    const cg_tcf_t *first, *again;
+    apr_pool_t *q;
+    const char *e1, *e2;
+
+    check_lean_decode("lean", tc, err, &lean, lerr);
+    /* invariant 10: through a connection's cache, decoded from one copy
+     * of the bytes, then given from the cache for another once the first
+     * reader and its copy are gone */
+    apr_pool_create(&q, p);
+    e1 = cg_tcf_decode_lean_cached(q, cache, apr_pmemdup(q, s, len), len,
+                                   &first);
+    check_lean_decode("cached", tc, err, first, e1);
+    e2 = cg_tcf_decode_lean_cached(p, cache, apr_pmemdup(p, s, len), len,
+                                   &again);
+    apr_pool_destroy(q);
+    CG_FUZZ_CHECK(cg_tcf_cache_hits(cache)
+                  == (len <= CG_SOURCE_MAX_VALUE ? 1u : 0u),
+                  "%lu cache hits", (unsigned long)cg_tcf_cache_hits(cache));
+    check_lean_decode("cached again", tc, err, again, e2);
 }
 
 /* Invariant 8: the header `header` read both ways. */

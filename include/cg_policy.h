@@ -16,6 +16,7 @@
 
 struct cg_source_t;
 struct cg_source_opts_t;
+struct cg_tcf_cache_t;
 
 /* One ConsentSourceMap line: THEIR category of SOURCE grants OUR category. */
 typedef struct cg_source_map_t {
@@ -138,6 +139,12 @@ int cg_policy_held_receipt(apr_pool_t *p, const cg_policy_t *pol,
 void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
                    const char *cookie, const char *sec_gpc, const char *dnt,
                    apr_time_t now, cg_visit_t *out);
+/* The same, a TC string decoded through `tcf_cache` (cg_tcf.h; NULL:
+ * none): the same visit. */
+void cg_visit_read_cached(apr_pool_t *p, const cg_policy_t *pol,
+                          const char *cookie, const char *sec_gpc,
+                          const char *dnt, apr_time_t now,
+                          struct cg_tcf_cache_t *tcf_cache, cg_visit_t *out);
 
 /* What `uri` (decoded and normalised) means under this scope's
  * revocation paths: ConsentRevokePath withdraws on any method; a preset's

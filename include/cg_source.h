@@ -32,6 +32,7 @@
 struct cg_tcf_t;
 struct cg_gpp_t;
 struct cg_consent_key_t;
+struct cg_tcf_cache_t;
 
 /* What a source says about the visitor. Category strings are the banner's
  * own names or ids: "marketing" (Cookiebot), "C0004" (OneTrust),
@@ -67,6 +68,8 @@ typedef struct cg_source_opts_t {
     const struct cg_consent_key_t *keys;
     int nkeys;
     const char *site;
+    /* the connection's last decoded TC string (cg_tcf.h), or NULL */
+    struct cg_tcf_cache_t *tcf_cache;
 } cg_source_opts_t;
 
 /* One cookie name a source reads: the exact name, or every name that

@@ -92,6 +92,26 @@ const char *cg_tcf_decode(apr_pool_t *p, const char *s, apr_size_t len,
 const char *cg_tcf_decode_lean(apr_pool_t *p, const char *s, apr_size_t len,
                                cg_tcf_t *tc);
 
+/* The last TC string decoded on one connection. A visitor's TC string
+ * stays the same for weeks while the rest of their Cookie header changes
+ * from page to page (an analytics cookie's new timestamp): the
+ * connection's next request that carries the same string gets a copy of
+ * the decode instead of a new one. Used by one thread at a time (a
+ * connection's); what it holds lives in a subpool of `p`. */
+typedef struct cg_tcf_cache_t cg_tcf_cache_t;
+cg_tcf_cache_t *cg_tcf_cache_make(apr_pool_t *p);
+
+/* cg_tcf_decode_lean() through `cache` (NULL: no cache): the same result
+ * and the same error. *tc is the decode, which stays valid until `p` is
+ * cleaned up (the cache's, shared: read only, pointing into the cache's
+ * copy of the string; or made in `p` when there is no cache). */
+const char *cg_tcf_decode_lean_cached(apr_pool_t *p, cg_tcf_cache_t *cache,
+                                      const char *s, apr_size_t len,
+                                      const cg_tcf_t **tc);
+
+/* How many decodes `cache` gave from what it held. */
+apr_uint64_t cg_tcf_cache_hits(const cg_tcf_cache_t *cache);
+
 /* Whether vendor `v` is in the set. */
 int cg_tcf_vendor_in(const cg_tcf_vendors_t *set, unsigned v);
 /* Consent to purpose n (1..24) / special feature n (1..12). */

@@ -40,4 +40,10 @@ const char *cg_visit_memo_scrub(cg_visit_memo_t *m, apr_pool_t *req,
                                 const cg_policy_t *pol, cg_visit_t *v,
                                 cg_state_e state);
 
+/* How many TC strings (euconsent-v2) a new read found as the read before
+ * it had decoded them, and did not decode again: a visitor's TC string
+ * stays the same for weeks while the rest of their Cookie header changes
+ * from page to page. */
+apr_uint64_t cg_visit_memo_tc_decoded_again(const cg_visit_memo_t *m);
+
 #endif /* CG_VISIT_MEMO_H */

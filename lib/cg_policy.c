@@ -13,6 +13,7 @@
 #include "cg_object.h"
 #include "cg_policy.h"
 #include "cg_source.h"
+#include "cg_tcf.h"
 
 /* The memo of name -> classes: a site sees the same few dozen cookie
  * names, so each name as a pair or line gives it is read through its
@@ -497,7 +498,8 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
                           const apr_array_header_t *crumbs,
                           const cg_consent_rules_t *rules,
                           cg_consent_t *out, cg_source_result_t *res,
-                          apr_array_header_t **refused_ours)
+                          apr_array_header_t **refused_ours,
+                          cg_tcf_cache_t *tcf_cache)
 {
     enum { GRANTED = 1, REFUSED = 2 };
     const int n = pol->categories->nelts;
@@ -506,6 +508,7 @@ static int source_consent(apr_pool_t *p, const cg_policy_t *pol,
     int i;
 
     cg_policy_source_opts(pol, rules->now, &opts);
+    opts.tcf_cache = tcf_cache;
     if (!cg_source_read_crumbs(p, source, crumbs, &opts, res)) {
         return 0;
     }
@@ -607,7 +610,8 @@ static void take_away(apr_pool_t *p, const cg_policy_t *pol,
  * a later source that refuses a category takes it away (a refusal never
  * turns into a grant). */
 static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
-                         const cg_consent_rules_t *rules, cg_visit_t *out)
+                         const cg_consent_rules_t *rules,
+                         cg_tcf_cache_t *tcf_cache, cg_visit_t *out)
 {
     const cg_source_t *const *src = (const cg_source_t *const *)
                                     pol->sources->elts;
@@ -635,7 +639,8 @@ static void read_sources(apr_pool_t *p, const cg_policy_t *pol,
         else if (!source_consent(p, pol, src[i],
                                  pol->source_lines ? &pol->source_lines[i]
                                                    : NULL,
-                                 out->crumbs, rules, &c, &res, &refused)) {
+                                 out->crumbs, rules, &c, &res, &refused,
+                                 tcf_cache)) {
             continue;
         }
         if (!decided) {
@@ -667,6 +672,14 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
                    const char *cookie, const char *sec_gpc, const char *dnt,
                    apr_time_t now, cg_visit_t *out)
 {
+    cg_visit_read_cached(p, pol, cookie, sec_gpc, dnt, now, NULL, out);
+}
+
+void cg_visit_read_cached(apr_pool_t *p, const cg_policy_t *pol,
+                          const char *cookie, const char *sec_gpc,
+                          const char *dnt, apr_time_t now,
+                          cg_tcf_cache_t *tcf_cache, cg_visit_t *out)
+{
     cg_consent_rules_t rules = pol->consent_rules;
 
     memset(out, 0, sizeof(*out));
@@ -682,7 +695,7 @@ void cg_visit_read(apr_pool_t *p, const cg_policy_t *pol,
         out->source = out->consent.state != CG_CONSENT_NONE ? "own" : NULL;
     }
     else {
-        read_sources(p, pol, &rules, out);
+        read_sources(p, pol, &rules, tcf_cache, out);
     }
     if (cg_signal_gpc(sec_gpc)) {
         out->signals_present |= CG_SIGNAL_GPC;

@@ -711,6 +711,120 @@ static void test_bits_read_back(void **state)
     }
 }
 
+/* Two decodes agree on everything the policy reads: the error, the
+ * fields cg_tcf_apply() checks, every vendor id's consent and disclosure
+ * and each purpose's restrictions. */
+static void assert_same_decode(const char *name, const char *e1,
+                               const cg_tcf_t *a, const char *e2,
+                               const cg_tcf_t *b)
+{
+    unsigned v;
+    int n;
+
+    if (!e1 != !e2 || (e1 && strcmp(e1, e2))) {
+        fail_msg("%s: errors %s and %s", name, e1 ? e1 : "none",
+                 e2 ? e2 : "none");
+    }
+    if (e1) {
+        return;
+    }
+    assert_int_equal(a->created, b->created);
+    assert_int_equal(a->last_updated, b->last_updated);
+    assert_int_equal(a->policy_version, b->policy_version);
+    assert_int_equal(a->purposes_consent, b->purposes_consent);
+    assert_int_equal(a->special_features, b->special_features);
+    assert_int_equal(a->disclosed.present, b->disclosed.present);
+    assert_int_equal(a->has_publisher_tc, b->has_publisher_tc);
+    for (v = 1; v <= 1400; ++v) {
+        if (cg_tcf_vendor_in(&a->vendor_consents, v)
+            != cg_tcf_vendor_in(&b->vendor_consents, v)
+            || cg_tcf_vendor_in(&a->disclosed, v)
+               != cg_tcf_vendor_in(&b->disclosed, v)) {
+            fail_msg("%s: vendor %u differs", name, v);
+        }
+        for (n = 1; v <= 120 && n <= 11; ++n) {
+            if (cg_tcf_vendor_purpose(a, v, n) != cg_tcf_vendor_purpose(b, v, n)) {
+                fail_msg("%s: vendor %u purpose %d differs", name, v, n);
+            }
+        }
+    }
+}
+
+/* The connection's decode cache: a string decoded once is given again,
+ * shared and not decoded, to the next pool that reads the same bytes
+ * (another copy of them); it gives what a decode gives, errors included;
+ * a decode stays for every pool it was given to after another string
+ * replaced it and after the bytes it was first read from are gone. */
+static void test_tcf_cache(void **state)
+{
+    apr_pool_t *p = *state;
+    cg_tcf_cache_t *cache = cg_tcf_cache_make(p);
+    const cg_tcf_t *kept = NULL;
+    const char *kept_err = NULL, *kept_name = NULL;
+    apr_pool_t *kept_pool = NULL;
+    apr_uint64_t hits = 0;
+    size_t i;
+
+    for (i = 0; i <= sizeof(tcf_vectors) / sizeof(tcf_vectors[0]); ++i) {
+        /* the vectors, then a string that does not decode */
+        const char *tc = i < sizeof(tcf_vectors) / sizeof(tcf_vectors[0])
+                         ? tcf_vectors[i].tc : "CQgaI1AQgdo8wAHA!DCENBkFgAPAAAAA";
+        const char *name = i < sizeof(tcf_vectors) / sizeof(tcf_vectors[0])
+                           ? tcf_vectors[i].name : "not base64url";
+        apr_size_t len = strlen(tc);
+        apr_pool_t *first, *second;
+        cg_tcf_t lean;
+        const cg_tcf_t *a, *b;
+        const char *el, *ea, *eb;
+
+        assert_int_equal(apr_pool_create(&first, p), APR_SUCCESS);
+        assert_int_equal(apr_pool_create(&second, p), APR_SUCCESS);
+        el = cg_tcf_decode_lean(p, tc, len, &lean);
+        ea = cg_tcf_decode_lean_cached(first, cache, apr_pstrdup(first, tc),
+                                       len, &a);
+        assert_int_equal(cg_tcf_cache_hits(cache), hits);
+        assert_same_decode(name, el, &lean, ea, a);
+        eb = cg_tcf_decode_lean_cached(second, cache, apr_pstrdup(second, tc),
+                                       len, &b);
+        assert_int_equal(cg_tcf_cache_hits(cache), ++hits);
+        assert_ptr_equal(a, b);
+        /* the first reader and its bytes gone: the second still reads it */
+        apr_pool_destroy(first);
+        assert_same_decode(name, el, &lean, eb, b);
+        /* the one before, replaced since, is still whole for its pool */
+        if (kept) {
+            cg_tcf_t again;
+            const char *e = cg_tcf_decode_lean(p, tcf_vectors[i - 1].tc,
+                                               strlen(tcf_vectors[i - 1].tc),
+                                               &again);
+
+            assert_same_decode(kept_name, e, &again, kept_err, kept);
+            apr_pool_destroy(kept_pool);
+        }
+        kept = b;
+        kept_err = eb;
+        kept_name = name;
+        kept_pool = second;
+    }
+    /* one byte more or less is another string */
+    {
+        const char *tc = tcf_vectors[0].tc;
+        const cg_tcf_t *t;
+
+        (void)cg_tcf_decode_lean_cached(p, cache, tc, strlen(tc), &t);
+        (void)cg_tcf_decode_lean_cached(p, cache, tc, strlen(tc) - 1, &t);
+        assert_int_equal(cg_tcf_cache_hits(cache), hits);
+    }
+    /* no cache: a decode of the pool's own */
+    {
+        const cg_tcf_t *t;
+
+        assert_null(cg_tcf_decode_lean_cached(p, NULL, tcf_vectors[0].tc,
+                                              strlen(tcf_vectors[0].tc), &t));
+        assert_int_equal(cg_tcf_cache_hits(NULL), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -727,6 +841,7 @@ int main(void)
         CG_TEST(test_tcf_lean_every_byte),
         CG_TEST(test_bits_every_byte),
         CG_TEST(test_bits_read_back),
+        CG_TEST(test_tcf_cache),
     };
 
     CG_RUN_GROUP("tcf", tests);

@@ -10,7 +10,9 @@
 
 #include "cg_consent.h"
 #include "cg_policy.h"
+#include "cg_source.h"
 #include "cg_visit_memo.h"
+#include "vectors/source_vectors.h"
 
 #define NOW apr_time_from_sec(1800000000)
 #define RID "0123456789abcdef0123456789abcdef"
@@ -219,6 +221,93 @@ static void visit_outlives_its_replacement(void **state)
     apr_pool_destroy(conn);
 }
 
+/* ConsentSource tcf own under the mautic preset's map lines. */
+static const cg_policy_t *tcf_policy(apr_pool_t *p)
+{
+    apr_array_header_t *preset = apr_array_make(p, 4, sizeof(cg_rule_t));
+    apr_array_header_t *sources = apr_array_make(p, 2,
+                                                 sizeof(const cg_source_t *));
+    apr_array_header_t *maps = apr_array_make(p, 4, sizeof(cg_source_map_t));
+    cg_policy_spec_t spec;
+
+    assert_true(cg_preset_rules(p, "mautic", preset));
+    assert_true(cg_preset_source_maps(p, "mautic", maps));
+    APR_ARRAY_PUSH(sources, const cg_source_t *) = cg_source_find("tcf");
+    APR_ARRAY_PUSH(sources, const cg_source_t *) = NULL;
+    memset(&spec, 0, sizeof(spec));
+    spec.cookie_name = "mautic_consent";
+    spec.preset_rules = preset;
+    spec.sources = sources;
+    spec.source_maps = maps;
+    spec.unknown_allowed = 1;
+    spec.max_age = 15552000;
+    return cg_policy_make(p, &spec);
+}
+
+static const tcf_vector_t *tcf_vector(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(tcf_vectors) / sizeof(tcf_vectors[0]); ++i) {
+        if (!strcmp(tcf_vectors[i].name, name)) {
+            return &tcf_vectors[i];
+        }
+    }
+    fail_msg("no vector %s", name);
+    return NULL;
+}
+
+/* A page later the header changed (an analytics cookie's timestamp) but
+ * not the TC string: the visit is read again, the string is not decoded
+ * again, and the visit is the one a fresh read gives; another TC string
+ * is decoded and decides. */
+static void tc_string_is_decoded_once(void **state)
+{
+    apr_pool_t *conn = *state;
+    const cg_policy_t *pol = tcf_policy(conn);
+    cg_visit_memo_t *m = cg_visit_memo_make(conn);
+    const tcf_vector_t *yes = tcf_vector("accept_all");
+    const tcf_vector_t *no = tcf_vector("reject_all");
+    apr_time_t now = apr_time_from_sec(yes->last_updated_ds / 10 + 60);
+    const char *page1 = apr_pstrcat(conn, "_ga=GA1.1.1; euconsent-v2=",
+                                    yes->tc, "; mtc_id=1", NULL);
+    const char *page2 = apr_pstrcat(conn, "_ga=GA1.1.2; euconsent-v2=",
+                                    yes->tc, "; mtc_id=1", NULL);
+    const char *refused = apr_pstrcat(conn, "_ga=GA1.1.2; euconsent-v2=",
+                                      no->tc, "; mtc_id=1", NULL);
+    cg_visit_t a, b, fresh;
+
+    assert_false(cg_visit_memo_read(m, request_pool(conn), pol, page1, NULL,
+                                    NULL, now, &a));
+    assert_int_equal(cg_visit_memo_tc_decoded_again(m), 0);
+    assert_int_equal(state_of(pol, &a), CG_STATE_GRANTED);
+    assert_string_equal(a.source, "tcf");
+
+    assert_false(cg_visit_memo_read(m, request_pool(conn), pol, page2, NULL,
+                                    NULL, now + apr_time_from_sec(5), &b));
+    assert_int_equal(cg_visit_memo_tc_decoded_again(m), 1);
+    cg_visit_read(conn, pol, page2, NULL, NULL, now + apr_time_from_sec(5),
+                  &fresh);
+    assert_int_equal(state_of(pol, &b), state_of(pol, &fresh));
+    assert_string_equal(b.source, fresh.source);
+    assert_true(cg_consent_allows(&b.consent, "tracking"));
+    assert_int_equal(cg_consent_allows(&b.consent, "tracking"),
+                     cg_consent_allows(&fresh.consent, "tracking"));
+
+    /* the same string too old by then: the age is checked on every read */
+    assert_false(cg_visit_memo_read(m, request_pool(conn), pol, page1, NULL,
+                                    NULL, now + apr_time_from_sec(15552000),
+                                    &b));
+    assert_int_equal(cg_visit_memo_tc_decoded_again(m), 2);
+    assert_false(cg_consent_allows(&b.consent, "tracking"));
+
+    assert_false(cg_visit_memo_read(m, request_pool(conn), pol, refused, NULL,
+                                    NULL, now, &b));
+    assert_int_equal(cg_visit_memo_tc_decoded_again(m), 2);
+    assert_false(cg_consent_allows(&b.consent, "tracking"));
+    assert_string_equal(b.source, "tcf");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +316,7 @@ int main(void)
         CG_TEST(the_next_second_reads_again),
         CG_TEST(scrub_is_remembered_per_state),
         CG_TEST(visit_outlives_its_replacement),
+        CG_TEST(tc_string_is_decoded_once),
     };
     CG_RUN_GROUP("visit_memo", tests);
 }
