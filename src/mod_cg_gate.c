@@ -356,7 +356,7 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
     const apr_array_header_t *arr = apr_table_elts(t);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
     const char **send = NULL;
-    int i, n = 0, changed = 0;
+    int i, n = 0, lines = 0, changed = 0;
 
     for (i = 0; i < arr->nelts; ++i) {
         cg_judgement_t j;
@@ -367,6 +367,7 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
         if (!send) {
             send = apr_palloc(gp->r->pool, arr->nelts * sizeof(*send));
         }
+        ++lines;
         cg_policy_judge(gp->r->pool, gp->pol, &gp->st->visit, gp->state,
                         e[i].val, gp->r->request_time, &j);
         /* only a category cookie's fate depends on the visitor */
@@ -387,7 +388,14 @@ static void gate_table(gate_pass *gp, apr_table_t *t)
     if (!changed) {
         return;
     }
-    apr_table_unset(t, "Set-Cookie");
+    /* a CGI's or FastCGI backend's cookies come in err_headers_out, often
+     * alone: then the table is emptied at once, not searched */
+    if (lines == arr->nelts) {
+        apr_table_clear(t);
+    }
+    else {
+        apr_table_unset(t, "Set-Cookie");
+    }
     for (i = 0; i < n; ++i) {
         apr_table_addn(t, "Set-Cookie", send[i]);
     }
@@ -504,7 +512,8 @@ static void add_vary(request_rec *r, const cg_policy_t *pol)
     apr_size_t i;
 
     if (!vary) {
-        apr_table_setn(t, "Vary", whole[honoured & (CG_SIGNAL_GPC | CG_SIGNAL_DNT)]);
+        /* none yet: added, not searched for again */
+        apr_table_addn(t, "Vary", whole[honoured & (CG_SIGNAL_GPC | CG_SIGNAL_DNT)]);
         return;
     }
 

@@ -80,6 +80,8 @@ for my $path ('/hdr/page.txt', '/hdr/missing.txt') {
     ok(!has_cookie($res, 'mtc_id'), "$path: mod_headers' tracking cookie gated");
     ok(has_cookie($res, 'MMCSRF'), "$path: its necessary cookie kept");
     ok(!empty_set_cookie($res), "$path: no empty Set-Cookie");
+    is($res->header('X-Beside-Cookies'), 'kept',
+       "$path: the header beside the cookies stays");
     $res = get_from('gate', $path, @consent);
     ok(has_cookie($res, 'mtc_id'), "$path: with consent it passes");
 }
