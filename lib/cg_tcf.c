@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cg_slot.h"
 #include "cg_tcf.h"
 
 /* The spec's cookie life: thirteen 30-day months. */
@@ -583,40 +584,25 @@ const char *cg_tcf_decode_lean(apr_pool_t *p, const char *s, apr_size_t len,
     return decode(p, s, len, tc, 1);
 }
 
-/* One decoded string; it lives until it is no longer the cache's and no
- * pool that was given it is left. */
+/* One decoded string, held by the cache's slot. */
 typedef struct tcf_held_t {
-    apr_pool_t *pool;               /* the string and its decode */
-    struct cg_tcf_cache_t *cache;
-    int users;                      /* pools it was given to */
+    cg_slot_value_t held;           /* first: its pool holds all below */
     const char *s;
     apr_size_t len;
     const char *err;                /* the decode's error (a literal) */
-    cg_tcf_t tc;                    /* pointing into `s` and `pool` */
+    cg_tcf_t tc;                    /* pointing into `s` and the pool */
 } tcf_held_t;
 
 struct cg_tcf_cache_t {
-    apr_pool_t *parent;
-    tcf_held_t *current;            /* NULL: nothing held */
-    int closing;                    /* the parent pool is going */
+    cg_slot_t *slot;
     apr_uint64_t hits;
 };
-
-/* Before the parent pool destroys its subpools (the decodes' and the
- * users'), in whatever order: a user let go after its decode went must
- * not touch it. */
-static apr_status_t tcf_cache_closing(void *data)
-{
-    ((cg_tcf_cache_t *)data)->closing = 1;
-    return APR_SUCCESS;
-}
 
 cg_tcf_cache_t *cg_tcf_cache_make(apr_pool_t *p)
 {
     cg_tcf_cache_t *cache = apr_pcalloc(p, sizeof(*cache));
 
-    cache->parent = p;
-    apr_pool_pre_cleanup_register(p, cache, tcf_cache_closing);
+    cache->slot = cg_slot_make(p);
     return cache;
 }
 
@@ -625,25 +611,11 @@ apr_uint64_t cg_tcf_cache_hits(const cg_tcf_cache_t *cache)
     return cache ? cache->hits : 0;
 }
 
-static apr_status_t held_release(void *data)
-{
-    tcf_held_t *h = data;
-
-    if (h->cache->closing) {
-        return APR_SUCCESS;
-    }
-    if (--h->users == 0 && h != h->cache->current) {
-        apr_pool_destroy(h->pool);
-    }
-    return APR_SUCCESS;
-}
-
-/* `h`'s decode, given to pool `p`: it stays until `p` is cleaned up. */
+/* `h`'s decode, lent to pool `p`. */
 static const char *held_give(apr_pool_t *p, tcf_held_t *h,
                              const cg_tcf_t **tc)
 {
-    ++h->users;
-    apr_pool_cleanup_register(p, h, held_release, apr_pool_cleanup_null);
+    cg_slot_lend(&h->held, p);
     *tc = &h->tc;
     return h->err;
 }
@@ -662,39 +634,26 @@ const char *cg_tcf_decode_lean_cached(apr_pool_t *p, cg_tcf_cache_t *cache,
                                       const char *s, apr_size_t len,
                                       const cg_tcf_t **tc)
 {
-    tcf_held_t *h = cache ? cache->current : NULL;
-    apr_pool_t *pool;
+    tcf_held_t *h = cache ? cg_slot_current(cache->slot) : NULL;
+    apr_pool_t *pool = NULL;
     cg_tcf_t *mine;
 
     if (h && s && len == h->len && !memcmp(s, h->s, len)) {
         ++cache->hits;
         return held_give(p, h, tc);
     }
-    if (!cache || !s || len > CG_SOURCE_MAX_VALUE) {
-        /* strings too long to decode are not kept either */
-        mine = apr_palloc(p, sizeof(*mine));
-        *tc = mine;
-        return decode_lean_new(p, s, len, mine);
-    }
-    /* the decode no pool uses any more makes room in its own pool (a
-     * connection's requests come one after another: nearly always) */
-    if (h && h->users == 0) {
-        pool = h->pool;
-        cache->current = NULL;
-        apr_pool_clear(pool);
-    }
-    else if (apr_pool_create(&pool, cache->parent) != APR_SUCCESS) {
+    /* strings too long to decode are not kept either */
+    if (!cache || !s || len > CG_SOURCE_MAX_VALUE
+        || !(pool = cg_slot_pool(cache->slot))) {
         mine = apr_palloc(p, sizeof(*mine));
         *tc = mine;
         return decode_lean_new(p, s, len, mine);
     }
     h = apr_pcalloc(pool, sizeof(*h));
-    h->pool = pool;
-    h->cache = cache;
     h->s = apr_pmemdup(pool, s, len);
     h->len = len;
     h->err = decode_lean_new(pool, h->s, len, &h->tc);
-    cache->current = h;
+    cg_slot_set(cache->slot, &h->held, pool);
     return held_give(p, h, tc);
 }
 

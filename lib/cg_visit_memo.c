@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "cg_slot.h"
 #include "cg_tcf.h"
 #include "cg_visit_memo.h"
 
@@ -18,9 +19,7 @@ typedef struct memo_scrub_t {
 } memo_scrub_t;
 
 typedef struct memo_entry_t {
-    apr_pool_t *pool;               /* everything below lives here */
-    cg_visit_memo_t *memo;
-    int users;                      /* requests whose visit this is */
+    cg_slot_value_t held;           /* first: its pool holds all below */
     const cg_policy_t *pol;
     const char *cookie;             /* NULL: no Cookie header */
     apr_size_t cookie_len;
@@ -32,42 +31,17 @@ typedef struct memo_entry_t {
 } memo_entry_t;
 
 struct cg_visit_memo_t {
-    apr_pool_t *conn;
-    cg_tcf_cache_t *tcf;            /* NULL when no pool could be made */
-    memo_entry_t *current;
-    int closing;                    /* the connection's pool is going */
+    cg_slot_t *entries;             /* the visit last read */
+    cg_tcf_cache_t *tcf;            /* the TC string last decoded */
 };
-
-/* Before the connection's pool destroys its subpools (the entries' and
- * the requests'), in whatever order: a request let go after its entry
- * went must not touch it. */
-static apr_status_t memo_closing(void *data)
-{
-    ((cg_visit_memo_t *)data)->closing = 1;
-    return APR_SUCCESS;
-}
 
 cg_visit_memo_t *cg_visit_memo_make(apr_pool_t *conn)
 {
     cg_visit_memo_t *m = apr_pcalloc(conn, sizeof(*m));
 
-    m->conn = conn;
+    m->entries = cg_slot_make(conn);
     m->tcf = cg_tcf_cache_make(conn);
-    apr_pool_pre_cleanup_register(conn, m, memo_closing);
     return m;
-}
-
-static apr_status_t entry_release(void *data)
-{
-    memo_entry_t *e = data;
-
-    if (e->memo->closing) {
-        return APR_SUCCESS;
-    }
-    if (--e->users == 0 && e != e->memo->current) {
-        apr_pool_destroy(e->pool);
-    }
-    return APR_SUCCESS;
 }
 
 static int same_read(const memo_entry_t *e, const cg_policy_t *pol,
@@ -89,22 +63,13 @@ static memo_entry_t *entry_read(cg_visit_memo_t *m, const cg_policy_t *pol,
                                 const char *sec_gpc, const char *dnt,
                                 int signals, apr_time_t second)
 {
-    apr_pool_t *pool;
+    apr_pool_t *pool = cg_slot_pool(m->entries);
     memo_entry_t *e;
 
-    /* the entry no request uses any more makes room in its own pool (a
-     * connection's requests come one after another: nearly always) */
-    if (m->current && m->current->users == 0) {
-        pool = m->current->pool;
-        m->current = NULL;
-        apr_pool_clear(pool);
-    }
-    else if (apr_pool_create(&pool, m->conn) != APR_SUCCESS) {
+    if (!pool) {
         return NULL;
     }
     e = apr_pcalloc(pool, sizeof(*e));
-    e->pool = pool;
-    e->memo = m;
     e->pol = pol;
     e->cookie = cookie ? apr_pstrmemdup(pool, cookie, cookie_len) : NULL;
     e->cookie_len = cookie_len;
@@ -112,7 +77,7 @@ static memo_entry_t *entry_read(cg_visit_memo_t *m, const cg_policy_t *pol,
     e->second = second;
     cg_visit_read_cached(pool, pol, e->cookie, sec_gpc, dnt, second, m->tcf,
                          &e->visit);
-    m->current = e;
+    cg_slot_set(m->entries, &e->held, pool);
     return e;
 }
 
@@ -125,7 +90,7 @@ int cg_visit_memo_read(cg_visit_memo_t *m, apr_pool_t *req,
     int signals = (cg_signal_gpc(sec_gpc) ? CG_SIGNAL_GPC : 0)
                   | (cg_signal_dnt(dnt) ? CG_SIGNAL_DNT : 0);
     apr_size_t cookie_len = cookie ? strlen(cookie) : 0;
-    memo_entry_t *e = m->current;
+    memo_entry_t *e = cg_slot_current(m->entries);
     int remembered = 1;
 
     if (!e || !same_read(e, pol, cookie, cookie_len, signals, second)) {
@@ -137,8 +102,7 @@ int cg_visit_memo_read(cg_visit_memo_t *m, apr_pool_t *req,
             return 0;
         }
     }
-    ++e->users;
-    apr_pool_cleanup_register(req, e, entry_release, apr_pool_cleanup_null);
+    cg_slot_lend(&e->held, req);
     *out = e->visit;
     out->cookie_header = cookie;
     out->matcher = cg_matcher_make(req);
@@ -150,8 +114,9 @@ int cg_visit_memo_read(cg_visit_memo_t *m, apr_pool_t *req,
 
 static memo_entry_t *entry_of(cg_visit_memo_t *m, const cg_visit_t *v)
 {
-    return m->current && m->current->visit.crumbs == v->crumbs ? m->current
-                                                               : NULL;
+    memo_entry_t *e = cg_slot_current(m->entries);
+
+    return e && e->visit.crumbs == v->crumbs ? e : NULL;
 }
 
 const char *cg_visit_memo_scrub(cg_visit_memo_t *m, apr_pool_t *req,
@@ -173,7 +138,7 @@ const char *cg_visit_memo_scrub(cg_visit_memo_t *m, apr_pool_t *req,
                    : s->kept == KEPT_NONE ? NULL : s->header;
         }
     }
-    kept = cg_policy_scrub(e->pool, pol, v, state);
+    kept = cg_policy_scrub(e->held.pool, pol, v, state);
     if (e->scrubs < SCRUBS_KEPT) {
         s = &e->scrub[e->scrubs++];
         s->pol = pol;

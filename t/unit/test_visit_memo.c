@@ -196,6 +196,7 @@ static void visit_outlives_its_replacement(void **state)
     const cg_policy_t *pol = mautic_policy(root);
     cg_visit_memo_t *m;
     cg_visit_t a, b;
+    const char *long_header;
     int i;
 
     assert_int_equal(apr_pool_create(&conn, root), APR_SUCCESS);
@@ -203,7 +204,15 @@ static void visit_outlives_its_replacement(void **state)
     first = request_pool(conn);
     cg_visit_memo_read(m, first, pol, BROWSER, NULL, NULL, NOW, &a);
     second = request_pool(conn);
-    cg_visit_memo_read(m, second, pol, "mtc_id=1", NULL, NULL, NOW, &b);
+    /* a longer header: were the first visit's pool cleared for it rather
+     * than left to the first request, its reading would land on the
+     * first visit's */
+    long_header = "mtc_id=1";
+    for (i = 0; i < 40; ++i) {
+        long_header = apr_psprintf(conn, "%s; pad%02d=%s", long_header, i,
+                                   "0123456789abcdef0123456789abcdef");
+    }
+    cg_visit_memo_read(m, second, pol, long_header, NULL, NULL, NOW, &b);
     /* a pool made now takes the memory of one destroyed before: were the
      * first visit's gone, this would overwrite it */
     for (i = 0; i < 4; ++i) {
