@@ -17,8 +17,7 @@ typedef struct cg_slot_value_t {
     int users;                      /* pools it is lent to */
 } cg_slot_value_t;
 
-/* An empty slot whose values live in subpools of `parent`; NULL when it
- * cannot be made. */
+/* An empty slot whose values live in subpools of `parent`. */
 cg_slot_t *cg_slot_make(apr_pool_t *parent);
 
 /* The current value, or NULL. */

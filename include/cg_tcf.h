@@ -95,8 +95,8 @@ const char *cg_tcf_decode_lean(apr_pool_t *p, const char *s, apr_size_t len,
 /* The last TC string decoded on one connection. A visitor's TC string
  * stays the same for weeks while the rest of their Cookie header changes
  * from page to page (an analytics cookie's new timestamp): the
- * connection's next request that carries the same string gets a copy of
- * the decode instead of a new one. Used by one thread at a time (a
+ * connection's next request that carries the same string shares the
+ * decode instead of making a new one. Used by one thread at a time (a
  * connection's); what it holds lives in a subpool of `p`. */
 typedef struct cg_tcf_cache_t cg_tcf_cache_t;
 cg_tcf_cache_t *cg_tcf_cache_make(apr_pool_t *p);

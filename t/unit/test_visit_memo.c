@@ -19,18 +19,25 @@
 #define BROWSER "_ga=GA1.1.1187654321.1764547200; mtc_id=184267; " \
     "PHPSESSID=3f1c0e9a7b5d2c8e4a6f0b1d9c7e5a3b; mautic_device_id=0a1b2c3d"
 
+/* The mautic preset's rules, unknown cookies allowed. */
+static void mautic_spec(apr_pool_t *p, cg_policy_spec_t *spec)
+{
+    apr_array_header_t *preset = apr_array_make(p, 4, sizeof(cg_rule_t));
+
+    assert_true(cg_preset_rules(p, "mautic", preset));
+    memset(spec, 0, sizeof(*spec));
+    spec->cookie_name = "mautic_consent";
+    spec->preset_rules = preset;
+    spec->unknown_allowed = 1;
+}
+
 /* The mautic preset: its tracking cookies and nothing else. */
 static const cg_policy_t *mautic_policy(apr_pool_t *p)
 {
-    apr_array_header_t *preset = apr_array_make(p, 4, sizeof(cg_rule_t));
     cg_policy_spec_t spec;
 
-    assert_true(cg_preset_rules(p, "mautic", preset));
-    memset(&spec, 0, sizeof(spec));
-    spec.cookie_name = "mautic_consent";
-    spec.preset_rules = preset;
+    mautic_spec(p, &spec);
     spec.signals_honoured = CG_SIGNAL_GPC | CG_SIGNAL_DNT;
-    spec.unknown_allowed = 1;
     spec.precedence = CG_PRECEDENCE_SIGNAL;
     spec.max_age = 600;
     return cg_policy_make(p, &spec);
@@ -233,22 +240,17 @@ static void visit_outlives_its_replacement(void **state)
 /* ConsentSource tcf own under the mautic preset's map lines. */
 static const cg_policy_t *tcf_policy(apr_pool_t *p)
 {
-    apr_array_header_t *preset = apr_array_make(p, 4, sizeof(cg_rule_t));
     apr_array_header_t *sources = apr_array_make(p, 2,
                                                  sizeof(const cg_source_t *));
     apr_array_header_t *maps = apr_array_make(p, 4, sizeof(cg_source_map_t));
     cg_policy_spec_t spec;
 
-    assert_true(cg_preset_rules(p, "mautic", preset));
     assert_true(cg_preset_source_maps(p, "mautic", maps));
     APR_ARRAY_PUSH(sources, const cg_source_t *) = cg_source_find("tcf");
     APR_ARRAY_PUSH(sources, const cg_source_t *) = NULL;
-    memset(&spec, 0, sizeof(spec));
-    spec.cookie_name = "mautic_consent";
-    spec.preset_rules = preset;
+    mautic_spec(p, &spec);
     spec.sources = sources;
     spec.source_maps = maps;
-    spec.unknown_allowed = 1;
     spec.max_age = 15552000;
     return cg_policy_make(p, &spec);
 }
